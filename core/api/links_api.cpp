@@ -1,0 +1,284 @@
+#include "core/api/links_api.hpp"
+
+#include "core/api/auth.hpp"
+#include "core/api/idempotency.hpp"
+#include "core/api/list_query.hpp"
+#include "core/api/request_body.hpp"
+#include "core/api/validate.hpp"
+#include "core/ids/ids.hpp"
+#include "core/store/listing.hpp"
+
+namespace paylinks::api {
+
+using http::ApiError;
+using http::ErrorCode;
+using http::Response;
+
+namespace {
+
+constexpr std::int64_t kLinkCacheTtlSeconds = 60;
+
+constexpr std::array<std::string_view, 8> kMutableFields = {
+    "title", "description", "fiatAmount", "fiatCurrency", "successUrl", "cancelUrl",
+    "active", "expiresAt"};
+constexpr std::array<std::string_view, 7> kImmutableFields = {
+    "id", "object", "slug", "livemode", "checkoutUrl", "createdAt", "updatedAt"};
+constexpr std::array<std::string_view, 9> kCreateFields = {
+    "title", "description", "fiatAmount", "fiatCurrency", "successUrl", "cancelUrl",
+    "active", "expiresAt", "slug"};
+
+ApiError not_found(const std::string& id) {
+    return ApiError{ErrorCode::resource_missing, "No such payment link: '" + id + "'", "id"};
+}
+
+// Applies the members of `body` that a create or an update may set. On create every
+// required member must be present; on update only the present ones change.
+MaybeError apply_link_fields(links::Link& link, const Json& body, bool creating,
+                             const Context& ctx) {
+    const bool test_mode = !ctx.config().livemode;
+    if (auto title = body.find("title"); title != body.end()) {
+        if (auto error = check_title(*title, "title")) return error;
+        link.title = title->get<std::string>();
+    } else if (creating) {
+        return missing("title");
+    }
+    if (auto description = body.find("description"); description != body.end()) {
+        if (auto error = check_description(*description, "description")) return error;
+        link.description = description->is_null() ? std::nullopt
+                                                  : std::optional(description->get<std::string>());
+    }
+
+    // Currency first: the amount is read in the (possibly new) currency's minor units.
+    auto old_currency = money::find_currency(link.fiat_currency);
+    auto currency = old_currency;
+    if (auto code = body.find("fiatCurrency"); code != body.end()) {
+        currency = code->is_string() ? money::find_currency(code->get<std::string>()) : std::nullopt;
+        if (!currency)
+            return invalid(ErrorCode::currency_invalid, "fiatCurrency",
+                           "fiatCurrency must be a supported ISO 4217 code or USDC");
+    } else if (creating) {
+        currency = money::find_currency("USD");
+    }
+    auto amount = body.find("fiatAmount");
+    if (amount == body.end() && creating) return missing("fiatAmount");
+    std::string amount_text;
+    const char* amount_param = "fiatAmount";
+    if (amount != body.end()) {
+        if (!amount->is_string())
+            return invalid(ErrorCode::amount_invalid, "fiatAmount",
+                           "fiatAmount must be a string with at most 2 decimals, such as \"150.00\"");
+        amount_text = amount->get<std::string>();
+    } else if (currency && old_currency && currency->code != old_currency->code) {
+        amount_text = money::format_fiat_amount(link.fiat_amount, *old_currency);
+        amount_param = "fiatCurrency";
+    }
+    if (!amount_text.empty() || amount != body.end()) {
+        auto parsed = money::parse_fiat_amount(amount_text, *currency);
+        if (auto* error = std::get_if<money::AmountError>(&parsed))
+            return invalid(ErrorCode::amount_invalid, amount_param,
+                           "fiatAmount " + std::string(money::to_string(*error)) +
+                               (*error == money::AmountError::too_precise
+                                    ? " (" + std::string(currency->code) + " has " +
+                                          std::to_string(currency->exponent) + ")"
+                                    : std::string{}));
+        link.fiat_amount = std::get<std::int64_t>(parsed);
+    }
+    link.fiat_currency = std::string(currency->code);
+
+    for (const char* name : {"successUrl", "cancelUrl"}) {
+        auto url = body.find(name);
+        if (url == body.end()) continue;
+        if (auto error = check_redirect_url(*url, name, test_mode)) return error;
+        auto& field = std::string_view(name) == "successUrl" ? link.success_url : link.cancel_url;
+        field = url->is_null() ? std::nullopt : std::optional(url->get<std::string>());
+    }
+    if (auto active = body.find("active"); active != body.end()) {
+        if (!active->is_boolean())
+            return invalid(ErrorCode::parameter_invalid, "active", "active must be true or false");
+        link.active = active->get<bool>();
+    }
+    auto expires = read_timestamp(body, "expiresAt");
+    if (!expires)
+        return invalid(ErrorCode::expires_at_invalid, "expiresAt",
+                       "expiresAt must be an ISO 8601 UTC timestamp, Unix seconds, or null");
+    if (expires->present) {
+        if (expires->unix_ms && *expires->unix_ms <= ctx.now_ms())
+            return invalid(ErrorCode::expires_at_invalid, "expiresAt",
+                           "expiresAt must be in the future");
+        link.expires_at_ms = expires->unix_ms;
+    }
+    return std::nullopt;
+}
+
+Response link_response(int status, const links::Link& link, const Context& ctx,
+                       const http::Request& request) {
+    return http::json_response(status, links::to_api_json(link, public_base_url(ctx, request)));
+}
+
+// The body of create_link once the request is known to be well-formed and new.
+Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Json body) {
+    if (auto error = reject_unknown_fields(body, kCreateFields))
+        co_return http::error_response(*error);
+    links::Link link;
+    link.livemode = ctx.config().livemode;
+    if (auto error = apply_link_fields(link, body, true, ctx))
+        co_return http::error_response(*error);
+
+    std::array<std::uint8_t, ids::kIdRandomBytes> id_random{};
+    ctx.random_bytes(id_random);
+    link.id = ids::make_id(ids::kLinkPrefix, ctx.now_ms(), id_random);
+    link.created_at_ms = link.updated_at_ms = ctx.now_ms();
+
+    auto custom_slug = body.find("slug");
+    const bool slug_given = custom_slug != body.end() && !custom_slug->is_null();
+    if (slug_given) {
+        if (!custom_slug->is_string() || !ids::is_valid_slug(custom_slug->get<std::string>()))
+            co_return http::error_response(
+                invalid(ErrorCode::slug_invalid, "slug",
+                        "slug must match ^[a-z0-9][a-z0-9-]{2,63}$"));
+        link.slug = custom_slug->get<std::string>();
+    }
+    // A random slug collides with probability ~n/2^60; still, never overwrite one.
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        if (!slug_given) {
+            std::array<std::uint8_t, ids::kSlugRandomBytes> slug_random{};
+            ctx.random_bytes(slug_random);
+            link.slug = ids::make_slug(slug_random);
+        }
+        auto existing =
+            engine::read_kv_value(co_await ctx.perform(engine::kv_get(links::slug_key(link.slug))));
+        if (!existing.ok) co_return http::error_response(store::storage_error(existing.error));
+        if (!existing.value) break;
+        if (slug_given)
+            co_return http::error_response(
+                invalid(ErrorCode::slug_taken, "slug", "slug '" + link.slug + "' is taken"));
+        if (attempt == 2)
+            co_return http::error_response(store::storage_error("could not find a free slug"));
+    }
+
+    std::vector<engine::Effect> writes;
+    writes.push_back(engine::kv_put(links::link_key(link.id), links::to_storage(link)));
+    writes.push_back(engine::kv_put(links::slug_key(link.slug), link.id));
+    writes.push_back(engine::kv_put(std::string(links::kLinkIndexPrefix) +
+                                        ids::newest_first_key(link.id, ids::kLinkPrefix),
+                                    ""));
+    for (const auto& result : co_await ctx.perform(std::move(writes)))
+        if (!engine::succeeded(result))
+            co_return http::error_response(store::storage_error(engine::failure_message(result)));
+    co_return link_response(201, link, ctx, request);
+}
+
+} // namespace
+
+std::string public_base_url(const Context& ctx, const http::Request& request) {
+    return ctx.config().public_base_url.empty() ? request.origin : ctx.config().public_base_url;
+}
+
+Task<std::variant<std::optional<links::Link>, ApiError>> load_link(Context& ctx, std::string id,
+                                                                   bool fresh) {
+    if (!ids::is_valid_id(id, ids::kLinkPrefix)) co_return std::optional<links::Link>{};
+    auto stored = engine::read_kv_value(co_await ctx.perform(
+        engine::kv_get(links::link_key(id), fresh ? 0 : kLinkCacheTtlSeconds)));
+    if (!stored.ok) co_return store::storage_error(stored.error);
+    if (!stored.value) co_return std::optional<links::Link>{};
+    auto link = links::from_storage(*stored.value);
+    if (!link) co_return store::storage_error("payment link " + id + " is unreadable");
+    co_return std::optional<links::Link>{std::move(*link)};
+}
+
+Task<Response> create_link(Context& ctx, const http::Request& request) {
+    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+    auto slot = idempotency_slot(request, "POST /api/v1/payment_links");
+    if (auto* error = std::get_if<ApiError>(&slot)) co_return http::error_response(*error);
+    auto body = read_json_body(request);
+    if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
+
+    auto* idempotency = std::get_if<IdempotencySlot>(&slot);
+    if (idempotency) {
+        if (auto replay = co_await replay_if_seen(ctx, *idempotency)) co_return std::move(*replay);
+    }
+    auto response = co_await create_link_fresh(ctx, request, std::get<Json>(std::move(body)));
+    if (idempotency) {
+        if (auto remember = remember_response(*idempotency, response))
+            (void)co_await ctx.perform(std::move(*remember)); // best effort: the link exists
+    }
+    co_return response;
+}
+
+Task<Response> list_links(Context& ctx, const http::Request& request) {
+    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+    auto query = read_list_query(request, ids::kLinkPrefix, {});
+    if (auto* error = std::get_if<ApiError>(&query)) co_return http::error_response(*error);
+    auto page = co_await store::list_index_page(ctx, std::string(links::kLinkIndexPrefix),
+                                                std::string(ids::kLinkPrefix),
+                                                std::get<ListQuery>(query).page, nullptr);
+    if (auto* error = std::get_if<ApiError>(&page)) co_return http::error_response(*error);
+    auto& entries = std::get<store::Page>(page);
+
+    std::vector<engine::Effect> reads;
+    for (const auto& entry : entries.entries)
+        reads.push_back(engine::kv_get(links::link_key(entry.id), kLinkCacheTtlSeconds));
+    auto results = co_await ctx.perform(std::move(reads));
+    Json data = Json::array();
+    auto base = public_base_url(ctx, request);
+    for (const auto& result : results) {
+        auto stored = engine::read_kv_value(result);
+        if (!stored.ok) co_return http::error_response(store::storage_error(stored.error));
+        if (!stored.value) continue; // deleted since the index was read
+        if (auto link = links::from_storage(*stored.value))
+            data.push_back(links::to_api_json(*link, base));
+    }
+    co_return http::json_response(200, list_body("/api/v1/payment_links", std::move(data),
+                                                 entries.has_more));
+}
+
+Task<Response> retrieve_link(Context& ctx, const http::Request& request, std::string id) {
+    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+    auto loaded = co_await load_link(ctx, id, false);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
+    auto& link = std::get<std::optional<links::Link>>(loaded);
+    if (!link) co_return http::error_response(not_found(id));
+    co_return link_response(200, *link, ctx, request);
+}
+
+Task<Response> update_link(Context& ctx, const http::Request& request, std::string id) {
+    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+    auto body = read_json_body(request);
+    if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
+    const Json& fields = std::get<Json>(body);
+    if (auto error = reject_unknown_fields(fields, kMutableFields, kImmutableFields))
+        co_return http::error_response(*error);
+
+    auto loaded = co_await load_link(ctx, id, true);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
+    auto& link = std::get<std::optional<links::Link>>(loaded);
+    if (!link) co_return http::error_response(not_found(id));
+    if (auto error = apply_link_fields(*link, fields, false, ctx))
+        co_return http::error_response(*error);
+    link->updated_at_ms = std::max(ctx.now_ms(), link->created_at_ms);
+    auto written =
+        co_await ctx.perform(engine::kv_put(links::link_key(link->id), links::to_storage(*link)));
+    if (!engine::succeeded(written))
+        co_return http::error_response(store::storage_error(engine::failure_message(written)));
+    co_return link_response(200, *link, ctx, request);
+}
+
+Task<Response> delete_link(Context& ctx, const http::Request& request, std::string id) {
+    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+    auto loaded = co_await load_link(ctx, id, true);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
+    auto& link = std::get<std::optional<links::Link>>(loaded);
+    if (!link) co_return http::error_response(not_found(id));
+    std::vector<engine::Effect> deletes;
+    deletes.push_back(engine::kv_delete(links::link_key(link->id)));
+    deletes.push_back(engine::kv_delete(links::slug_key(link->slug)));
+    deletes.push_back(engine::kv_delete(std::string(links::kLinkIndexPrefix) +
+                                        ids::newest_first_key(link->id, ids::kLinkPrefix)));
+    for (const auto& result : co_await ctx.perform(std::move(deletes)))
+        if (!engine::succeeded(result))
+            co_return http::error_response(store::storage_error(engine::failure_message(result)));
+    co_return http::json_response(
+        200, Json{{"id", link->id}, {"object", "payment_link"}, {"deleted", true}});
+}
+
+} // namespace paylinks::api

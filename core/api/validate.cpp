@@ -1,0 +1,195 @@
+#include "core/api/validate.hpp"
+
+#include "core/util/time.hpp"
+
+namespace paylinks::api {
+
+using http::ErrorCode;
+
+std::size_t utf8_length(std::string_view text) noexcept {
+    std::size_t count = 0;
+    for (unsigned char c : text)
+        if ((c & 0xC0) != 0x80) ++count;
+    return count;
+}
+
+bool has_control_characters(std::string_view text, bool allow_newlines) noexcept {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x20) {
+            if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
+            return true;
+        }
+        if (c == 0x7F) return true;
+        // C1 controls are U+0080–U+009F, encoded as C2 80 … C2 9F.
+        if (c == 0xC2 && i + 1 < text.size()) {
+            auto next = static_cast<unsigned char>(text[i + 1]);
+            if (next >= 0x80 && next <= 0x9F) return true;
+        }
+        // Bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069) can disguise text.
+        if (c == 0xE2 && i + 2 < text.size()) {
+            auto b1 = static_cast<unsigned char>(text[i + 1]);
+            auto b2 = static_cast<unsigned char>(text[i + 2]);
+            if (b1 == 0x80 && b2 >= 0xAA && b2 <= 0xAE) return true;
+            if (b1 == 0x81 && b2 >= 0xA6 && b2 <= 0xA9) return true;
+        }
+    }
+    return false;
+}
+
+namespace {
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) noexcept {
+    if (text.size() < prefix.size()) return false;
+    for (std::size_t i = 0; i < prefix.size(); ++i) {
+        char c = text[i];
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        if (c != prefix[i]) return false;
+    }
+    return true;
+}
+
+bool is_valid_host(std::string_view host) noexcept {
+    if (host.empty() || host.size() > 253) return false;
+    if (host.front() == '[') return host.back() == ']' && host.size() > 2; // IPv6 literal
+    for (char c : host) {
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  c == '-' || c == '.';
+        if (!ok) return false;
+    }
+    return host.front() != '.' && host.front() != '-';
+}
+
+} // namespace
+
+bool is_acceptable_redirect_url(std::string_view url, bool allow_local_http) noexcept {
+    if (url.size() > 2048) return false;
+    for (unsigned char c : url)
+        if (c <= 0x20 || c >= 0x7F || c == '\\' || c == '"' || c == '<' || c == '>') return false;
+    std::string_view rest;
+    bool is_http = false;
+    if (starts_with_ci(url, "https://")) {
+        rest = url.substr(8);
+    } else if (starts_with_ci(url, "http://")) {
+        rest = url.substr(7);
+        is_http = true;
+    } else {
+        return false;
+    }
+    auto authority = rest.substr(0, rest.find_first_of("/?#"));
+    if (authority.find('@') != std::string_view::npos) return false; // credentials
+    auto host = authority;
+    auto colon = authority.rfind(':');
+    if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
+        auto port = authority.substr(colon + 1);
+        if (port.empty() || port.size() > 5) return false;
+        unsigned value = 0;
+        for (char c : port) {
+            if (c < '0' || c > '9') return false;
+            value = value * 10 + static_cast<unsigned>(c - '0');
+        }
+        if (value == 0 || value > 65535) return false;
+        host = authority.substr(0, colon);
+    }
+    if (!is_valid_host(host)) return false;
+    if (is_http) {
+        if (!allow_local_http) return false;
+        std::string lowered(host);
+        for (auto& c : lowered)
+            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+        return lowered == "localhost" || lowered == "127.0.0.1";
+    }
+    return true;
+}
+
+ApiError missing(const char* param) {
+    return ApiError{ErrorCode::parameter_missing, std::string(param) + " is required", param};
+}
+
+ApiError invalid(ErrorCode code, std::string param, std::string message) {
+    return ApiError{code, std::move(message), std::move(param)};
+}
+
+MaybeError reject_unknown_fields(const Json& body, std::span<const std::string_view> allowed,
+                                 std::span<const std::string_view> immutable) {
+    for (const auto& [name, value] : body.items()) {
+        (void)value;
+        bool known = false;
+        for (auto a : allowed) known = known || a == name;
+        if (known) continue;
+        for (auto a : immutable) {
+            if (a == name)
+                return ApiError{ErrorCode::parameter_immutable, name + " cannot be changed", name};
+        }
+        return ApiError{ErrorCode::parameter_unknown, "Unknown parameter: " + name, name};
+    }
+    return std::nullopt;
+}
+
+MaybeError check_title(const Json& value, const char* param, bool required_nonempty) {
+    if (!value.is_string())
+        return invalid(ErrorCode::title_invalid, param, std::string(param) + " must be a string");
+    const auto& text = value.get_ref<const std::string&>();
+    auto length = utf8_length(text);
+    if ((required_nonempty && length == 0) || length > 200)
+        return invalid(ErrorCode::title_invalid, param,
+                       std::string(param) + " must be 1 to 200 characters");
+    if (has_control_characters(text, false))
+        return invalid(ErrorCode::title_invalid, param,
+                       std::string(param) + " must not contain control characters");
+    bool blank = true;
+    for (char c : text) blank = blank && c == ' ';
+    if (blank)
+        return invalid(ErrorCode::title_invalid, param, std::string(param) + " must not be blank");
+    return std::nullopt;
+}
+
+MaybeError check_description(const Json& value, const char* param) {
+    if (value.is_null()) return std::nullopt;
+    if (!value.is_string())
+        return invalid(ErrorCode::description_invalid, param,
+                       std::string(param) + " must be a string or null");
+    const auto& text = value.get_ref<const std::string&>();
+    if (utf8_length(text) > 500)
+        return invalid(ErrorCode::description_invalid, param,
+                       std::string(param) + " must be at most 500 characters");
+    if (has_control_characters(text, true))
+        return invalid(ErrorCode::description_invalid, param,
+                       std::string(param) + " must not contain control characters");
+    return std::nullopt;
+}
+
+MaybeError check_redirect_url(const Json& value, const char* param, bool allow_local_http) {
+    if (value.is_null()) return std::nullopt;
+    if (!value.is_string() ||
+        !is_acceptable_redirect_url(value.get_ref<const std::string&>(), allow_local_http))
+        return invalid(ErrorCode::url_invalid, param,
+                       std::string(param) +
+                           " must be an absolute https:// URL of at most 2048 characters "
+                           "without credentials" +
+                           (allow_local_http ? " (or http://localhost / http://127.0.0.1)" : ""));
+    return std::nullopt;
+}
+
+std::optional<TimestampField> read_timestamp(const Json& body, const char* param) {
+    TimestampField field;
+    auto it = body.find(param);
+    if (it == body.end()) return field;
+    field.present = true;
+    if (it->is_null()) return field;
+    if (it->is_string()) {
+        auto parsed = time::parse_iso8601(it->get_ref<const std::string&>());
+        if (!parsed) return std::nullopt;
+        field.unix_ms = *parsed;
+        return field;
+    }
+    if (it->is_number_integer()) {
+        auto seconds = it->get<std::int64_t>();
+        if (seconds < 0 || seconds > 253402300799) return std::nullopt; // up to year 9999
+        field.unix_ms = seconds * 1000;
+        return field;
+    }
+    return std::nullopt;
+}
+
+} // namespace paylinks::api

@@ -1,0 +1,46 @@
+#pragma once
+// Field rules shared by every resource (DESIGN §3 "Rules"). Each check answers an ApiError
+// naming the parameter, or nothing when the value is acceptable.
+#include "core/http/error.hpp"
+#include "core/util/json.hpp"
+
+#include <cstdint>
+#include <span>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace paylinks::api {
+
+using http::ApiError;
+using MaybeError = std::optional<ApiError>;
+
+/// Number of Unicode code points in valid UTF-8 (nlohmann has already validated it).
+[[nodiscard]] std::size_t utf8_length(std::string_view text) noexcept;
+/// C0 controls, DEL and C1 controls (U+0080–U+009F); `allow_newlines` lets \n, \r, \t in.
+[[nodiscard]] bool has_control_characters(std::string_view text, bool allow_newlines) noexcept;
+
+/// Absolute https:// URL ≤ 2048 characters, no credentials, printable ASCII; http://localhost
+/// and http://127.0.0.1 only when `allow_local_http` (test keys).
+[[nodiscard]] bool is_acceptable_redirect_url(std::string_view url, bool allow_local_http) noexcept;
+
+/// Rejects any member of `body` not in `allowed`; members in `immutable` get their own code.
+[[nodiscard]] MaybeError reject_unknown_fields(const Json& body,
+                                               std::span<const std::string_view> allowed,
+                                               std::span<const std::string_view> immutable = {});
+
+[[nodiscard]] MaybeError check_title(const Json& value, const char* param, bool required_nonempty = true);
+[[nodiscard]] MaybeError check_description(const Json& value, const char* param);
+[[nodiscard]] MaybeError check_redirect_url(const Json& value, const char* param, bool allow_local_http);
+
+/// Reads an optional timestamp (ISO 8601 string or integer Unix seconds); `null` clears it.
+struct TimestampField {
+    bool present = false;
+    std::optional<std::int64_t> unix_ms; ///< nullopt when the value was null
+};
+[[nodiscard]] std::optional<TimestampField> read_timestamp(const Json& body, const char* param);
+
+[[nodiscard]] ApiError missing(const char* param);
+[[nodiscard]] ApiError invalid(http::ErrorCode code, std::string param, std::string message);
+
+} // namespace paylinks::api

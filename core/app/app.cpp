@@ -1,0 +1,65 @@
+#include "core/app/app.hpp"
+
+#include "core/api/links_api.hpp"
+#include "core/http/router.hpp"
+
+namespace paylinks::app {
+
+using http::ApiError;
+using http::ErrorCode;
+using http::Response;
+
+namespace {
+
+Response route_missing(const http::Request& request) {
+    return http::error_response(
+        ApiError{ErrorCode::route_missing,
+                 "Unrecognized request URL (" + request.method + ": " + request.path + ")", ""});
+}
+
+engine::Task<Response> dispatch(engine::Context& ctx, const http::Request& request) {
+    auto matched = http::match_route(request.method, request.path);
+    if (auto* miss = std::get_if<http::RouteMiss>(&matched)) {
+        if (!miss->path_exists) co_return route_missing(request);
+        auto response = http::error_response(ApiError{
+            ErrorCode::method_not_allowed,
+            request.method + " is not allowed here; use " + miss->allow, ""});
+        response.headers.emplace_back("allow", miss->allow);
+        co_return response;
+    }
+    auto& match = std::get<http::RouteMatch>(matched);
+    auto param = [&](std::size_t i) { return match.params.at(i); };
+    switch (match.route) {
+    case http::Route::healthz:
+        co_return http::json_response(200, Json{{"ok", true}, {"livemode", ctx.config().livemode}});
+    case http::Route::links_create: co_return co_await api::create_link(ctx, request);
+    case http::Route::links_list: co_return co_await api::list_links(ctx, request);
+    case http::Route::link_retrieve: co_return co_await api::retrieve_link(ctx, request, param(0));
+    case http::Route::link_update: co_return co_await api::update_link(ctx, request, param(0));
+    case http::Route::link_delete: co_return co_await api::delete_link(ctx, request, param(0));
+    default: co_return route_missing(request);
+    }
+}
+
+} // namespace
+
+engine::Task<Json> serve_http(engine::Context& ctx, http::Request request) {
+    Response response;
+    if (!ctx.config().error.empty()) {
+        response = http::error_response(
+            ApiError{ErrorCode::configuration_invalid,
+                     "The service is misconfigured: " + ctx.config().error, ""});
+    } else {
+        response = co_await dispatch(ctx, request);
+    }
+    response.headers.emplace_back("x-content-type-options", "nosniff");
+    if (request.method == "HEAD") response.body.clear();
+    co_return http::to_outcome(response);
+}
+
+engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron) {
+    (void)ctx;
+    co_return Json{{"result", {{"cron", cron}}}};
+}
+
+} // namespace paylinks::app

@@ -1,0 +1,70 @@
+#pragma once
+// What one exchange knows about the world: the time and entropy the shim handed in, the
+// configuration, and the door to effects. Handlers receive it by reference; it lives as
+// long as the exchange, so references to it stay valid across suspensions.
+#include "core/config/config.hpp"
+#include "core/engine/effects.hpp"
+#include "core/util/coroutine.hpp"
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+namespace paylinks::engine {
+
+class Exchange;
+
+/// Awaiting it hands the effects to the shim and yields their results, in order.
+struct EffectBatch {
+    Exchange* exchange;
+    std::vector<Effect> effects;
+    bool handed_over = false; ///< the effects went to the shim; results are waiting
+
+    bool await_ready() const noexcept { return effects.empty(); }
+    void await_suspend(coro::coroutine_handle<> waiter) noexcept;
+    std::vector<Json> await_resume() noexcept;
+};
+
+/// Awaiting it yields the result of a single effect.
+struct SingleEffect {
+    EffectBatch batch;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(coro::coroutine_handle<> waiter) noexcept { batch.await_suspend(waiter); }
+    Json await_resume() noexcept;
+};
+
+class Context {
+public:
+    Context(std::int64_t now_ms, std::array<std::uint8_t, 32> entropy, const config::Config& config,
+            Exchange* exchange) noexcept
+        : now_ms_(now_ms), entropy_(entropy), config_(config), exchange_(exchange) {}
+
+    /// Milliseconds since the Unix epoch, as the shim read it when the exchange started.
+    [[nodiscard]] std::int64_t now_ms() const noexcept { return now_ms_; }
+    [[nodiscard]] const config::Config& config() const noexcept { return config_; }
+
+    /// Fresh unpredictable bytes: the supplied entropy, stretched with Keccak when a request
+    /// needs more than it was given.
+    void random_bytes(std::span<std::uint8_t> out) noexcept;
+
+    [[nodiscard]] EffectBatch perform(std::vector<Effect> effects) noexcept {
+        return EffectBatch{exchange_, std::move(effects)};
+    }
+    [[nodiscard]] SingleEffect perform(Effect effect) noexcept {
+        std::vector<Effect> one;
+        one.push_back(std::move(effect));
+        return SingleEffect{EffectBatch{exchange_, std::move(one)}};
+    }
+
+private:
+    std::int64_t now_ms_;
+    std::array<std::uint8_t, 32> entropy_;
+    std::array<std::uint8_t, 32> pool_{};
+    std::size_t pool_used_ = 32;
+    std::uint64_t pool_counter_ = 0;
+    const config::Config& config_;
+    Exchange* exchange_;
+};
+
+} // namespace paylinks::engine

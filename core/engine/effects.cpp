@@ -1,0 +1,111 @@
+#include "core/engine/effects.hpp"
+
+namespace paylinks::engine {
+
+Effect kv_get(std::string key, std::int64_t cache_ttl_seconds) {
+    Effect effect{{"op", "kv.get"}, {"key", std::move(key)}};
+    // Workers KV refuses a cacheTtl under 60 s; a shorter wish means "no edge cache".
+    if (cache_ttl_seconds >= 60) effect["cacheTtl"] = cache_ttl_seconds;
+    return effect;
+}
+
+Effect kv_put(std::string key, std::string value, std::optional<Json> metadata,
+              std::optional<std::int64_t> expiration_ttl_seconds) {
+    Effect effect{{"op", "kv.put"}, {"key", std::move(key)}, {"value", std::move(value)}};
+    if (metadata) effect["metadata"] = std::move(*metadata);
+    // KV's minimum expiration TTL is 60 s.
+    if (expiration_ttl_seconds) effect["expirationTtl"] = std::max<std::int64_t>(60, *expiration_ttl_seconds);
+    return effect;
+}
+
+Effect kv_delete(std::string key) { return Effect{{"op", "kv.delete"}, {"key", std::move(key)}}; }
+
+Effect kv_list(std::string prefix, int limit, std::string cursor) {
+    Effect effect{{"op", "kv.list"}, {"prefix", std::move(prefix)}, {"limit", limit}};
+    if (!cursor.empty()) effect["cursor"] = std::move(cursor);
+    return effect;
+}
+
+Effect rpc_call(std::string method, Json params) {
+    return Effect{{"op", "rpc"}, {"method", std::move(method)}, {"params", std::move(params)}};
+}
+
+Effect http_request(std::string method, std::string url, Json headers, std::string body,
+                    int timeout_ms) {
+    return Effect{{"op", "http"},         {"method", std::move(method)},
+                  {"url", std::move(url)}, {"headers", std::move(headers)},
+                  {"body", std::move(body)}, {"timeoutMs", timeout_ms}};
+}
+
+Effect render_qr_svg(std::string text) {
+    return Effect{{"op", "qr.svg"}, {"text", std::move(text)}};
+}
+
+bool succeeded(const Json& result) noexcept {
+    if (!result.is_object()) return false;
+    auto ok = result.find("ok");
+    return ok != result.end() && ok->is_boolean() && ok->get<bool>();
+}
+
+std::string failure_message(const Json& result) {
+    if (!result.is_object()) return "malformed effect result";
+    auto error = result.find("error");
+    if (error != result.end() && error->is_string()) return error->get<std::string>();
+    return succeeded(result) ? std::string{} : "effect failed without a message";
+}
+
+KvValue read_kv_value(const Json& result) {
+    KvValue out;
+    if (!succeeded(result)) {
+        out.error = failure_message(result);
+        return out;
+    }
+    auto value = result.find("value");
+    if (value == result.end() || value->is_null()) {
+        out.ok = true;
+    } else if (value->is_string()) {
+        out.ok = true;
+        out.value = value->get<std::string>();
+    } else {
+        out.error = "kv.get answered a non-string value";
+    }
+    return out;
+}
+
+KvListPage read_kv_list(const Json& result) {
+    KvListPage page;
+    if (!succeeded(result)) {
+        page.error = failure_message(result);
+        return page;
+    }
+    auto keys = result.find("keys");
+    if (keys == result.end() || !keys->is_array()) {
+        page.error = "kv.list answered without a keys array";
+        return page;
+    }
+    page.keys.reserve(keys->size());
+    for (const auto& key : *keys) {
+        if (!key.is_object()) continue;
+        auto name = key.find("name");
+        if (name == key.end() || !name->is_string()) continue;
+        auto metadata = key.find("metadata");
+        page.keys.push_back({name->get<std::string>(),
+                             metadata != key.end() ? *metadata : Json(nullptr)});
+    }
+    auto complete = result.find("complete");
+    page.complete = complete == result.end() || !complete->is_boolean() || complete->get<bool>();
+    auto cursor = result.find("cursor");
+    if (cursor != result.end() && cursor->is_string()) page.cursor = cursor->get<std::string>();
+    if (!page.complete && page.cursor.empty()) page.complete = true; // cannot go on without one
+    page.ok = true;
+    return page;
+}
+
+std::optional<std::string> read_string_value(const Json& result) {
+    if (!succeeded(result)) return std::nullopt;
+    auto value = result.find("value");
+    if (value == result.end() || !value->is_string()) return std::nullopt;
+    return value->get<std::string>();
+}
+
+} // namespace paylinks::engine

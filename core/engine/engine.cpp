@@ -1,0 +1,149 @@
+#include "core/engine/engine.hpp"
+
+#include "core/app/app.hpp"
+#include "core/crypto/hex.hpp"
+#include "core/crypto/keccak.hpp"
+
+#include <cstring>
+
+namespace paylinks::engine {
+
+void EffectBatch::await_suspend(coro::coroutine_handle<> waiter) noexcept {
+    handed_over = true;
+    exchange->suspend_on(std::move(effects), waiter);
+}
+
+std::vector<Json> EffectBatch::await_resume() noexcept {
+    if (!handed_over) return {}; // an empty batch never suspends
+    return exchange->take_results();
+}
+
+Json SingleEffect::await_resume() noexcept {
+    auto results = batch.exchange->take_results();
+    return results.empty() ? Json{{"ok", false}, {"error", "no result"}} : std::move(results[0]);
+}
+
+void Context::random_bytes(std::span<std::uint8_t> out) noexcept {
+    for (auto& byte : out) {
+        if (pool_used_ == pool_.size()) {
+            // pool = keccak256(entropy ++ counter): independent blocks from one seed.
+            std::array<std::uint8_t, 40> seed{};
+            std::memcpy(seed.data(), entropy_.data(), entropy_.size());
+            for (int i = 0; i < 8; ++i)
+                seed[32 + i] = static_cast<std::uint8_t>(pool_counter_ >> (8 * i));
+            ++pool_counter_;
+            pool_ = crypto::keccak256(std::span<const std::uint8_t>(seed.data(), seed.size()));
+            pool_used_ = 0;
+        }
+        byte = pool_[pool_used_++];
+    }
+}
+
+void Exchange::run(Task<Json> root) noexcept {
+    root_.emplace(std::move(root));
+    root_->handle().resume();
+}
+
+void Exchange::deliver(std::vector<Json> results) noexcept {
+    results_ = std::move(results);
+    auto waiter = std::exchange(waiter_, {});
+    waiter.resume();
+}
+
+namespace {
+
+Json protocol_error(std::string message) { return Json{{"error", std::move(message)}}; }
+
+std::optional<std::array<std::uint8_t, 32>> read_entropy(const Json& input) {
+    auto entropy = input.find("entropy");
+    if (entropy == input.end() || !entropy->is_string()) return std::nullopt;
+    auto bytes = crypto::hex_decode(entropy->get<std::string>());
+    if (!bytes || bytes->size() != 32) return std::nullopt;
+    std::array<std::uint8_t, 32> out{};
+    std::memcpy(out.data(), bytes->data(), 32);
+    return out;
+}
+
+} // namespace
+
+std::string Engine::configure(std::string_view env_json) {
+    auto env = parse_json(env_json);
+    if (!env || !env->is_object()) {
+        config_ = config::Config{};
+        config_.error = "the environment handed to the core is not a JSON object";
+    } else {
+        config_ = config::load_config(*env);
+    }
+    if (config_.error.empty()) return dump_json(Json{{"ok", true}});
+    return dump_json(Json{{"ok", false}, {"error", config_.error}});
+}
+
+std::string Engine::start(std::string_view input_json) {
+    auto input = parse_json(input_json);
+    if (!input || !input->is_object()) return dump_json(protocol_error("start: not a JSON object"));
+    auto now = input->find("now");
+    if (now == input->end() || !now->is_number_integer())
+        return dump_json(protocol_error("start: now must be integer milliseconds"));
+    auto entropy = read_entropy(*input);
+    if (!entropy) return dump_json(protocol_error("start: entropy must be 64 hex digits"));
+    auto kind = input->find("kind");
+    if (kind == input->end() || !kind->is_string())
+        return dump_json(protocol_error("start: kind is missing"));
+
+    std::optional<Task<Json>> root;
+    auto id = next_id_++;
+    auto exchange = std::make_unique<Exchange>(id, now->get<std::int64_t>(), *entropy, config_);
+    if (*kind == "http") {
+        auto request = http::read_request(*input);
+        if (!request) return dump_json(protocol_error("start: malformed request"));
+        root.emplace(app::serve_http(exchange->context(), std::move(*request)));
+    } else if (*kind == "scheduled") {
+        auto cron = input->find("cron");
+        root.emplace(app::run_scheduled(exchange->context(),
+                                        cron != input->end() && cron->is_string()
+                                            ? cron->get<std::string>()
+                                            : std::string{}));
+    } else {
+        return dump_json(protocol_error("start: unknown kind"));
+    }
+    auto [it, inserted] = exchanges_.emplace(id, std::move(exchange));
+    (void)inserted;
+    it->second->run(std::move(*root));
+    return advance(it);
+}
+
+std::string Engine::resume(std::string_view input_json) {
+    auto input = parse_json(input_json);
+    if (!input || !input->is_object()) return dump_json(protocol_error("resume: not a JSON object"));
+    auto id = input->find("exchange");
+    if (id == input->end() || !id->is_number_unsigned())
+        return dump_json(protocol_error("resume: exchange must be a number"));
+    auto it = exchanges_.find(id->get<std::uint32_t>());
+    if (it == exchanges_.end()) return dump_json(protocol_error("resume: unknown exchange"));
+    auto results = input->find("results");
+    std::vector<Json> delivered;
+    if (results != input->end() && results->is_array()) {
+        delivered.assign(results->begin(), results->end());
+    }
+    // The coroutine reads exactly one result per effect it asked for; a shim that answers
+    // too few gets failures in their place rather than a crash.
+    delivered.resize(it->second->awaited_count(),
+                     Json{{"ok", false}, {"error", "no result for this effect"}});
+    it->second->deliver(std::move(delivered));
+    return advance(it);
+}
+
+std::string Engine::advance(std::map<std::uint32_t, std::unique_ptr<Exchange>>::iterator it) {
+    auto& exchange = *it->second;
+    Json out;
+    if (exchange.finished()) {
+        out = exchange.take_outcome();
+        out["exchange"] = exchange.id();
+        exchanges_.erase(it);
+    } else {
+        out = Json{{"exchange", exchange.id()}, {"effects", exchange.take_pending()}};
+    }
+    return dump_json(out);
+}
+
+} // namespace paylinks::engine

@@ -1,0 +1,20 @@
+#include "core/eth/eip681.hpp"
+
+namespace paylinks::eth {
+
+std::string erc20_transfer_uri(const Address& token, std::uint64_t chain_id,
+                               const Address& recipient, const num::uint256& base_units) {
+    // request = "ethereum" ":" target_address [ "@" chain_id ] [ "/" function_name ]
+    //           [ "?" parameters ]
+    std::string uri = "ethereum:";
+    uri += to_checksum_address(token);
+    uri += '@';
+    uri += std::to_string(chain_id);
+    uri += "/transfer?address=";
+    uri += to_checksum_address(recipient);
+    uri += "&uint256=";
+    uri += num::to_decimal(base_units);
+    return uri;
+}
+
+} // namespace paylinks::eth

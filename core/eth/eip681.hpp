@@ -1,0 +1,19 @@
+#pragma once
+// EIP-681 payment request URIs, as wallets scan them from a QR code.
+#include "core/eth/address.hpp"
+#include "core/num/uint256.hpp"
+
+#include <cstdint>
+#include <string>
+
+namespace paylinks::eth {
+
+/// An ERC-20 `transfer(address,uint256)` request (EIP-681):
+/// "ethereum:<token>@<chain_id>/transfer?address=<recipient>&uint256=<base_units>", both
+/// addresses EIP-55, the chain id and the amount (token base units) as plain decimal
+/// integers — no exponent, no fraction.
+[[nodiscard]] std::string erc20_transfer_uri(const Address& token, std::uint64_t chain_id,
+                                             const Address& recipient,
+                                             const num::uint256& base_units);
+
+} // namespace paylinks::eth

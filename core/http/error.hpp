@@ -1,0 +1,76 @@
+#pragma once
+// The API's error model: every failure is one of these codes, each with a stable string
+// (part of the public contract, never renamed), an HTTP status and the error type that
+// status implies (DESIGN §3 "Errors always have this shape").
+#include "core/util/json.hpp"
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace paylinks::http {
+
+enum class ErrorCode : std::uint8_t {
+    // 400
+    json_invalid,
+    body_not_object,
+    parameter_unknown,
+    parameter_missing,
+    parameter_invalid,
+    parameter_immutable,
+    amount_invalid,
+    currency_invalid,
+    title_invalid,
+    description_invalid,
+    url_invalid,
+    slug_invalid,
+    expires_at_invalid,
+    limit_invalid,
+    cursor_invalid,
+    metadata_invalid,
+    email_invalid,
+    idempotency_key_invalid,
+    transaction_hash_invalid,
+    // 401
+    api_key_missing,
+    api_key_invalid,
+    // 404 / 405
+    resource_missing,
+    route_missing,
+    method_not_allowed,
+    // 409 / 410
+    slug_taken,
+    idempotency_key_reused,
+    link_inactive,
+    session_not_expirable,
+    // 413 / 415 / 429
+    body_too_large,
+    content_type_unsupported,
+    rate_limited,
+    // 5xx
+    configuration_invalid,
+    storage_unavailable,
+    upstream_unavailable,
+    internal_error,
+};
+
+struct ErrorInfo {
+    std::string_view code; ///< stable snake_case string
+    int status;
+};
+
+[[nodiscard]] ErrorInfo error_info(ErrorCode code) noexcept;
+[[nodiscard]] std::string_view error_code_string(ErrorCode code) noexcept;
+[[nodiscard]] int error_status(ErrorCode code) noexcept;
+/// invalid_request_error, authentication_error, rate_limit_error or api_error.
+[[nodiscard]] std::string_view error_type_for_status(int status) noexcept;
+
+struct ApiError {
+    ErrorCode code;
+    std::string message;
+    std::string param; ///< empty when no single parameter is at fault
+};
+
+[[nodiscard]] Json error_body(const ApiError& error);
+
+} // namespace paylinks::http

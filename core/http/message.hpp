@@ -1,0 +1,51 @@
+#pragma once
+// HTTP requests and responses as the core sees them: already read off the wire by the shim,
+// handed over as JSON, and answered as JSON.
+#include "core/http/error.hpp"
+#include "core/util/json.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace paylinks::http {
+
+struct Request {
+    std::string method;  ///< upper case
+    std::string url;     ///< as received
+    std::string origin;  ///< scheme://host[:port]
+    std::string path;    ///< raw (still percent-encoded); the router decodes segments
+    std::vector<std::pair<std::string, std::string>> query; ///< decoded, in order
+    std::map<std::string, std::string> headers;              ///< names lower case
+    std::string body;
+    std::size_t body_size = 0; ///< the full size, even if the shim passed less
+
+    [[nodiscard]] const std::string* header(std::string_view name) const;
+};
+
+struct Response {
+    int status = 200;
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+};
+
+/// Reads `{"request":{"method","url","headers","body","bodySize"?}}` of a start message.
+[[nodiscard]] std::optional<Request> read_request(const Json& start);
+
+/// The response as the shim expects it: {"response":{"status","headers","body"}}.
+[[nodiscard]] Json to_outcome(const Response& response);
+
+[[nodiscard]] Response json_response(int status, const Json& body);
+[[nodiscard]] Response error_response(const ApiError& error);
+[[nodiscard]] Response html_response(int status, std::string html);
+
+/// Splits "a=1&b=%20x" into decoded pairs ('+' is a space). Malformed escapes stay literal.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> parse_query(std::string_view query);
+/// Percent-decodes; nullopt on a malformed escape.
+[[nodiscard]] std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+[[nodiscard]] std::string percent_encode(std::string_view text);
+
+} // namespace paylinks::http

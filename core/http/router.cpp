@@ -1,0 +1,103 @@
+#include "core/http/router.hpp"
+
+#include "core/http/message.hpp"
+
+#include <array>
+
+namespace paylinks::http {
+namespace {
+
+struct RouteSpec {
+    std::string_view method;
+    std::string_view pattern; ///< "{}" matches one non-empty segment
+    Route route;
+};
+
+constexpr std::array kRoutes{
+    RouteSpec{"GET", "/healthz", Route::healthz},
+    RouteSpec{"POST", "/api/v1/payment_links", Route::links_create},
+    RouteSpec{"GET", "/api/v1/payment_links", Route::links_list},
+    RouteSpec{"GET", "/api/v1/payment_links/{}", Route::link_retrieve},
+    RouteSpec{"PATCH", "/api/v1/payment_links/{}", Route::link_update},
+    RouteSpec{"POST", "/api/v1/payment_links/{}", Route::link_update},
+    RouteSpec{"DELETE", "/api/v1/payment_links/{}", Route::link_delete},
+    RouteSpec{"POST", "/api/v1/checkout_sessions", Route::sessions_create},
+    RouteSpec{"GET", "/api/v1/checkout_sessions", Route::sessions_list},
+    RouteSpec{"GET", "/api/v1/checkout_sessions/{}", Route::session_retrieve},
+    RouteSpec{"POST", "/api/v1/checkout_sessions/{}/expire", Route::session_expire},
+    RouteSpec{"GET", "/l/{}", Route::link_visit},
+    RouteSpec{"GET", "/c/{}", Route::checkout_page},
+    RouteSpec{"GET", "/c/{}/status", Route::checkout_status},
+    RouteSpec{"POST", "/c/{}/verify", Route::checkout_verify},
+    RouteSpec{"GET", "/api/v1/events", Route::events_list},
+    RouteSpec{"GET", "/api/v1/events/{}", Route::event_retrieve},
+    RouteSpec{"POST", "/api/v1/events/{}/resend", Route::event_resend},
+    RouteSpec{"POST", "/api/v1/webhook_endpoints", Route::webhook_endpoints_create},
+    RouteSpec{"GET", "/api/v1/webhook_endpoints", Route::webhook_endpoints_list},
+    RouteSpec{"GET", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_retrieve},
+    RouteSpec{"PATCH", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_update},
+    RouteSpec{"DELETE", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_delete},
+    RouteSpec{"POST", "/api/v1/webhook_endpoints/{}/rotate_secret",
+              Route::webhook_endpoint_rotate},
+    RouteSpec{"GET", "/dashboard", Route::dashboard},
+};
+
+std::vector<std::string_view> split_path(std::string_view path) {
+    std::vector<std::string_view> segments;
+    if (path.empty() || path.front() != '/') return segments;
+    path.remove_prefix(1);
+    while (true) {
+        auto slash = path.find('/');
+        segments.push_back(path.substr(0, slash));
+        if (slash == std::string_view::npos) break;
+        path.remove_prefix(slash + 1);
+    }
+    return segments;
+}
+
+bool match_pattern(std::string_view pattern, const std::vector<std::string_view>& segments,
+                   std::vector<std::string>* params) {
+    auto expected = split_path(pattern);
+    if (expected.size() != segments.size()) return false;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+        if (expected[i] == "{}") {
+            auto decoded = percent_decode(segments[i], false);
+            if (segments[i].empty() || !decoded) return false;
+            if (params) params->push_back(std::move(*decoded));
+        } else if (expected[i] != segments[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+} // namespace
+
+std::variant<RouteMatch, RouteMiss> match_route(std::string_view method, std::string_view path) {
+    auto segments = split_path(path);
+    std::string_view effective = method == "HEAD" ? std::string_view("GET") : method;
+    RouteMiss miss;
+    for (const auto& spec : kRoutes) {
+        if (!match_pattern(spec.pattern, segments, nullptr)) continue;
+        if (spec.method == effective) {
+            RouteMatch match{spec.route, {}};
+            match_pattern(spec.pattern, segments, &match.params);
+            return match;
+        }
+        miss.path_exists = true;
+        if (miss.allow.find(spec.method) == std::string::npos) {
+            if (!miss.allow.empty()) miss.allow += ", ";
+            miss.allow += spec.method;
+            if (spec.method == "GET") miss.allow += ", HEAD";
+        }
+    }
+    return miss;
+}
+
+bool is_api_path(std::string_view path) noexcept {
+    return path.rfind("/api/", 0) == 0 || path == "/api" || path == "/healthz" ||
+           (path.rfind("/c/", 0) == 0 &&
+            (path.size() > 7 && (path.ends_with("/status") || path.ends_with("/verify"))));
+}
+
+} // namespace paylinks::http

@@ -1,0 +1,45 @@
+#pragma once
+// The payment link: a fixed price and a title that any number of customers can pay through
+// `/l/{slug}`, each in a checkout session of their own.
+#include "core/money/fiat.hpp"
+#include "core/util/json.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace paylinks::links {
+
+struct Link {
+    std::string id;
+    std::string slug;
+    std::string title;
+    std::optional<std::string> description;
+    std::int64_t fiat_amount = 0; ///< minor units of fiat_currency
+    std::string fiat_currency;    ///< a code from money::kCurrencies
+    std::optional<std::string> success_url;
+    std::optional<std::string> cancel_url;
+    bool active = true;
+    std::optional<std::int64_t> expires_at_ms;
+    bool livemode = false;
+    std::int64_t created_at_ms = 0;
+    std::int64_t updated_at_ms = 0;
+
+    /// Whether a customer can open a session from it at `now_ms`.
+    [[nodiscard]] bool open_for_sessions(std::int64_t now_ms) const noexcept {
+        return active && (!expires_at_ms || *expires_at_ms > now_ms);
+    }
+};
+
+/// The public API object (DESIGN §3 "Link object"); `base_url` makes checkoutUrl absolute.
+[[nodiscard]] Json to_api_json(const Link& link, std::string_view base_url);
+
+/// The stored form, and its strict reader: a corrupt record is reported, never trusted.
+[[nodiscard]] std::string to_storage(const Link& link);
+[[nodiscard]] std::optional<Link> from_storage(std::string_view text);
+
+[[nodiscard]] std::string link_key(std::string_view id);
+[[nodiscard]] std::string slug_key(std::string_view slug);
+inline constexpr std::string_view kLinkIndexPrefix = "idx/link/";
+
+} // namespace paylinks::links

@@ -1,0 +1,83 @@
+// The core's wasm instance: created once per isolate, re-created after a trap.
+// Strings cross as UTF-8 through linear memory, never through the C stack.
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+export class Core {
+  #module;
+  #instance = null;
+  #env;
+
+  /** @param {WebAssembly.Module} module  @param {Record<string,string>} env */
+  constructor(module, env) {
+    this.#module = module;
+    this.#env = env;
+  }
+
+  /** The configuration result of the current instance ({ok, error}). */
+  configuration = null;
+
+  #ensure() {
+    if (this.#instance) return this.#instance.exports;
+    const instance = new WebAssembly.Instance(this.#module, {
+      env: { emscripten_notify_memory_growth() {} },
+      wasi_snapshot_preview1: {
+        proc_exit(code) {
+          throw new WebAssembly.RuntimeError(`core exited with code ${code}`);
+        },
+      },
+    });
+    instance.exports._initialize();
+    this.#instance = instance;
+    this.configuration = this.#call('pl_configure', JSON.stringify(this.#env));
+    return instance.exports;
+  }
+
+  #call(name, text) {
+    const exports = this.#instance.exports;
+    const bytes = encoder.encode(text);
+    const input = exports.pl_alloc(bytes.length);
+    try {
+      new Uint8Array(exports.memory.buffer, input, bytes.length).set(bytes);
+      const output = exports[name](input, bytes.length);
+      const length = exports.pl_output_len();
+      // Copy out before the next call reuses the output buffer.
+      return JSON.parse(decoder.decode(new Uint8Array(exports.memory.buffer, output, length)));
+    } finally {
+      exports.pl_free(input);
+    }
+  }
+
+  /** Calls an entry point; after a trap the instance is dropped and the error rethrown. */
+  call(name, message) {
+    this.#ensure();
+    try {
+      return this.#call(name, JSON.stringify(message));
+    } catch (error) {
+      this.#instance = null;
+      throw error;
+    }
+  }
+
+  start(message) {
+    return this.call('pl_start', message);
+  }
+
+  resume(message) {
+    return this.call('pl_resume', message);
+  }
+
+  tool(message) {
+    return this.call('pl_tool', message);
+  }
+}
+
+/** The worker's string vars and secrets: what the core is configured from. */
+export function stringVars(env) {
+  const vars = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (typeof value === 'string') vars[name] = value;
+  }
+  return vars;
+}

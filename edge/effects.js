@@ -1,0 +1,87 @@
+// Performs one batch of effects for the core, concurrently, answering them in order.
+// Each result is {ok:true, …} or {ok:false, error}; a thrown error never escapes.
+
+import qrcode from 'qrcode-generator';
+import { performRpc } from './rpc.js';
+
+const HTTP_TIMEOUT_MS = 10000;
+
+async function performHttp(effect) {
+  const started = Date.now();
+  try {
+    const response = await fetch(effect.url, {
+      method: effect.method,
+      headers: effect.headers,
+      body: effect.method === 'GET' || effect.method === 'HEAD' ? undefined : effect.body,
+      redirect: 'manual',
+      signal: AbortSignal.timeout(effect.timeoutMs || HTTP_TIMEOUT_MS),
+    });
+    // Keep what the core may record, not an unbounded body.
+    const body = (await response.text()).slice(0, 2048);
+    return { ok: true, status: response.status, body, durationMs: Date.now() - started };
+  } catch (error) {
+    const timedOut = error?.name === 'TimeoutError';
+    return {
+      ok: false,
+      error: timedOut ? `timed out after ${effect.timeoutMs || HTTP_TIMEOUT_MS} ms` : String(error?.message ?? error),
+      durationMs: Date.now() - started,
+    };
+  }
+}
+
+function renderQr(text) {
+  // Type 0 picks the smallest version that holds the text; level M survives smudges.
+  const qr = qrcode(0, 'M');
+  qr.addData(text, 'Byte');
+  qr.make();
+  return qr.createSvgTag({ cellSize: 4, margin: 4, scalable: true });
+}
+
+async function performOne(effect, io) {
+  switch (effect.op) {
+    case 'kv.get':
+      return { ok: true, value: await io.kv.get(effect.key, effect.cacheTtl) };
+    case 'kv.put':
+      await io.kv.put(effect.key, effect.value, effect.metadata, effect.expirationTtl);
+      return { ok: true };
+    case 'kv.delete':
+      await io.kv.delete(effect.key);
+      return { ok: true };
+    case 'kv.list':
+      return { ok: true, ...(await io.kv.list(effect.prefix, effect.limit, effect.cursor)) };
+    case 'http':
+      return performHttp(effect);
+    case 'qr.svg':
+      return { ok: true, value: renderQr(effect.text) };
+    default:
+      return { ok: false, error: `unknown effect op: ${effect.op}` };
+  }
+}
+
+/** @param {object[]} effects  @param {{kv, rpcUrl}} io */
+export async function performEffects(effects, io) {
+  const results = new Array(effects.length);
+  const rpcCalls = [];
+  const rpcSlots = [];
+  const others = [];
+  effects.forEach((effect, i) => {
+    if (effect.op === 'rpc') {
+      rpcCalls.push({ method: effect.method, params: effect.params });
+      rpcSlots.push(i);
+    } else {
+      others.push(
+        performOne(effect, io).then(
+          (result) => (results[i] = result),
+          (error) => (results[i] = { ok: false, error: String(error?.message ?? error) }),
+        ),
+      );
+    }
+  });
+  if (rpcCalls.length) {
+    others.push(
+      performRpc(io.rpcUrl, rpcCalls).then((answers) => answers.forEach((answer, j) => (results[rpcSlots[j]] = answer))),
+    );
+  }
+  await Promise.all(others);
+  return results;
+}

@@ -1,0 +1,136 @@
+#include "support/driver.hpp"
+
+#include <catch2/catch.hpp>
+#include <set>
+
+using paylinks::Json;
+using paylinks::testing::Driver;
+
+namespace {
+
+Json create(Driver& driver, Json body = Json{{"title", "Tee"}, {"fiatAmount", "150"}}) {
+    auto answer = driver.api("POST", "/api/v1/payment_links", body);
+    REQUIRE(answer.status == 201);
+    return answer.json;
+}
+
+} // namespace
+
+TEST_CASE("a payment link is created, read, listed, updated and deleted", "[api][links]") {
+    Driver driver;
+    auto link = create(driver, Json{{"title", "Tee"}, {"fiatAmount", "150.5"}, {"fiatCurrency", "eur"}});
+    CHECK(link["object"] == "payment_link");
+    CHECK(link["fiatAmount"] == "150.50");
+    CHECK(link["fiatCurrency"] == "EUR");
+    CHECK(link["checkoutUrl"] == "https://pay.example/l/" + link["slug"].get<std::string>());
+    CHECK(link["livemode"] == false);
+    CHECK(link["createdAt"] == "2026-11-18T11:06:40.000Z");
+
+    auto id = link["id"].get<std::string>();
+    auto read = driver.api("GET", "/api/v1/payment_links/" + id);
+    CHECK(read.status == 200);
+    CHECK(read.json == link);
+
+    auto list = driver.api("GET", "/api/v1/payment_links");
+    REQUIRE(list.status == 200);
+    REQUIRE(list.json["data"].size() == 1);
+    CHECK(list.json["data"][0]["id"] == id);
+
+    driver.now_ms += 5000;
+    auto updated = driver.api("PATCH", "/api/v1/payment_links/" + id, Json{{"active", false}});
+    CHECK(updated.status == 200);
+    CHECK(updated.json["active"] == false);
+    CHECK(updated.json["updatedAt"] == "2026-11-18T11:06:45.000Z");
+
+    CHECK(driver.api("DELETE", "/api/v1/payment_links/" + id).json["deleted"] == true);
+    CHECK(driver.api("GET", "/api/v1/payment_links/" + id).status == 404);
+}
+
+TEST_CASE("lists page newest first without gaps in both directions", "[api][links]") {
+    Driver driver;
+    std::vector<std::string> ids; // oldest first
+    for (int i = 0; i < 25; ++i) {
+        driver.now_ms += 1;
+        ids.push_back(create(driver)["id"].get<std::string>());
+    }
+    std::vector<std::string> seen;
+    std::string after;
+    for (int pages = 0; pages < 10; ++pages) {
+        auto page = driver.api("GET", "/api/v1/payment_links?limit=7" +
+                                          (after.empty() ? "" : "&starting_after=" + after));
+        REQUIRE(page.status == 200);
+        for (const auto& item : page.json["data"]) seen.push_back(item["id"]);
+        if (!page.json["has_more"].get<bool>()) break;
+        after = seen.back();
+    }
+    REQUIRE(seen.size() == ids.size());
+    for (std::size_t i = 0; i < ids.size(); ++i) CHECK(seen[i] == ids[ids.size() - 1 - i]);
+
+    auto back = driver.api("GET", "/api/v1/payment_links?limit=3&ending_before=" + ids[10]);
+    REQUIRE(back.json["data"].size() == 3);
+    CHECK(back.json["data"][0]["id"] == ids[13]);
+    CHECK(back.json["data"][2]["id"] == ids[11]);
+    CHECK(back.json["has_more"] == true);
+}
+
+TEST_CASE("bad link input is refused with the documented code and param", "[api][links]") {
+    struct Row {
+        Json body;
+        int status;
+        const char* code;
+        const char* param;
+    };
+    const std::vector<Row> rows = {
+        {Json{{"title", "T"}, {"fiatAmount", 5}}, 400, "amount_invalid", "fiatAmount"},
+        {Json{{"title", "T"}, {"fiatAmount", "0"}}, 400, "amount_invalid", "fiatAmount"},
+        {Json{{"title", "T"}, {"fiatAmount", "0.001"}}, 400, "amount_invalid", "fiatAmount"},
+        {Json{{"title", "T"}, {"fiatAmount", "100000000.01"}}, 400, "amount_invalid", "fiatAmount"},
+        {Json{{"title", "T"}, {"fiatAmount", "-1"}}, 400, "amount_invalid", "fiatAmount"},
+        {Json{{"title", "T"}, {"fiatAmount", "1e3"}}, 400, "amount_invalid", "fiatAmount"},
+        {Json{{"title", "T"}, {"fiatAmount", "1.5"}, {"fiatCurrency", "JPY"}}, 400, "amount_invalid", "fiatAmount"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"fiatCurrency", "XYZ"}}, 400, "currency_invalid", "fiatCurrency"},
+        {Json{{"title", ""}, {"fiatAmount", "1"}}, 400, "title_invalid", "title"},
+        {Json{{"title", "a\x01"}, {"fiatAmount", "1"}}, 400, "title_invalid", "title"},
+        {Json{{"fiatAmount", "1"}}, 400, "parameter_missing", "title"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"colour", "red"}}, 400, "parameter_unknown", "colour"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"successUrl", "javascript:alert(1)"}}, 400, "url_invalid", "successUrl"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"cancelUrl", "https://u:p@shop.example/"}}, 400, "url_invalid", "cancelUrl"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"slug", "AB"}}, 400, "slug_invalid", "slug"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"expiresAt", "yesterday"}}, 400, "expires_at_invalid", "expiresAt"},
+    };
+    Driver driver;
+    for (const auto& row : rows) {
+        INFO(paylinks::dump_json(row.body));
+        auto answer = driver.api("POST", "/api/v1/payment_links", row.body);
+        CHECK(answer.status == row.status);
+        CHECK(answer.error_code() == row.code);
+        CHECK(answer.error_param() == row.param);
+    }
+    CHECK(driver.kv.empty());
+}
+
+TEST_CASE("idempotent creates replay and refuse a changed body", "[api][links]") {
+    Driver driver;
+    Json headers{{"authorization", "Bearer sk_test_local"},
+                 {"content-type", "application/json"},
+                 {"idempotency-key", "order-7"}};
+    auto first = driver.request("POST", "/api/v1/payment_links",
+                                R"({"title":"A","fiatAmount":"1"})", headers);
+    auto again = driver.request("POST", "/api/v1/payment_links",
+                                R"({"title":"A","fiatAmount":"1"})", headers);
+    REQUIRE(first.status == 201);
+    CHECK(again.status == 201);
+    CHECK(again.body == first.body);
+    auto other = driver.request("POST", "/api/v1/payment_links",
+                                R"({"title":"B","fiatAmount":"1"})", headers);
+    CHECK(other.status == 409);
+    CHECK(other.error_code() == "idempotency_key_reused");
+}
+
+TEST_CASE("authentication is required and checked", "[api][auth]") {
+    Driver driver;
+    CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "").error_code() == "api_key_missing");
+    CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "sk_test_nope").error_code() ==
+          "api_key_invalid");
+    CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "sk_test_nope").status == 401);
+}

@@ -1,0 +1,103 @@
+#include "support/driver.hpp"
+
+#include <cstdio>
+
+namespace paylinks::testing {
+
+Driver::Driver(Json env) { configure_answer = engine.configure(dump_json(env)); }
+
+Json Driver::perform(const Json& effect) {
+    effect_log.push_back(effect);
+    const std::string op = effect.value("op", "");
+    if (op.rfind("kv.", 0) == 0 && kv_fault) {
+        if (auto forced = kv_fault(effect)) return *forced;
+    }
+    if (op == "kv.get") {
+        auto it = kv.find(effect.value("key", ""));
+        return it == kv.end() ? Json{{"ok", true}, {"value", nullptr}}
+                              : Json{{"ok", true}, {"value", it->second.value}};
+    }
+    if (op == "kv.put") {
+        kv[effect.value("key", "")] =
+            StoredValue{effect.value("value", ""), effect.value("metadata", Json(nullptr))};
+        return Json{{"ok", true}};
+    }
+    if (op == "kv.delete") {
+        kv.erase(effect.value("key", ""));
+        return Json{{"ok", true}};
+    }
+    if (op == "kv.list") {
+        const std::string prefix = effect.value("prefix", "");
+        const int limit = effect.value("limit", 1000);
+        const std::string cursor = effect.value("cursor", "");
+        Json keys = Json::array();
+        auto it = cursor.empty() ? kv.lower_bound(prefix) : kv.upper_bound(cursor);
+        std::string last;
+        for (; it != kv.end() && it->first.rfind(prefix, 0) == 0; ++it) {
+            if (static_cast<int>(keys.size()) == limit) {
+                return Json{{"ok", true}, {"keys", keys}, {"complete", false}, {"cursor", last}};
+            }
+            keys.push_back(Json{{"name", it->first}, {"metadata", it->second.metadata}});
+            last = it->first;
+        }
+        return Json{{"ok", true}, {"keys", keys}, {"complete", true}, {"cursor", ""}};
+    }
+    if (op == "rpc") return rpc ? rpc(effect) : Json{{"ok", false}, {"error", "no rpc"}};
+    if (op == "http") return http ? http(effect) : Json{{"ok", false}, {"error", "no http"}};
+    if (op == "qr.svg") return Json{{"ok", true}, {"value", "<svg data-qr=\"test\"></svg>"}};
+    return Json{{"ok", false}, {"error", "unknown op"}};
+}
+
+Json Driver::run(Json start) {
+    start["now"] = now_ms;
+    char entropy[65];
+    ++entropy_counter_;
+    std::snprintf(entropy, sizeof entropy, "%064llx", static_cast<unsigned long long>(entropy_counter_));
+    start["entropy"] = entropy;
+    auto answer = parse_json(engine.start(dump_json(start))).value_or(Json{});
+    for (int rounds = 0; answer.contains("effects") && rounds < 10000; ++rounds) {
+        Json results = Json::array();
+        for (const auto& effect : answer["effects"]) results.push_back(perform(effect));
+        answer = parse_json(engine.resume(dump_json(
+                                Json{{"exchange", answer["exchange"]}, {"results", results}})))
+                     .value_or(Json{});
+    }
+    return answer;
+}
+
+HttpAnswer Driver::request(const std::string& method, const std::string& path,
+                           const std::string& body, Json headers) {
+    Json start{{"kind", "http"},
+               {"request",
+                {{"method", method},
+                 {"url", "https://pay.example" + path},
+                 {"headers", std::move(headers)},
+                 {"body", body}}}};
+    auto answer = run(std::move(start));
+    HttpAnswer out;
+    if (!answer.contains("response")) return out;
+    const auto& response = answer["response"];
+    out.status = response.value("status", 0);
+    out.headers = response.value("headers", Json::object());
+    out.body = response.value("body", "");
+    out.json = parse_json(out.body).value_or(Json(nullptr));
+    return out;
+}
+
+HttpAnswer Driver::api(const std::string& method, const std::string& path, const Json& body,
+                       const std::string& key) {
+    Json headers = Json::object();
+    if (!key.empty()) headers["authorization"] = "Bearer " + key;
+    std::string text;
+    if (!body.is_null()) {
+        headers["content-type"] = "application/json";
+        text = dump_json(body);
+    }
+    return request(method, path, text, std::move(headers));
+}
+
+Json Driver::scheduled(const std::string& cron) {
+    return run(Json{{"kind", "scheduled"}, {"cron", cron}});
+}
+
+} // namespace paylinks::testing

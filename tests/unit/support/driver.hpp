@@ -1,0 +1,65 @@
+#pragma once
+// A deterministic driver for the engine: it speaks exactly the start/resume protocol the
+// shim speaks, with an in-memory KV, a controlled clock, counted entropy and a scripted
+// chain, so whole scenarios run natively and in wasm without a runtime.
+#include "core/engine/engine.hpp"
+#include "core/util/json.hpp"
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace paylinks::testing {
+
+struct StoredValue {
+    std::string value;
+    Json metadata;
+};
+
+struct HttpAnswer {
+    int status = 0;
+    Json headers;
+    std::string body;
+    Json json; ///< body parsed, or null
+
+    [[nodiscard]] std::string error_code() const {
+        if (!json.is_object() || !json.contains("error")) return {};
+        return json["error"].value("code", "");
+    }
+    [[nodiscard]] std::string error_param() const {
+        if (!json.is_object() || !json.contains("error")) return {};
+        return json["error"].value("param", "");
+    }
+};
+
+class Driver {
+public:
+    explicit Driver(Json env = Json{{"API_KEY", "sk_test_local"}});
+
+    std::int64_t now_ms = 1'795'000'000'000;
+    std::map<std::string, StoredValue> kv;
+    std::vector<Json> effect_log;
+    /// Answers rpc effects; by default every call fails.
+    std::function<Json(const Json& effect)> rpc;
+    /// Answers http effects; by default every call fails.
+    std::function<Json(const Json& effect)> http;
+    /// When set, decides the result of a KV effect instead of the store (fault injection).
+    std::function<std::optional<Json>(const Json& effect)> kv_fault;
+
+    HttpAnswer request(const std::string& method, const std::string& path,
+                       const std::string& body = "", Json headers = Json::object());
+    HttpAnswer api(const std::string& method, const std::string& path, const Json& body = nullptr,
+                   const std::string& key = "sk_test_local");
+    Json scheduled(const std::string& cron = "* * * * *");
+
+    engine::Engine engine;
+    std::string configure_answer;
+
+private:
+    Json run(Json start);
+    Json perform(const Json& effect);
+    std::uint64_t entropy_counter_ = 0;
+};
+
+} // namespace paylinks::testing

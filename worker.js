@@ -1,0 +1,76 @@
+// paylinks worker: HTTP requests and cron ticks go to the wasm core; this file only moves
+// bytes between the Workers runtime and the core (see docs/architecture.md).
+
+import coreModule from './dist/paylinks.wasm';
+import { Core, stringVars } from './edge/core.js';
+import { runExchange } from './edge/exchange.js';
+import { KvBridge } from './edge/kv.js';
+
+// Bodies past the API's limit are not read: the core only needs their size to refuse them.
+const MAX_BODY_BYTES = 64 * 1024;
+
+let core = null;
+let kv = null;
+
+function io(env) {
+  core ??= new Core(coreModule, stringVars(env));
+  kv ??= new KvBridge(env.STORE);
+  return { kv, rpcUrl: env.RPC_URL };
+}
+
+async function readBody(request) {
+  if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return { body: '', bodySize: 0 };
+  const declared = Number(request.headers.get('content-length') ?? 0);
+  if (declared > MAX_BODY_BYTES) return { body: '', bodySize: declared };
+  const bytes = new Uint8Array(await request.arrayBuffer());
+  if (bytes.length > MAX_BODY_BYTES) return { body: '', bodySize: bytes.length };
+  return { body: new TextDecoder().decode(bytes), bodySize: bytes.length };
+}
+
+function internalError(error) {
+  console.error('paylinks: core failure:', error);
+  const body = {
+    error: { type: 'api_error', code: 'internal_error', message: 'An internal error occurred; the request can be retried.' },
+  };
+  return new Response(JSON.stringify(body), {
+    status: 500,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
+  });
+}
+
+export default {
+  async fetch(request, env) {
+    try {
+      const effects = io(env);
+      const { body, bodySize } = await readBody(request);
+      const answer = await runExchange(
+        core,
+        {
+          kind: 'http',
+          request: {
+            method: request.method,
+            url: request.url,
+            headers: Object.fromEntries(request.headers),
+            body,
+            bodySize,
+          },
+        },
+        effects,
+      );
+      const { status, headers, body: responseBody } = answer.response;
+      const nullBody = request.method === 'HEAD' || status === 204 || status === 304;
+      return new Response(nullBody ? null : responseBody, { status, headers });
+    } catch (error) {
+      return internalError(error);
+    }
+  },
+
+  async scheduled(controller, env, ctx) {
+    const effects = io(env);
+    ctx.waitUntil(
+      runExchange(core, { kind: 'scheduled', cron: controller.cron }, effects).catch((error) =>
+        console.error('paylinks: scheduled run failed:', error),
+      ),
+    );
+  },
+};
