@@ -6,17 +6,30 @@ namespace paylinks::api {
 
 using http::ErrorCode;
 
+namespace {
+
+// The Authorization header without surrounding spaces; empty when absent or blank, which
+// HTTP stacks do not agree on forwarding, so both mean "no credentials".
+std::string_view authorization(const http::Request& request) noexcept {
+    const auto* header = request.header("authorization");
+    std::string_view value = header ? std::string_view(*header) : std::string_view{};
+    auto space = [](char c) { return c == ' ' || c == '\t'; };
+    while (!value.empty() && space(value.front())) value.remove_prefix(1);
+    while (!value.empty() && space(value.back())) value.remove_suffix(1);
+    return value;
+}
+
+} // namespace
+
 bool has_credentials(const http::Request& request) noexcept {
-    return request.header("authorization") != nullptr;
+    return !authorization(request).empty();
 }
 
 MaybeError authenticate(const http::Request& request, const config::Config& config) {
-    const auto* header = request.header("authorization");
-    if (!header)
+    std::string_view value = authorization(request);
+    if (value.empty())
         return ApiError{ErrorCode::api_key_missing,
                         "No API key provided: send Authorization: Bearer <secret key>", ""};
-    std::string_view value = *header;
-    while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
     constexpr std::string_view kScheme = "bearer ";
     bool bearer = value.size() > kScheme.size();
     for (std::size_t i = 0; bearer && i < kScheme.size(); ++i) {

@@ -7,7 +7,7 @@
 namespace paylinks::api {
 
 [[nodiscard]] MaybeError authenticate(const http::Request& request, const config::Config& config);
-/// Whether the request carries an Authorization header at all (public endpoints accept an
+/// Whether the request carries a non-blank Authorization header (public endpoints accept an
 /// anonymous caller but still reject a wrong key).
 [[nodiscard]] bool has_credentials(const http::Request& request) noexcept;
 

@@ -52,6 +52,13 @@ engine::Task<std::optional<http::Response>> replay_if_seen(engine::Context& ctx,
     co_return replay;
 }
 
+http::Response idempotency_in_use_response() {
+    return http::error_response(ApiError{
+        ErrorCode::idempotency_key_in_use,
+        "A request with this Idempotency-Key is still in progress; retry once it has finished",
+        "Idempotency-Key"});
+}
+
 std::optional<engine::Effect> remember_response(const IdempotencySlot& slot,
                                                 const http::Response& response) {
     if (response.status >= 500) return std::nullopt;

@@ -23,6 +23,9 @@ struct IdempotencySlot {
 [[nodiscard]] std::variant<std::monostate, IdempotencySlot, http::ApiError>
 idempotency_slot(const http::Request& request, std::string_view scope);
 
+/// 409 for a request whose key is still being processed by a twin (Stripe's behaviour).
+[[nodiscard]] http::Response idempotency_in_use_response();
+
 /// The stored response to replay, a 409 for a reused key, or nothing for a first attempt.
 [[nodiscard]] engine::Task<std::optional<http::Response>> replay_if_seen(engine::Context& ctx,
                                                                          IdempotencySlot slot);

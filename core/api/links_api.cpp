@@ -138,6 +138,11 @@ Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Jso
                         "slug must match ^[a-z0-9][a-z0-9-]{2,63}$"));
         link.slug = custom_slug->get<std::string>();
     }
+    // A twin request creating the same slug right now would pass the read below too.
+    engine::Claim slug_claim(ctx.shared(), links::slug_key(link.slug));
+    if (slug_given && !slug_claim.held())
+        co_return http::error_response(
+            invalid(ErrorCode::slug_taken, "slug", "slug '" + link.slug + "' is taken"));
     // A random slug collides with probability ~n/2^60; still, never overwrite one.
     for (int attempt = 0; attempt < 3; ++attempt) {
         if (!slug_given) {
@@ -194,7 +199,10 @@ Task<Response> create_link(Context& ctx, const http::Request& request) {
     if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
 
     auto* idempotency = std::get_if<IdempotencySlot>(&slot);
+    std::optional<engine::Claim> claim;
     if (idempotency) {
+        claim.emplace(ctx.shared(), idempotency->kv_key);
+        if (!claim->held()) co_return idempotency_in_use_response();
         if (auto replay = co_await replay_if_seen(ctx, *idempotency)) co_return std::move(*replay);
     }
     auto response = co_await create_link_fresh(ctx, request, std::get<Json>(std::move(body)));

@@ -1,6 +1,9 @@
 #include "core/app/app.hpp"
 
+#include "core/api/checkout_routes.hpp"
 #include "core/api/links_api.hpp"
+#include "core/api/sessions_api.hpp"
+#include "core/chain/watcher.hpp"
 #include "core/http/router.hpp"
 
 namespace paylinks::app {
@@ -12,6 +15,8 @@ using http::Response;
 namespace {
 
 Response route_missing(const http::Request& request) {
+    if (!http::is_api_path(request.path))
+        return api::page_error(404, "Page not found", "There is nothing at this address.");
     return http::error_response(
         ApiError{ErrorCode::route_missing,
                  "Unrecognized request URL (" + request.method + ": " + request.path + ")", ""});
@@ -37,6 +42,18 @@ engine::Task<Response> dispatch(engine::Context& ctx, const http::Request& reque
     case http::Route::link_retrieve: co_return co_await api::retrieve_link(ctx, request, param(0));
     case http::Route::link_update: co_return co_await api::update_link(ctx, request, param(0));
     case http::Route::link_delete: co_return co_await api::delete_link(ctx, request, param(0));
+    case http::Route::sessions_create: co_return co_await api::create_session(ctx, request);
+    case http::Route::sessions_list: co_return co_await api::list_sessions(ctx, request);
+    case http::Route::session_retrieve:
+        co_return co_await api::retrieve_session(ctx, request, param(0));
+    case http::Route::session_expire: co_return co_await api::expire_session(ctx, request, param(0));
+    case http::Route::link_visit: co_return co_await api::visit_link(ctx, request, param(0));
+    case http::Route::checkout_page: co_return co_await api::checkout_page(ctx, request, param(0));
+    case http::Route::checkout_status:
+        co_return co_await api::checkout_status(ctx, request, param(0));
+    case http::Route::checkout_verify:
+        co_return co_await api::verify_payment(ctx, request, param(0));
+    case http::Route::asset: co_return api::serve_asset(request, param(0));
     default: co_return route_missing(request);
     }
 }
@@ -58,8 +75,16 @@ engine::Task<Json> serve_http(engine::Context& ctx, http::Request request) {
 }
 
 engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron) {
-    (void)ctx;
-    co_return Json{{"result", {{"cron", cron}}}};
+    if (!ctx.config().error.empty())
+        co_return Json{{"result", {{"cron", cron}, {"error", ctx.config().error}}}};
+    auto scan = co_await chain::scan_watched_sessions(ctx);
+    co_return Json{{"result",
+                    {{"cron", cron},
+                     {"watched", scan.watched},
+                     {"updated", scan.updated},
+                     {"kvLists", scan.kv_lists},
+                     {"rpcCalls", scan.rpc_calls},
+                     {"fault", scan.fault.empty() ? Json(nullptr) : Json(scan.fault)}}}};
 }
 
 } // namespace paylinks::app

@@ -1,15 +1,100 @@
 #include "core/config/config.hpp"
 
+#include "core/money/fiat.hpp"
+
+#include <array>
+
 namespace paylinks::config {
 namespace {
+
+constexpr std::array kNetworks{
+    Network{"base", "Base", 8453, "0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913",
+            "https://basescan.org/tx/", 2000, 3},
+    Network{"base-sepolia", "Base Sepolia", 84532, "0x036CbD53842c5426634e7929541eC2318f3dCF7e",
+            "https://sepolia.basescan.org/tx/", 2000, 3},
+    Network{"ethereum", "Ethereum", 1, "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48",
+            "https://etherscan.io/tx/", 12000, 6},
+    Network{"local", "Local chain (anvil)", 31337, "", "", 1000, 1},
+};
 
 std::string read_var(const Json& env, const char* name) {
     auto it = env.find(name);
     if (it == env.end() || !it->is_string()) return {};
-    return it->get<std::string>();
+    std::string value = it->get<std::string>();
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\n')) value.pop_back();
+    while (!value.empty() && value.front() == ' ') value.erase(value.begin());
+    return value;
+}
+
+// Reads an integer var within [low, high]; false (with `error` set) when present but bad.
+bool read_int(const Json& env, const char* name, std::int64_t low, std::int64_t high,
+              std::int64_t& out, std::string& error) {
+    auto text = read_var(env, name);
+    if (text.empty()) return true;
+    std::int64_t value = 0;
+    bool ok = text.size() <= 12;
+    for (char c : text) {
+        ok = ok && c >= '0' && c <= '9';
+        if (ok) value = value * 10 + (c - '0');
+    }
+    if (!ok || value < low || value > high) {
+        error = std::string(name) + " must be an integer from " + std::to_string(low) + " to " +
+                std::to_string(high) + " (got \"" + text + "\")";
+        return false;
+    }
+    out = value;
+    return true;
+}
+
+bool read_address(const Json& env, const char* name, bool required, eth::Address& out,
+                  std::string& error) {
+    auto text = read_var(env, name);
+    if (text.empty()) {
+        if (required) error = std::string(name) + " is not set";
+        return !required;
+    }
+    auto address = eth::parse_address(text);
+    if (!address) {
+        error = std::string(name) + " is not a valid address (0x + 40 hex digits, EIP-55 "
+                                    "checksum if mixed case): \"" + text + "\"";
+        return false;
+    }
+    out = *address;
+    return true;
 }
 
 } // namespace
+
+const Network* find_network(std::string_view name) noexcept {
+    for (const auto& network : kNetworks)
+        if (network.name == name) return &network;
+    return nullptr;
+}
+
+std::optional<Rate> parse_rate(std::string_view text) noexcept {
+    auto dot = text.find('.');
+    auto whole = text.substr(0, dot);
+    auto fraction = dot == std::string_view::npos ? std::string_view{} : text.substr(dot + 1);
+    if (whole.empty() || whole.size() > 12 || fraction.size() > 12 ||
+        (dot != std::string_view::npos && fraction.empty()))
+        return std::nullopt;
+    while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
+    while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
+    Rate rate{{}, 0, 1};
+    for (char c : whole) {
+        if (c < '0' || c > '9') return std::nullopt;
+        rate.numerator = rate.numerator * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    for (char c : fraction) {
+        if (c < '0' || c > '9') return std::nullopt;
+        rate.numerator = rate.numerator * 10 + static_cast<std::uint64_t>(c - '0');
+        rate.denominator *= 10;
+    }
+    if (rate.numerator == 0) return std::nullopt;
+    rate.text = std::string(whole);
+    if (!fraction.empty()) rate.text += "." + std::string(fraction);
+    return rate;
+}
 
 Config load_config(const Json& env) {
     Config config;
@@ -38,6 +123,77 @@ Config load_config(const Json& env) {
     if (!config.public_base_url.empty() && config.public_base_url.rfind("https://", 0) != 0 &&
         config.public_base_url.rfind("http://", 0) != 0) {
         config.error = "PUBLIC_BASE_URL must be an http:// or https:// URL";
+        return config;
+    }
+
+    auto network_name = read_var(env, "NETWORK");
+    if (network_name.empty()) network_name = "base";
+    config.network = find_network(network_name);
+    if (!config.network) {
+        config.error = "NETWORK must be one of base, base-sepolia, ethereum, local (got \"" +
+                       network_name + "\")";
+        return config;
+    }
+    config.confirmations = config.network->default_confirmations;
+
+    config.rpc_url = read_var(env, "RPC_URL");
+    if (config.rpc_url.empty()) {
+        config.error = "RPC_URL is not set: the JSON-RPC endpoint of your " +
+                       std::string(config.network->display_name) + " node";
+        return config;
+    }
+    if (config.rpc_url.rfind("https://", 0) != 0 && config.rpc_url.rfind("http://", 0) != 0) {
+        config.error = "RPC_URL must be an http:// or https:// URL";
+        return config;
+    }
+
+    if (read_var(env, "TOKEN_ADDRESS").empty() && !config.network->usdc.empty()) {
+        config.token = *eth::parse_address(config.network->usdc);
+    } else if (!read_address(env, "TOKEN_ADDRESS", true, config.token, config.error)) {
+        return config;
+    }
+    if (!read_address(env, "FORWARDER_FACTORY", true, config.forwarder_factory, config.error) ||
+        !read_address(env, "FORWARDER_IMPLEMENTATION", true, config.forwarder_implementation,
+                      config.error))
+        return config;
+    eth::Address treasury{};
+    if (!read_address(env, "TREASURY", false, treasury, config.error)) return config;
+    if (!read_var(env, "TREASURY").empty()) config.treasury = treasury;
+
+    std::int64_t confirmations = config.confirmations;
+    if (!read_int(env, "CONFIRMATIONS", 1, 1000, confirmations, config.error) ||
+        !read_int(env, "SESSION_TTL_SECONDS", 300, 86400, config.session_ttl_seconds,
+                  config.error) ||
+        !read_int(env, "LATE_WINDOW_SECONDS", 0, 7 * 86400, config.late_window_seconds,
+                  config.error))
+        return config;
+    config.confirmations = static_cast<int>(confirmations);
+
+    // Static rates: USD and USDC at par unless RATES says otherwise.
+    config.rates["USD"] = *parse_rate("1");
+    config.rates["USDC"] = *parse_rate("1");
+    auto rates_text = read_var(env, "RATES");
+    if (!rates_text.empty()) {
+        auto rates = parse_json(rates_text);
+        if (!rates || !rates->is_object()) {
+            config.error = "RATES must be a JSON object such as {\"EUR\":\"1.08\"} (USDC per unit)";
+            return config;
+        }
+        for (const auto& [code, value] : rates->items()) {
+            auto currency = money::find_currency(code);
+            auto rate = value.is_string() ? parse_rate(value.get<std::string>()) : std::nullopt;
+            if (!currency || !rate) {
+                config.error = "RATES has an unsupported currency or a rate that is not a "
+                               "positive decimal string: " + code;
+                return config;
+            }
+            config.rates[std::string(currency->code)] = *rate;
+        }
+    }
+    config.rates_url = read_var(env, "RATES_URL");
+    if (!config.rates_url.empty() && config.rates_url.rfind("https://", 0) != 0 &&
+        config.rates_url.rfind("http://", 0) != 0) {
+        config.error = "RATES_URL must be an http:// or https:// URL";
         return config;
     }
     return config;

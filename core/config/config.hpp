@@ -1,18 +1,60 @@
 #pragma once
 // The worker's configuration: wrangler.toml vars and secrets, read once per instance.
-// A bad value is not fatal here; it is kept in `error` and every request reports it.
+// A bad value is not fatal here; it is kept in `error` and every request reports it, so a
+// misconfigured deployment fails loudly at its first request instead of misbehaving.
+#include "core/eth/address.hpp"
 #include "core/util/json.hpp"
 
+#include <cstdint>
+#include <map>
 #include <string>
 
 namespace paylinks::config {
 
+/// A built-in chain (DESIGN §3 "Chain"): its id, the canonical USDC, and how fast it makes
+/// blocks (used to bound how far back a scan must look).
+struct Network {
+    std::string_view name;         ///< NETWORK value
+    std::string_view display_name; ///< for pages
+    std::uint64_t chain_id;
+    std::string_view usdc;         ///< canonical USDC, empty when there is none (local)
+    std::string_view explorer_tx_url;
+    std::int64_t block_time_ms;
+    int default_confirmations;
+};
+
+[[nodiscard]] const Network* find_network(std::string_view name) noexcept;
+
+/// An exchange rate: token units per one unit of a fiat currency, as an exact decimal.
+struct Rate {
+    std::string text;        ///< canonical decimal, e.g. "1" or "0.92"
+    std::uint64_t numerator; ///< text == numerator / denominator
+    std::uint64_t denominator;
+};
+
+/// Parses a positive decimal with at most 12 integer and 12 fraction digits.
+[[nodiscard]] std::optional<Rate> parse_rate(std::string_view text) noexcept;
+
 struct Config {
     std::string error; ///< non-empty when the configuration cannot be used
 
-    std::string api_key;          ///< API_KEY secret: sk_test_… or sk_live_…
-    bool livemode = false;        ///< derived from the key's prefix
-    std::string public_base_url;  ///< PUBLIC_BASE_URL without trailing slash; empty = request origin
+    std::string api_key;         ///< API_KEY secret: sk_test_… or sk_live_…
+    bool livemode = false;       ///< derived from the key's prefix
+    std::string public_base_url; ///< PUBLIC_BASE_URL without trailing slash; empty = request origin
+
+    const Network* network = nullptr;
+    std::string rpc_url;
+    eth::Address token{};
+    std::string token_symbol = "USDC";
+    unsigned token_decimals = 6;
+    eth::Address forwarder_factory{};
+    eth::Address forwarder_implementation{};
+    std::optional<eth::Address> treasury;
+    int confirmations = 3;
+    std::int64_t session_ttl_seconds = 1800;
+    std::int64_t late_window_seconds = 86400;
+    std::map<std::string, Rate> rates; ///< by currency code
+    std::string rates_url;             ///< optional live rates, cached
 };
 
 /// Reads `env` (an object of strings). Never fails: problems land in `Config::error`.

@@ -12,7 +12,8 @@ static_assert(kAlphabet.size() == 64);
 
 constexpr std::array<std::int8_t, 256> make_decode_table() noexcept {
     std::array<std::int8_t, 256> table{};
-    for (auto& v : table) v = -1;
+    for (auto& v : table)
+        v = -1;
     for (std::size_t i = 0; i < kAlphabet.size(); ++i)
         table[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
     return table;
@@ -28,8 +29,8 @@ std::string base64_encode(std::span<const std::uint8_t> bytes) {
     out.reserve((bytes.size() + 2) / 3 * 4);
     std::size_t i = 0;
     for (; i + 3 <= bytes.size(); i += 3) {
-        const std::uint32_t group = (std::uint32_t{bytes[i]} << 16) |
-                                    (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
+        const std::uint32_t group =
+            (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) | bytes[i + 2];
         out += kAlphabet[group >> 18];
         out += kAlphabet[(group >> 12) & 63];
         out += kAlphabet[(group >> 6) & 63];

@@ -34,7 +34,7 @@ namespace paylinks::crypto {
 [[nodiscard]] std::optional<std::vector<std::uint8_t>> hex_decode_prefixed(std::string_view hex);
 
 /// Ethereum JSON-RPC DATA of exactly N bytes: "0x" then 2N hex digits.
-template <std::size_t N>
+template<std::size_t N>
 [[nodiscard]] std::optional<std::array<std::uint8_t, N>> hex_decode_fixed(std::string_view hex) {
     if (hex.size() != 2 + 2 * N || hex[0] != '0' || hex[1] != 'x') return std::nullopt;
     std::array<std::uint8_t, N> out{};

@@ -22,18 +22,22 @@ Hash256 hmac_sha256(std::span<const std::uint8_t> key,
     std::array<std::uint8_t, Sha256::kBlockSize> block{};
     if (key.size() > block.size()) {
         const Hash256 hashed = sha256(key);
-        for (std::size_t i = 0; i < hashed.size(); ++i) block[i] = hashed[i];
+        for (std::size_t i = 0; i < hashed.size(); ++i)
+            block[i] = hashed[i];
     } else {
-        for (std::size_t i = 0; i < key.size(); ++i) block[i] = key[i];
+        for (std::size_t i = 0; i < key.size(); ++i)
+            block[i] = key[i];
     }
 
-    for (auto& b : block) b ^= kInnerPad;
+    for (auto& b : block)
+        b ^= kInnerPad;
     Sha256 inner;
     inner.update(block);
     inner.update(message);
     const Hash256 inner_hash = inner.finish();
 
-    for (auto& b : block) b ^= kInnerPad ^ kOuterPad;
+    for (auto& b : block)
+        b ^= kInnerPad ^ kOuterPad;
     Sha256 outer;
     outer.update(block);
     outer.update(inner_hash);

@@ -66,19 +66,20 @@ constexpr std::uint64_t rotl(std::uint64_t v, unsigned n) noexcept {
 
 /// Calls f(integral_constant<I>) for I in [0, N): every index is a compile-time constant, so
 /// the state stays in registers (or wasm locals) instead of an indexed array.
-template <std::size_t... I, class F>
+template<std::size_t... I, class F>
 [[gnu::always_inline]] inline void unrolled(std::index_sequence<I...>, F&& f) noexcept {
     (f(std::integral_constant<std::size_t, I>{}), ...);
 }
 
-template <std::size_t N, class F>
+template<std::size_t N, class F>
 [[gnu::always_inline]] inline void unrolled(F&& f) noexcept {
     unrolled(std::make_index_sequence<N>{}, static_cast<F&&>(f));
 }
 
 inline std::uint64_t load_le64(const std::uint8_t* p) noexcept {
     std::uint64_t v = 0;
-    for (unsigned i = 0; i < 8; ++i) v |= std::uint64_t{p[i]} << (8 * i);
+    for (unsigned i = 0; i < 8; ++i)
+        v |= std::uint64_t{p[i]} << (8 * i);
     return v;
 }
 
@@ -119,9 +120,11 @@ Hash256 keccak256(std::span<const std::uint8_t> data) noexcept {
     // The last, partial block: whole lanes, then the bytes of a partial lane, then pad10*1
     // (0x01 after the message, 0x80 in the last byte of the block).
     const std::size_t whole = left / 8;
-    for (std::size_t i = 0; i < whole; ++i) a[i] ^= load_le64(p + 8 * i);
+    for (std::size_t i = 0; i < whole; ++i)
+        a[i] ^= load_le64(p + 8 * i);
     std::uint64_t tail = 0;
-    for (std::size_t i = 0; i < left % 8; ++i) tail |= std::uint64_t{p[8 * whole + i]} << (8 * i);
+    for (std::size_t i = 0; i < left % 8; ++i)
+        tail |= std::uint64_t{p[8 * whole + i]} << (8 * i);
     a[whole] ^= tail ^ (std::uint64_t{0x01} << (8 * (left % 8)));
     a[kRateLanes - 1] ^= std::uint64_t{0x80} << 56;
     keccak_f1600(a);

@@ -18,14 +18,17 @@ constexpr std::uint64_t integer_root(u128 n, unsigned k) noexcept {
     while (lo < hi) {
         const std::uint64_t mid = lo + (hi - lo + 1) / 2;
         u128 power = 1;
-        for (unsigned i = 0; i < k; ++i) power *= mid;
-        if (power <= n) lo = mid;
-        else hi = mid - 1;
+        for (unsigned i = 0; i < k; ++i)
+            power *= mid;
+        if (power <= n)
+            lo = mid;
+        else
+            hi = mid - 1;
     }
     return lo;
 }
 
-template <std::size_t N>
+template<std::size_t N>
 constexpr std::array<std::uint32_t, N> fractional_root_bits(unsigned k) noexcept {
     std::array<std::uint32_t, N> out{};
     std::size_t found = 0;
@@ -49,21 +52,21 @@ constexpr std::uint32_t rotr(std::uint32_t x, unsigned n) noexcept {
 }
 
 inline std::uint32_t load_be32(const std::uint8_t* p) noexcept {
-    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
-           (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
+    return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) | (std::uint32_t{p[2]} << 8) |
+           std::uint32_t{p[3]};
 }
 
 /// FIPS 180-4 §6.2.2: the hash computation for one 512-bit block.
 void compress(std::array<std::uint32_t, 8>& h, const std::uint8_t* block) noexcept {
     std::uint32_t w[64];
-    for (std::size_t t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
+    for (std::size_t t = 0; t < 16; ++t)
+        w[t] = load_be32(block + 4 * t);
     for (std::size_t t = 16; t < 64; ++t) {
         const std::uint32_t s0 = rotr(w[t - 15], 7) ^ rotr(w[t - 15], 18) ^ (w[t - 15] >> 3);
         const std::uint32_t s1 = rotr(w[t - 2], 17) ^ rotr(w[t - 2], 19) ^ (w[t - 2] >> 10);
         w[t] = w[t - 16] + s0 + w[t - 7] + s1;
     }
-    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6],
-                  hh = h[7];
+    std::uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], hh = h[7];
     for (std::size_t t = 0; t < 64; ++t) {
         const std::uint32_t sigma1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
         const std::uint32_t ch = (e & f) ^ (~e & g);
@@ -92,7 +95,8 @@ void compress(std::array<std::uint32_t, 8>& h, const std::uint8_t* block) noexce
 
 } // namespace
 
-Sha256::Sha256() noexcept : state_(kInitialState) {}
+Sha256::Sha256() noexcept
+    : state_(kInitialState) {}
 
 void Sha256::update(std::span<const std::uint8_t> data) noexcept {
     if (data.empty()) return;
@@ -109,7 +113,8 @@ void Sha256::update(std::span<const std::uint8_t> data) noexcept {
         compress(state_, buffer_.data());
         buffered_ = 0;
     }
-    for (; left >= kBlockSize; left -= kBlockSize, p += kBlockSize) compress(state_, p);
+    for (; left >= kBlockSize; left -= kBlockSize, p += kBlockSize)
+        compress(state_, p);
     if (left > 0) std::memcpy(buffer_.data(), p, left);
     buffered_ = left;
 }

@@ -9,11 +9,47 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace paylinks::engine {
 
 class Exchange;
+
+/// What the exchanges of one instance remember between requests. It is a cache and
+/// nothing more: an empty one (a fresh instance) is always correct, only slower.
+struct SharedState {
+    std::int64_t chain_verified_at_ms = -1; ///< last time eth_chainId matched NETWORK
+    std::uint64_t last_head_block = 0;      ///< the newest head seen, and when
+    std::int64_t last_head_at_ms = -1;
+    std::unordered_map<std::string, std::int64_t> last_check_ms; ///< per session, for throttling
+    /// Idempotency keys and custom slugs being created right now by this instance: KV has
+    /// no compare-and-set, so concurrent twins are caught here (and, across instances, by
+    /// the read-before-write, within KV's consistency window).
+    std::unordered_set<std::string> claims;
+};
+
+/// Holds a claim in SharedState::claims for as long as it lives.
+class Claim {
+public:
+    Claim(SharedState& shared, std::string key) : shared_(&shared), key_(std::move(key)) {
+        held_ = shared_->claims.insert(key_).second;
+    }
+    Claim(const Claim&) = delete;
+    Claim& operator=(const Claim&) = delete;
+    ~Claim() {
+        if (held_) shared_->claims.erase(key_);
+    }
+    /// False when another exchange holds the same claim.
+    [[nodiscard]] bool held() const noexcept { return held_; }
+
+private:
+    SharedState* shared_;
+    std::string key_;
+    bool held_ = false;
+};
 
 /// Awaiting it hands the effects to the shim and yields their results, in order.
 struct EffectBatch {
@@ -37,12 +73,13 @@ struct SingleEffect {
 class Context {
 public:
     Context(std::int64_t now_ms, std::array<std::uint8_t, 32> entropy, const config::Config& config,
-            Exchange* exchange) noexcept
-        : now_ms_(now_ms), entropy_(entropy), config_(config), exchange_(exchange) {}
+            SharedState& shared, Exchange* exchange) noexcept
+        : now_ms_(now_ms), entropy_(entropy), config_(config), shared_(shared), exchange_(exchange) {}
 
     /// Milliseconds since the Unix epoch, as the shim read it when the exchange started.
     [[nodiscard]] std::int64_t now_ms() const noexcept { return now_ms_; }
     [[nodiscard]] const config::Config& config() const noexcept { return config_; }
+    [[nodiscard]] SharedState& shared() noexcept { return shared_; }
 
     /// Fresh unpredictable bytes: the supplied entropy, stretched with Keccak when a request
     /// needs more than it was given.
@@ -64,6 +101,7 @@ private:
     std::size_t pool_used_ = 32;
     std::uint64_t pool_counter_ = 0;
     const config::Config& config_;
+    SharedState& shared_;
     Exchange* exchange_;
 };
 

@@ -74,6 +74,7 @@ std::string Engine::configure(std::string_view env_json) {
     } else {
         config_ = config::load_config(*env);
     }
+    shared_ = SharedState{};
     if (config_.error.empty()) return dump_json(Json{{"ok", true}});
     return dump_json(Json{{"ok", false}, {"error", config_.error}});
 }
@@ -92,7 +93,7 @@ std::string Engine::start(std::string_view input_json) {
 
     std::optional<Task<Json>> root;
     auto id = next_id_++;
-    auto exchange = std::make_unique<Exchange>(id, now->get<std::int64_t>(), *entropy, config_);
+    auto exchange = std::make_unique<Exchange>(id, now->get<std::int64_t>(), *entropy, config_, shared_);
     if (*kind == "http") {
         auto request = http::read_request(*input);
         if (!request) return dump_json(protocol_error("start: malformed request"));

@@ -25,8 +25,8 @@ namespace paylinks::engine {
 class Exchange {
 public:
     Exchange(std::uint32_t id, std::int64_t now_ms, std::array<std::uint8_t, 32> entropy,
-             const config::Config& config)
-        : id_(id), context_(now_ms, entropy, config, this) {}
+             const config::Config& config, SharedState& shared)
+        : id_(id), context_(now_ms, entropy, config, shared, this) {}
 
     [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
     [[nodiscard]] Context& context() noexcept { return context_; }
@@ -71,6 +71,7 @@ private:
     std::string advance(std::map<std::uint32_t, std::unique_ptr<Exchange>>::iterator it);
 
     config::Config config_;
+    SharedState shared_;
     std::map<std::uint32_t, std::unique_ptr<Exchange>> exchanges_;
     std::uint32_t next_id_ = 1;
 };

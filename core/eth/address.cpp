@@ -7,8 +7,12 @@ namespace paylinks::eth {
 
 namespace {
 
-constexpr bool is_lower_letter(char c) noexcept { return c >= 'a' && c <= 'f'; }
-constexpr bool is_upper_letter(char c) noexcept { return c >= 'A' && c <= 'F'; }
+constexpr bool is_lower_letter(char c) noexcept {
+    return c >= 'a' && c <= 'f';
+}
+constexpr bool is_upper_letter(char c) noexcept {
+    return c >= 'A' && c <= 'F';
+}
 
 /// Writes the EIP-55 form of 40 lower-case hex digits in place.
 void apply_checksum(char* digits) noexcept {
@@ -53,7 +57,8 @@ std::optional<Address> address_from_topic(std::string_view topic_hex) noexcept {
     for (std::size_t i = 0; i < 12; ++i)
         if ((*word)[i] != 0) return std::nullopt;
     Address address;
-    for (std::size_t i = 0; i < 20; ++i) address.bytes[i] = (*word)[12 + i];
+    for (std::size_t i = 0; i < 20; ++i)
+        address.bytes[i] = (*word)[12 + i];
     return address;
 }
 

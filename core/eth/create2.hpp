@@ -28,9 +28,8 @@ minimal_proxy_init_code(const Address& implementation) noexcept {
                                                           0x0a, 0x3d, 0x39, 0x81, 0xf3};
     constexpr std::array<std::uint8_t, 10> runtime_head = {0x36, 0x3d, 0x3d, 0x37, 0x3d,
                                                            0x3d, 0x3d, 0x36, 0x3d, 0x73};
-    constexpr std::array<std::uint8_t, 15> runtime_tail = {0x5a, 0xf4, 0x3d, 0x82, 0x80,
-                                                           0x3e, 0x90, 0x3d, 0x91, 0x60,
-                                                           0x2b, 0x57, 0xfd, 0x5b, 0xf3};
+    constexpr std::array<std::uint8_t, 15> runtime_tail = {
+        0x5a, 0xf4, 0x3d, 0x82, 0x80, 0x3e, 0x90, 0x3d, 0x91, 0x60, 0x2b, 0x57, 0xfd, 0x5b, 0xf3};
     // The constructor copies and returns 0x2d = 45 bytes: the runtime code.
     static_assert(runtime_head.size() + 20 + runtime_tail.size() == 0x2d);
     static_assert(constructor.size() + 0x2d == kMinimalProxyInitCodeSize);
@@ -39,10 +38,14 @@ minimal_proxy_init_code(const Address& implementation) noexcept {
 
     std::array<std::uint8_t, kMinimalProxyInitCodeSize> code{};
     std::size_t at = 0;
-    for (const std::uint8_t b : constructor) code[at++] = b;
-    for (const std::uint8_t b : runtime_head) code[at++] = b;
-    for (const std::uint8_t b : implementation.bytes) code[at++] = b;
-    for (const std::uint8_t b : runtime_tail) code[at++] = b;
+    for (const std::uint8_t b : constructor)
+        code[at++] = b;
+    for (const std::uint8_t b : runtime_head)
+        code[at++] = b;
+    for (const std::uint8_t b : implementation.bytes)
+        code[at++] = b;
+    for (const std::uint8_t b : runtime_tail)
+        code[at++] = b;
     return code;
 }
 

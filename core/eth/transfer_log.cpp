@@ -34,7 +34,8 @@ bool is_transfer_topic(const std::string& topic) noexcept {
 }
 
 std::string lower_case(std::string text) {
-    for (char& c : text) c = ascii_lower(c);
+    for (char& c : text)
+        c = ascii_lower(c);
     return text;
 }
 
@@ -42,24 +43,42 @@ std::string lower_case(std::string text) {
 
 std::string_view to_string(LogError error) noexcept {
     switch (error) {
-    case LogError::not_an_object: return "not_an_object";
-    case LogError::address_missing: return "address_missing";
-    case LogError::address_invalid: return "address_invalid";
-    case LogError::topics_missing: return "topics_missing";
-    case LogError::topics_invalid: return "topics_invalid";
-    case LogError::topic_count: return "topic_count";
-    case LogError::not_transfer_event: return "not_transfer_event";
-    case LogError::topic_not_address: return "topic_not_address";
-    case LogError::data_missing: return "data_missing";
-    case LogError::data_invalid: return "data_invalid";
-    case LogError::transaction_hash_missing: return "transaction_hash_missing";
-    case LogError::transaction_hash_invalid: return "transaction_hash_invalid";
-    case LogError::block_number_missing: return "block_number_missing";
-    case LogError::block_number_invalid: return "block_number_invalid";
-    case LogError::log_index_missing: return "log_index_missing";
-    case LogError::log_index_invalid: return "log_index_invalid";
-    case LogError::removed_invalid: return "removed_invalid";
-    case LogError::pending: return "pending";
+    case LogError::not_an_object:
+        return "not_an_object";
+    case LogError::address_missing:
+        return "address_missing";
+    case LogError::address_invalid:
+        return "address_invalid";
+    case LogError::topics_missing:
+        return "topics_missing";
+    case LogError::topics_invalid:
+        return "topics_invalid";
+    case LogError::topic_count:
+        return "topic_count";
+    case LogError::not_transfer_event:
+        return "not_transfer_event";
+    case LogError::topic_not_address:
+        return "topic_not_address";
+    case LogError::data_missing:
+        return "data_missing";
+    case LogError::data_invalid:
+        return "data_invalid";
+    case LogError::transaction_hash_missing:
+        return "transaction_hash_missing";
+    case LogError::transaction_hash_invalid:
+        return "transaction_hash_invalid";
+    case LogError::block_number_missing:
+        return "block_number_missing";
+    case LogError::block_number_invalid:
+        return "block_number_invalid";
+    case LogError::log_index_missing:
+        return "log_index_missing";
+    case LogError::log_index_invalid:
+        return "log_index_invalid";
+    case LogError::removed_invalid:
+        return "removed_invalid";
+    case LogError::pending:
+        return "pending";
     }
     return "unknown";
 }

@@ -31,6 +31,8 @@ enum class ErrorCode : std::uint8_t {
     email_invalid,
     idempotency_key_invalid,
     transaction_hash_invalid,
+    rate_unavailable,
+    transaction_not_payment,
     // 401
     api_key_missing,
     api_key_invalid,
@@ -41,8 +43,10 @@ enum class ErrorCode : std::uint8_t {
     // 409 / 410
     slug_taken,
     idempotency_key_reused,
+    idempotency_key_in_use,
     link_inactive,
     session_not_expirable,
+    transaction_not_found,
     // 413 / 415 / 429
     body_too_large,
     content_type_unsupported,

@@ -40,6 +40,7 @@ constexpr std::array kRoutes{
     RouteSpec{"POST", "/api/v1/webhook_endpoints/{}/rotate_secret",
               Route::webhook_endpoint_rotate},
     RouteSpec{"GET", "/dashboard", Route::dashboard},
+    RouteSpec{"GET", "/assets/{}", Route::asset},
 };
 
 std::vector<std::string_view> split_path(std::string_view path) {
@@ -61,9 +62,11 @@ bool match_pattern(std::string_view pattern, const std::vector<std::string_view>
     if (expected.size() != segments.size()) return false;
     for (std::size_t i = 0; i < expected.size(); ++i) {
         if (expected[i] == "{}") {
+            if (segments[i].empty()) return false;
+            // A malformed escape is still an id, just one that names nothing: the handler
+            // answers 404 resource_missing for it like for any other unknown id.
             auto decoded = percent_decode(segments[i], false);
-            if (segments[i].empty() || !decoded) return false;
-            if (params) params->push_back(std::move(*decoded));
+            if (params) params->push_back(decoded ? std::move(*decoded) : std::string(segments[i]));
         } else if (expected[i] != segments[i]) {
             return false;
         }

@@ -34,6 +34,7 @@ enum class Route : std::uint8_t {
     webhook_endpoint_delete,
     webhook_endpoint_rotate,
     dashboard,
+    asset,
 };
 
 struct RouteMatch {

@@ -66,7 +66,9 @@ constexpr std::uint32_t kPow10[10] = {1,      10,      100,      1000,      1000
                                       100000, 1000000, 10000000, 100000000, 1000000000};
 constexpr std::size_t kChunkDigits = 9; // 10^9 < 2^32
 
-constexpr bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
+constexpr bool is_digit(char c) noexcept {
+    return c >= '0' && c <= '9';
+}
 
 constexpr bool all_digits(std::string_view s) noexcept {
     for (const char c : s)
@@ -140,8 +142,8 @@ std::optional<uint256> parse_hex_quantity(std::string_view text) noexcept {
     if (digits.empty()) return std::nullopt;
     Limbs acc;
     for (std::size_t k = 0; k < digits.size(); ++k) {
-        const auto nibble = static_cast<std::uint32_t>(
-            crypto::hex_digit_value(digits[digits.size() - 1 - k]));
+        const auto nibble =
+            static_cast<std::uint32_t>(crypto::hex_digit_value(digits[digits.size() - 1 - k]));
         acc.limb[k / 8] |= nibble << (4 * (k % 8));
     }
     return acc.value();
@@ -151,7 +153,8 @@ std::optional<std::uint64_t> parse_hex_u64(std::string_view text) noexcept {
     const std::string_view digits = quantity_digits(text, 16);
     if (digits.empty()) return std::nullopt;
     std::uint64_t v = 0;
-    for (const char c : digits) v = (v << 4) | static_cast<std::uint64_t>(crypto::hex_digit_value(c));
+    for (const char c : digits)
+        v = (v << 4) | static_cast<std::uint64_t>(crypto::hex_digit_value(c));
     return v;
 }
 
@@ -214,7 +217,8 @@ uint256 from_be_bytes(std::span<const std::uint8_t, 32> bytes) noexcept {
     uint256 v = 0;
     for (std::size_t w = 0; w < 4; ++w) {
         std::uint64_t word = 0;
-        for (std::size_t i = 0; i < 8; ++i) word = (word << 8) | bytes[8 * w + i];
+        for (std::size_t i = 0; i < 8; ++i)
+            word = (word << 8) | bytes[8 * w + i];
         v <<= 64;
         v |= word;
     }

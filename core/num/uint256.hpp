@@ -2,9 +2,8 @@
 // 256-bit unsigned integers for token amounts (EVM uint256), with the exact text forms the
 // service reads and writes: plain decimal, Ethereum JSON-RPC QUANTITY hex, fixed-point
 // decimal "units", and the 32-byte big-endian ABI word. No floating point anywhere.
-#include <boost/multiprecision/cpp_int.hpp>
-
 #include <array>
+#include <boost/multiprecision/cpp_int.hpp>
 #include <cstdint>
 #include <optional>
 #include <span>

@@ -8,6 +8,18 @@ export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUNDLE = `${ROOT}dist/bundle/worker.js`;
 export const TEST_KEY = 'sk_test_local';
 
+/** A complete local configuration: the addresses a fresh anvil deployment gets, and an RPC
+ * URL that answers nothing (tests that need a chain pass their own). */
+export const DEFAULT_VARS = {
+  API_KEY: TEST_KEY,
+  NETWORK: 'local',
+  RPC_URL: 'http://127.0.0.1:9',
+  TOKEN_ADDRESS: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+  FORWARDER_FACTORY: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+  FORWARDER_IMPLEMENTATION: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+  CONFIRMATIONS: '2',
+};
+
 /**
  * Starts the worker. `vars` become its string bindings (configuration and secrets).
  * Returns helpers; call dispose() when done or workerd is left running.
@@ -21,7 +33,7 @@ export async function startWorker({ vars = {}, kvPersist = false } = {}) {
     compatibilityDate: '2025-06-01',
     kvNamespaces: ['STORE'],
     kvPersist,
-    bindings: { API_KEY: TEST_KEY, ...vars },
+    bindings: { ...DEFAULT_VARS, ...vars },
   });
   await mf.ready;
   const origin = 'http://localhost:8787';

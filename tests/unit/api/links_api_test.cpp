@@ -133,4 +133,34 @@ TEST_CASE("authentication is required and checked", "[api][auth]") {
     CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "sk_test_nope").error_code() ==
           "api_key_invalid");
     CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "sk_test_nope").status == 401);
+
+    struct Row {
+        const char* authorization;
+        const char* code;
+    };
+    for (auto [authorization, code] : {Row{"", "api_key_missing"}, Row{"  ", "api_key_missing"},
+                                       Row{"Bearer", "api_key_invalid"},
+                                       Row{"Basic c2tfdGVzdF9sb2NhbDo=", "api_key_invalid"},
+                                       Row{"Bearer sk_live_local", "api_key_invalid"}}) {
+        INFO(authorization);
+        auto answer = driver.request("GET", "/api/v1/payment_links", "",
+                                     Json{{"authorization", authorization}});
+        CHECK(answer.status == 401);
+        CHECK(answer.error_code() == code);
+    }
+}
+
+TEST_CASE("malformed ids in paths are unknown links, not unknown routes", "[api][links]") {
+    Driver driver;
+    for (const char* id : {"pl_xyz", "pl_%ZZ", "%FF%FE", "pl_%00", "pl_01M80W4SDBZTZ98K6GWQJXC7HU"}) {
+        INFO(id);
+        for (const char* method : {"GET", "PATCH", "DELETE"}) {
+            auto answer = driver.api(method, std::string("/api/v1/payment_links/") + id,
+                                     std::string_view(method) == "PATCH" ? Json{{"title", "x"}}
+                                                                         : Json(nullptr));
+            CHECK(answer.status == 404);
+            CHECK(answer.error_code() == "resource_missing");
+            CHECK(answer.error_param() == "id");
+        }
+    }
 }

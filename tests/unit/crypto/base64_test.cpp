@@ -1,7 +1,6 @@
 #include "core/crypto/base64.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -20,8 +19,13 @@ TEST_CASE("base64 RFC 4648 test vectors", "[crypto][base64]") {
         const char* encoded;
     };
     const Vector vectors[] = {
-        {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},         {"foo", "Zm9v"},
-        {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+        {"", ""},
+        {"f", "Zg=="},
+        {"fo", "Zm8="},
+        {"foo", "Zm9v"},
+        {"foob", "Zm9vYg=="},
+        {"fooba", "Zm9vYmE="},
+        {"foobar", "Zm9vYmFy"},
     };
     for (const auto& v : vectors) {
         INFO(v.plain);
@@ -40,19 +44,19 @@ TEST_CASE("base64 uses '+' and '/'", "[crypto][base64]") {
 
 TEST_CASE("base64_decode is strict", "[crypto][base64]") {
     for (const char* bad : {
-             "Zg",        // missing padding
-             "Zg=",       // short padding
-             "Zg===",     // too long
-             "Z===",      // one symbol cannot carry a byte
-             "====",      // only padding
-             "Zm9v=",     // length not a multiple of 4
-             "Zm=v",      // padding inside
-             "Zg==Zg==",  // padding before the end
-             "Zh==",      // non-zero bits under the padding
-             "Zm9=",      // non-zero bits under the padding
-             "Zm9v\n",    // whitespace
-             " Zm9v",     // whitespace
-             "Zm9v-_-_",  // URL-safe alphabet
+             "Zg",         // missing padding
+             "Zg=",        // short padding
+             "Zg===",      // too long
+             "Z===",       // one symbol cannot carry a byte
+             "====",       // only padding
+             "Zm9v=",      // length not a multiple of 4
+             "Zm=v",       // padding inside
+             "Zg==Zg==",   // padding before the end
+             "Zh==",       // non-zero bits under the padding
+             "Zm9=",       // non-zero bits under the padding
+             "Zm9v\n",     // whitespace
+             " Zm9v",      // whitespace
+             "Zm9v-_-_",   // URL-safe alphabet
              "Zm\xc3\xa9", // non-ASCII
          }) {
         INFO(bad);

@@ -1,7 +1,6 @@
 #include "core/crypto/hex.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -24,13 +23,13 @@ TEST_CASE("hex_decode is strict", "[crypto][hex]") {
         {"00", true, {0x00}},
         {"DeadBeef", true, {0xde, 0xad, 0xbe, 0xef}},
         {"0a0B", true, {0x0a, 0x0b}},
-        {"0", false, {}},        // odd length
-        {"abc", false, {}},      // odd length
-        {"0x00", false, {}},     // prefix not allowed here
-        {"gg", false, {}},       // not hex
-        {" 0", false, {}},       // space
-        {"0 ", false, {}},       // space
-        {"+1", false, {}},       // sign
+        {"0", false, {}},                // odd length
+        {"abc", false, {}},              // odd length
+        {"0x00", false, {}},             // prefix not allowed here
+        {"gg", false, {}},               // not hex
+        {" 0", false, {}},               // space
+        {"0 ", false, {}},               // space
+        {"+1", false, {}},               // sign
         {"\xef\xbc\x90\x30", false, {}}, // a full-width digit
     };
     for (const auto& c : cases) {
@@ -65,7 +64,8 @@ TEST_CASE("hex_decode_fixed requires exactly N bytes", "[crypto][hex]") {
 
 TEST_CASE("hex round-trips every byte value", "[crypto][hex]") {
     std::vector<std::uint8_t> all(256);
-    for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<std::uint8_t>(i);
+    for (std::size_t i = 0; i < all.size(); ++i)
+        all[i] = static_cast<std::uint8_t>(i);
     const std::string text = hex_encode(all);
     CHECK(text.size() == 512);
     CHECK(hex_decode(text) == all);

@@ -2,7 +2,6 @@
 #include "core/crypto/hmac.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -26,7 +25,8 @@ TEST_CASE("hmac_sha256 RFC 4231 test cases 1-7", "[crypto][hmac]") {
         const char* mac; // case 5 is truncated to 128 bits
     };
     std::vector<std::uint8_t> key4;
-    for (std::uint8_t b = 0x01; b <= 0x19; ++b) key4.push_back(b);
+    for (std::uint8_t b = 0x01; b <= 0x19; ++b)
+        key4.push_back(b);
     const Case cases[] = {
         {1, repeat(0x0b, 20), bytes("Hi There"),
          "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},

@@ -2,7 +2,6 @@
 #include "core/crypto/keccak.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <vector>
 
@@ -44,7 +43,8 @@ TEST_CASE("keccak256 vectors", "[crypto][keccak]") {
 
 TEST_CASE("keccak256 of every byte value 0..255", "[crypto][keccak]") {
     std::vector<std::uint8_t> bytes(256);
-    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(i);
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+        bytes[i] = static_cast<std::uint8_t>(i);
     CHECK(hex_encode(keccak256(bytes)) ==
           "dc924469b334aed2a19fac7252e9961aea41f8d91996366029dbe0884229bf36");
 }

@@ -2,7 +2,6 @@
 #include "core/crypto/sha256.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using namespace paylinks::crypto;
@@ -46,7 +45,8 @@ TEST_CASE("Sha256 gives the same digest however the input is split", "[crypto][s
 TEST_CASE("sha256 one million 'a' fed in 1000-byte pieces", "[crypto][sha256]") {
     const std::string piece(1000, 'a');
     Sha256 hasher;
-    for (int i = 0; i < 1000; ++i) hasher.update(piece);
+    for (int i = 0; i < 1000; ++i)
+        hasher.update(piece);
     CHECK(hex_encode(hasher.finish()) ==
           "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }

@@ -1,7 +1,6 @@
 #include "core/eth/address.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cctype>
 #include <string>
 
@@ -9,7 +8,8 @@ using namespace paylinks::eth;
 
 namespace {
 std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (char& c : s)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
 }
 std::string upper_digits(std::string s) { // keeps the "0x"
@@ -41,14 +41,14 @@ TEST_CASE("EIP-55 checksum encoding", "[eth][address]") {
 
 TEST_CASE("parse_address rejects a wrong checksum and malformed text", "[eth][address]") {
     for (const char* bad : {
-             "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD", // one letter's case flipped
-             "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", // another
-             "0xfb6916095ca1df60bB79Ce92cE3Ea74c37c5d359", // partly lower-cased
-             "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",   // no prefix
-             "0X5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED", // upper-case prefix
-             "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae",  // 39 digits
+             "0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAeD",  // one letter's case flipped
+             "0x5AAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",  // another
+             "0xfb6916095ca1df60bB79Ce92cE3Ea74c37c5d359",  // partly lower-cased
+             "5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed",    // no prefix
+             "0X5AAEB6053F3E94C9B9A09F33669435E7EF1BEAED",  // upper-case prefix
+             "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beae",   // 39 digits
              "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed0", // 41 digits
-             "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg", // not hex
+             "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaeg",  // not hex
              " 0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
              "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed ",
              "0x000000000000000000000000000000000000000000000000", // a topic, not an address
@@ -83,15 +83,15 @@ TEST_CASE("address topics", "[eth][address]") {
     const std::string topic = topic_for(*address);
     CHECK(topic == "0x0000000000000000000000005aaeb6053f3e94c9b9a09f33669435e7ef1beaed");
     CHECK(address_from_topic(topic) == address);
-    CHECK(address_from_topic("0x0000000000000000000000005AAEB6053F3E94C9B9A09F33669435E7EF1BEAED") ==
-          address);
+    CHECK(address_from_topic(
+              "0x0000000000000000000000005AAEB6053F3E94C9B9A09F33669435E7EF1BEAED") == address);
 
     for (const char* bad : {
              "0x0000000000000000000000015aaeb6053f3e94c9b9a09f33669435e7ef1beaed", // high byte set
              "0x1000000000000000000000005aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
-             "0x00000000000000000000005aaeb6053f3e94c9b9a09f33669435e7ef1beaed",   // 31 bytes
+             "0x00000000000000000000005aaeb6053f3e94c9b9a09f33669435e7ef1beaed",     // 31 bytes
              "0x000000000000000000000000005aaeb6053f3e94c9b9a09f33669435e7ef1beaed", // 33 bytes
-             "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",                         // an address
+             "0x5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",                           // an address
              "000000000000000000000000005aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
              "0x00000000000000000000000z5aaeb6053f3e94c9b9a09f33669435e7ef1beaed",
              "",

@@ -3,7 +3,6 @@
 #include "core/eth/create2.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using namespace paylinks;
@@ -67,7 +66,8 @@ TEST_CASE("create2_address EIP-1014 examples", "[eth][create2]") {
 
 // EIP-1167: the creation code for implementation 0xbebe…be given in the EIP.
 TEST_CASE("minimal_proxy_init_code EIP-1167", "[eth][create2]") {
-    const auto code = minimal_proxy_init_code(address("0xbebebebebebebebebebebebebebebebebebebebe"));
+    const auto code =
+        minimal_proxy_init_code(address("0xbebebebebebebebebebebebebebebebebebebebe"));
     static_assert(std::tuple_size_v<decltype(code)> == 55);
     CHECK(crypto::hex_encode(code) ==
           "3d602d80600a3d3981f3363d3d373d3d3d363d73bebebebebebebebebebebebebebebebebebebebe5af43d8"

@@ -2,7 +2,6 @@
 #include "tests/unit/num/catch_uint256.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <optional>
 #include <string>
 
@@ -96,7 +95,8 @@ TEST_CASE("erc20_transfer_uri with extreme values parses back", "[eth][eip681]")
     const num::uint256 max = ~num::uint256(0);
     const std::string uri = erc20_transfer_uri(token, ~std::uint64_t{0}, recipient, max);
     const std::string amount = uri.substr(uri.find("&uint256=") + 9);
-    CHECK(amount == "115792089237316195423570985008687907853269984665640564039457584007913129639935");
+    CHECK(amount ==
+          "115792089237316195423570985008687907853269984665640564039457584007913129639935");
     const auto back = parse_back(uri);
     REQUIRE(back.has_value());
     CHECK(back->token == token);

@@ -4,7 +4,6 @@
 #include "tests/unit/num/catch_uint256.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <functional>
 #include <string>
 
@@ -125,7 +124,11 @@ TEST_CASE("parse_transfer_log rejects malformed logs with a specific error", "[e
     };
     const std::string word(64, '0');
     const Case cases[] = {
-        {"array instead of object", [](Json& l) { l = Json::array({1, 2}); }, LogError::not_an_object},
+        {"array instead of object",
+         [](Json& l) {
+             l = Json::array({1, 2});
+         },
+         LogError::not_an_object},
         {"null", [](Json& l) { l = nullptr; }, LogError::not_an_object},
         {"string", [](Json& l) { l = "log"; }, LogError::not_an_object},
         {"no address", [](Json& l) { l.erase("address"); }, LogError::address_missing},
@@ -177,7 +180,8 @@ TEST_CASE("parse_transfer_log rejects malformed logs with a specific error", "[e
          LogError::topic_not_address},
         {"no data", [](Json& l) { l.erase("data"); }, LogError::data_missing},
         {"data is a number", [](Json& l) { l["data"] = 150000000; }, LogError::data_invalid},
-        {"data 31 bytes", [&](Json& l) { l["data"] = "0x" + word.substr(2); }, LogError::data_invalid},
+        {"data 31 bytes", [&](Json& l) { l["data"] = "0x" + word.substr(2); },
+         LogError::data_invalid},
         {"data 33 bytes", [&](Json& l) { l["data"] = "0x00" + word; }, LogError::data_invalid},
         {"data empty", [](Json& l) { l["data"] = "0x"; }, LogError::data_invalid},
         {"data odd length", [&](Json& l) { l["data"] = "0x0" + word; }, LogError::data_invalid},
@@ -204,7 +208,8 @@ TEST_CASE("parse_transfer_log rejects malformed logs with a specific error", "[e
          LogError::block_number_invalid},
         {"no logIndex", [](Json& l) { l.erase("logIndex"); }, LogError::log_index_missing},
         {"logIndex is a number", [](Json& l) { l["logIndex"] = 31; }, LogError::log_index_invalid},
-        {"logIndex is a boolean", [](Json& l) { l["logIndex"] = true; }, LogError::log_index_invalid},
+        {"logIndex is a boolean", [](Json& l) { l["logIndex"] = true; },
+         LogError::log_index_invalid},
         {"removed is a string", [](Json& l) { l["removed"] = "false"; }, LogError::removed_invalid},
         {"removed is a number", [](Json& l) { l["removed"] = 0; }, LogError::removed_invalid},
         {"removed is null", [](Json& l) { l["removed"] = nullptr; }, LogError::removed_invalid},
@@ -231,15 +236,24 @@ TEST_CASE("parse_transfer_log rejects malformed logs with a specific error", "[e
 
 TEST_CASE("LogError names are stable and distinct", "[eth][log]") {
     const LogError all[] = {
-        LogError::not_an_object,      LogError::address_missing,
-        LogError::address_invalid,    LogError::topics_missing,
-        LogError::topics_invalid,     LogError::topic_count,
-        LogError::not_transfer_event, LogError::topic_not_address,
-        LogError::data_missing,       LogError::data_invalid,
-        LogError::transaction_hash_missing, LogError::transaction_hash_invalid,
-        LogError::block_number_missing,     LogError::block_number_invalid,
-        LogError::log_index_missing,  LogError::log_index_invalid,
-        LogError::removed_invalid,    LogError::pending,
+        LogError::not_an_object,
+        LogError::address_missing,
+        LogError::address_invalid,
+        LogError::topics_missing,
+        LogError::topics_invalid,
+        LogError::topic_count,
+        LogError::not_transfer_event,
+        LogError::topic_not_address,
+        LogError::data_missing,
+        LogError::data_invalid,
+        LogError::transaction_hash_missing,
+        LogError::transaction_hash_invalid,
+        LogError::block_number_missing,
+        LogError::block_number_invalid,
+        LogError::log_index_missing,
+        LogError::log_index_invalid,
+        LogError::removed_invalid,
+        LogError::pending,
     };
     CHECK(to_string(LogError::topic_count) == "topic_count");
     CHECK(to_string(LogError::not_transfer_event) == "not_transfer_event");

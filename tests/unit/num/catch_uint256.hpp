@@ -6,7 +6,7 @@
 #include <catch2/catch.hpp>
 
 namespace Catch {
-template <>
+template<>
 struct StringMaker<paylinks::num::uint256> {
     static std::string convert(const paylinks::num::uint256& value) {
         return paylinks::num::to_decimal(value);

@@ -4,6 +4,16 @@
 
 namespace paylinks::testing {
 
+Json Driver::default_env() {
+    return Json{{"API_KEY", "sk_test_local"},
+                {"NETWORK", "local"},
+                {"RPC_URL", "http://127.0.0.1:8545"},
+                {"TOKEN_ADDRESS", "0x5FbDB2315678afecb367f032d93F642f64180aa3"},
+                {"FORWARDER_FACTORY", "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"},
+                {"FORWARDER_IMPLEMENTATION", "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"},
+                {"CONFIRMATIONS", "2"}};
+}
+
 Driver::Driver(Json env) { configure_answer = engine.configure(dump_json(env)); }
 
 Json Driver::perform(const Json& effect) {

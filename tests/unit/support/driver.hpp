@@ -35,7 +35,9 @@ struct HttpAnswer {
 
 class Driver {
 public:
-    explicit Driver(Json env = Json{{"API_KEY", "sk_test_local"}});
+    /// A complete local configuration (the addresses a fresh anvil deployment gets).
+    static Json default_env();
+    explicit Driver(Json env = default_env());
 
     std::int64_t now_ms = 1'795'000'000'000;
     std::map<std::string, StoredValue> kv;

@@ -1,0 +1,93 @@
+# paylinks — `make dev` serves it locally, `make test` runs every test.
+# Both install what they need first (Debian packages and `npm ci`), so they work on a
+# fresh machine.
+
+SHELL := /bin/bash
+PORT ?= 8787
+ANVIL_PORT ?= 8545
+JOBS ?= 2
+export NODE_PATH := /usr/share/nodejs
+export WRANGLER_SEND_METRICS := false
+export PORT ANVIL_PORT
+
+APT_PACKAGES := cmake ninja-build g++ clang clang-format emscripten wasi-libc libc++-dev-wasm32 \
+  libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 libclang-rt-14-dev nlohmann-json3-dev \
+  libboost-dev catch2 binaryen wabt chromium zbar-tools wrk
+
+WASM := dist/paylinks.wasm
+BUNDLE := dist/bundle/worker.js
+
+.PHONY: all deps apt npm build native wasm wasi bundle contracts dev test test-unit \
+  test-js bench fuzz load pay sweep format clean
+
+all: build
+
+deps: apt npm
+
+# Installs only what is missing, so a second run costs a dpkg query.
+apt:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null \
+	  | grep -q 'install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages: $$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@node -e 'process.exit(+process.versions.node.split(".")[0] >= 20 ? 0 : 1)' || \
+	  { echo "paylinks needs Node.js 20 or newer (found $$(node --version))"; exit 1; }
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+npm: node_modules/.package-lock.json
+
+build: deps native wasm bundle contracts
+
+native:
+	@cmake --preset native >/dev/null
+	cmake --build build/native -j$(JOBS)
+
+wasm:
+	@cmake --preset emscripten >/dev/null
+	cmake --build build/emscripten -j$(JOBS) --target paylinks_wasm
+	@mkdir -p dist && cp build/emscripten/paylinks.wasm $(WASM)
+
+wasi:
+	@cmake --preset wasi >/dev/null
+	cmake --build build/wasi -j$(JOBS)
+
+# The exact bundle `wrangler deploy` would upload; the worker tests run it.
+bundle: wasm
+	@rm -rf dist/bundle
+	@WRANGLER_LOG=error node_modules/.bin/wrangler deploy --dry-run --outdir dist/bundle >/dev/null
+
+contracts:
+	@node scripts/chain/compile.mjs
+
+dev: build
+	node scripts/dev.mjs
+
+test: build
+	bash scripts/run-tests.sh
+
+bench: build
+	node bench/run.mjs
+
+fuzz: deps
+	bash scripts/fuzz.sh $${FUZZ_SECONDS:-600}
+
+load: build
+	node bench/load.mjs
+
+pay:
+	@test -n "$(SESSION)" || { echo "usage: make pay SESSION=cs_… [AMOUNT=12.34]"; exit 2; }
+	@node scripts/chain/pay.mjs $(SESSION) $(AMOUNT)
+
+sweep:
+	@node scripts/chain/sweep.mjs $(SESSIONS)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build dist

@@ -1,0 +1,255 @@
+#include "core/api/checkout_routes.hpp"
+
+#include "core/api/links_api.hpp"
+#include "core/api/request_body.hpp"
+#include "core/api/sessions_api.hpp"
+#include "core/api/validate.hpp"
+#include "core/chain/watcher.hpp"
+#include "core/crypto/hex.hpp"
+#include "core/ids/ids.hpp"
+#include "core/money/fiat.hpp"
+#include "core/pages/assets.hpp"
+#include "core/pages/checkout_page.hpp"
+#include "core/pages/error_page.hpp"
+#include "core/pages/link_preview.hpp"
+#include "core/sessions/session_json.hpp"
+#include "core/sessions/session_store.hpp"
+#include "core/store/listing.hpp"
+
+#include <array>
+
+namespace paylinks::api {
+
+using http::ApiError;
+using http::ErrorCode;
+using http::Response;
+using sessions::Session;
+
+namespace {
+
+Response with_page_headers(Response response) {
+    response.headers.emplace_back("content-security-policy", std::string(pages::page_csp()));
+    response.headers.emplace_back("referrer-policy", "no-referrer");
+    response.headers.emplace_back("x-frame-options", "DENY");
+    response.headers.emplace_back("cache-control", "no-store");
+    return response;
+}
+
+std::string price_text(std::int64_t minor, const std::string& code) {
+    auto currency = money::find_currency(code);
+    return (currency ? money::format_fiat_amount(minor, *currency) : std::to_string(minor)) + " " +
+           code;
+}
+
+// Loads the link behind a slug; nullopt when there is none.
+engine::Task<std::variant<std::optional<links::Link>, ApiError>> link_for_slug(engine::Context& ctx,
+                                                                               std::string slug) {
+    if (!ids::is_valid_slug(slug)) co_return std::optional<links::Link>{};
+    auto stored =
+        engine::read_kv_value(co_await ctx.perform(engine::kv_get(links::slug_key(slug), 60)));
+    if (!stored.ok) co_return store::storage_error(stored.error);
+    if (!stored.value) co_return std::optional<links::Link>{};
+    co_return co_await load_link(ctx, *stored.value, false);
+}
+
+} // namespace
+
+bool is_link_preview_bot(std::string_view user_agent) noexcept {
+    static constexpr std::array<std::string_view, 20> kBots = {
+        "slackbot",   "slack-imgproxy", "twitterbot", "facebookexternalhit", "facebot",
+        "discordbot", "telegrambot",    "whatsapp",   "linkedinbot",         "skypeuripreview",
+        "embedly",    "pinterest",      "redditbot",  "applebot",            "iframely",
+        "vkshare",    "mastodon",       "bluesky",    "googlebot",           "bingbot"};
+    std::string lowered(user_agent);
+    for (auto& c : lowered)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    for (auto bot : kBots)
+        if (lowered.find(bot) != std::string::npos) return true;
+    return false;
+}
+
+Response page_error(int status, std::string_view heading, std::string_view message) {
+    return with_page_headers(
+        http::html_response(status, pages::render_error_page(status, heading, message)));
+}
+
+engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& request,
+                                  std::string slug) {
+    auto loaded = co_await link_for_slug(ctx, slug);
+    if (std::holds_alternative<ApiError>(loaded))
+        co_return page_error(503, "Temporarily unavailable",
+                             "This payment page cannot be opened right now. Please try again in a "
+                             "moment.");
+    auto& link = std::get<std::optional<links::Link>>(loaded);
+    if (!link)
+        co_return page_error(404, "Payment link not found",
+                             "Check the address, or ask the seller for a new link.");
+    if (!link->open_for_sessions(ctx.now_ms()))
+        co_return page_error(410, "This payment link is no longer available",
+                             link->active ? "It has expired. Ask the seller for a new link."
+                                          : "The seller has turned it off. Ask them for a new link.");
+
+    const auto* user_agent = request.header("user-agent");
+    if (request.method == "HEAD" || (user_agent && is_link_preview_bot(*user_agent))) {
+        auto canonical = public_base_url(ctx, request) + "/l/" + link->slug;
+        co_return with_page_headers(http::html_response(
+            200, pages::render_link_preview(
+                     link->title,
+                     link->description ? std::optional<std::string_view>(*link->description)
+                                       : std::nullopt,
+                     price_text(link->fiat_amount, link->fiat_currency), canonical)));
+    }
+
+    auto opened = co_await open_session(ctx, draft_from_link(*link));
+    if (auto* error = std::get_if<ApiError>(&opened)) {
+        if (error->code == ErrorCode::rate_unavailable)
+            co_return page_error(503, "Payments in this currency are unavailable", error->message);
+        co_return page_error(503, "Temporarily unavailable",
+                             "A checkout could not be opened right now. Please try again.");
+    }
+    Response redirect{303, {{"location", "/c/" + std::get<Session>(opened).id},
+                            {"cache-control", "no-store"}}, ""};
+    co_return redirect;
+}
+
+engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& /*request*/,
+                                     std::string id) {
+    std::string chain_fault;
+    auto loaded = co_await load_fresh_session(ctx, id, &chain_fault);
+    if (std::holds_alternative<ApiError>(loaded))
+        co_return page_error(503, "Temporarily unavailable",
+                             "This checkout cannot be shown right now. Please try again.");
+    auto& session = std::get<std::optional<Session>>(loaded);
+    if (!session)
+        co_return page_error(404, "Checkout not found",
+                             "This checkout does not exist. Ask the seller for a new link.");
+    const auto& config = ctx.config();
+    pages::CheckoutView view;
+    view.session_id = session->id;
+    view.title = session->title;
+    view.description = session->description;
+    auto currency = money::find_currency(session->fiat_currency);
+    view.fiat_amount = currency ? money::format_fiat_amount(session->fiat_amount, *currency)
+                                : std::to_string(session->fiat_amount);
+    view.fiat_currency = session->fiat_currency;
+    view.token_symbol = config.token_symbol;
+    view.amount_due = num::format_units(session->amount_due, config.token_decimals);
+    view.amount_received = num::format_units(session->amount_received(), config.token_decimals);
+    view.network_name = std::string(config.network->display_name);
+    view.chain_id = config.network->chain_id;
+    view.token_address = eth::to_checksum_address(config.token);
+    view.deposit_address = eth::to_checksum_address(session->deposit_address);
+    view.payment_uri = sessions::payment_uri(*session, config);
+    view.status = std::string(sessions::to_string(session->status));
+    view.now_ms = ctx.now_ms();
+    view.expires_at_ms = session->expires_at_ms;
+    view.success_url = session->success_url;
+    view.cancel_url = session->cancel_url;
+    view.explorer_tx_url = std::string(config.network->explorer_tx_url);
+    for (const auto& payment : session->payments)
+        view.payments.push_back({payment.transaction_hash,
+                                 num::format_units(payment.amount, config.token_decimals),
+                                 static_cast<std::int64_t>(payment.confirmations),
+                                 payment.confirmed});
+    view.confirmations_required = config.confirmations;
+    view.livemode = session->livemode;
+    auto qr = engine::read_string_value(
+        co_await ctx.perform(engine::render_qr_svg(view.payment_uri)));
+    // Without a QR the page still works: the address and the wallet link are there.
+    if (qr && qr->rfind("<svg", 0) == 0) view.qr_svg = std::move(*qr);
+    co_return with_page_headers(http::html_response(200, pages::render_checkout_page(view)));
+}
+
+engine::Task<Response> checkout_status(engine::Context& ctx, const http::Request& request,
+                                       std::string id) {
+    std::string chain_fault;
+    auto loaded = co_await load_fresh_session(ctx, id, &chain_fault);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
+    auto& session = std::get<std::optional<Session>>(loaded);
+    if (!session)
+        co_return http::error_response(
+            ApiError{ErrorCode::resource_missing, "No such checkout session: '" + id + "'", "id"});
+    auto response = http::json_response(
+        200, sessions::to_public_json(*session, ctx.config(), public_base_url(ctx, request)));
+    // The stored state is still the truth as last known; say when it could not be refreshed.
+    response.headers.emplace_back("paylinks-chain-check", chain_fault.empty() ? "ok" : "unavailable");
+    response.headers.emplace_back("access-control-allow-origin", "*");
+    co_return response;
+}
+
+engine::Task<Response> verify_payment(engine::Context& ctx, const http::Request& request,
+                                      std::string id) {
+    auto body_or_error = read_json_body(request);
+    if (auto* error = std::get_if<ApiError>(&body_or_error)) co_return http::error_response(*error);
+    const Json& body = std::get<Json>(body_or_error);
+    static constexpr std::array<std::string_view, 1> kFields = {"transactionHash"};
+    if (auto error = reject_unknown_fields(body, kFields)) co_return http::error_response(*error);
+    auto hash = body.find("transactionHash");
+    if (hash == body.end()) co_return http::error_response(missing("transactionHash"));
+    std::string transaction_hash;
+    if (hash->is_string()) transaction_hash = hash->get<std::string>();
+    for (auto& c : transaction_hash)
+        if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    if (!crypto::hex_decode_fixed<32>(transaction_hash))
+        co_return http::error_response(invalid(ErrorCode::transaction_hash_invalid,
+                                               "transactionHash",
+                                               "transactionHash must be 0x followed by 64 hex digits"));
+
+    auto loaded = co_await sessions::load_session(ctx, id);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
+    auto& session = std::get<std::optional<Session>>(loaded);
+    if (!session)
+        co_return http::error_response(
+            ApiError{ErrorCode::resource_missing, "No such checkout session: '" + id + "'", "id"});
+    auto checked = co_await chain::check_session(ctx, *session, transaction_hash, true);
+    if (auto* fault = std::get_if<chain::Fault>(&checked))
+        co_return http::error_response(ApiError{
+            ErrorCode::upstream_unavailable,
+            "The chain could not be checked right now; try again shortly (" + fault->message + ")",
+            ""});
+    auto& report = std::get<chain::CheckReport>(checked);
+    if (report.changed) {
+        session->updated_at_ms = ctx.now_ms();
+        if (auto error = co_await sessions::save_session(ctx, *session))
+            co_return http::error_response(*error);
+    }
+    const auto& receipt = *report.receipt;
+    if (!receipt.found)
+        co_return http::error_response(ApiError{
+            ErrorCode::transaction_not_found,
+            "No mined transaction with this hash was found on " +
+                std::string(ctx.config().network->display_name) + " yet",
+            "transactionHash"});
+    if (!receipt.succeeded)
+        co_return http::error_response(ApiError{ErrorCode::transaction_not_payment,
+                                                "This transaction failed (reverted) and moved no funds",
+                                                "transactionHash"});
+    if (receipt.transfers.empty())
+        co_return http::error_response(ApiError{
+            ErrorCode::transaction_not_payment,
+            "This transaction does not transfer " + ctx.config().token_symbol +
+                " to this checkout's deposit address",
+            "transactionHash"});
+    co_return http::json_response(
+        200, sessions::to_public_json(*session, ctx.config(), public_base_url(ctx, request)));
+}
+
+Response serve_asset(const http::Request& /*request*/, std::string_view name) {
+    std::string_view body, type;
+    if (name == "checkout.css") {
+        body = pages::checkout_css();
+        type = "text/css; charset=utf-8";
+    } else if (name == "checkout.js") {
+        body = pages::checkout_js();
+        type = "text/javascript; charset=utf-8";
+    } else {
+        return http::error_response(ApiError{ErrorCode::route_missing, "No such asset", ""});
+    }
+    // The pages link assets with a content hash, so they can be cached for good.
+    return Response{200,
+                    {{"content-type", std::string(type)},
+                     {"cache-control", "public, max-age=31536000, immutable"}},
+                    std::string(body)};
+}
+
+} // namespace paylinks::api

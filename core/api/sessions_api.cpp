@@ -1,0 +1,377 @@
+#include "core/api/sessions_api.hpp"
+
+#include "core/api/auth.hpp"
+#include "core/api/idempotency.hpp"
+#include "core/api/links_api.hpp"
+#include "core/api/list_query.hpp"
+#include "core/api/request_body.hpp"
+#include "core/api/validate.hpp"
+#include "core/chain/watcher.hpp"
+#include "core/eth/create2.hpp"
+#include "core/ids/ids.hpp"
+#include "core/sessions/payment_state.hpp"
+#include "core/sessions/pricing.hpp"
+#include "core/sessions/session_json.hpp"
+#include "core/sessions/session_store.hpp"
+#include "core/store/listing.hpp"
+
+namespace paylinks::api {
+
+using http::ApiError;
+using http::ErrorCode;
+using http::Response;
+using sessions::Session;
+
+namespace {
+
+constexpr std::int64_t kMinLifetimeMs = 5 * 60 * 1000;
+constexpr std::int64_t kMaxLifetimeMs = 24 * 60 * 60 * 1000;
+
+constexpr std::array<std::string_view, 9> kAdHocFields = {
+    "fiatAmount", "fiatCurrency", "title", "description", "successUrl",
+    "cancelUrl",  "metadata",     "customerEmail", "expiresAt"};
+constexpr std::array<std::string_view, 4> kLinkModeFields = {"linkId", "metadata",
+                                                             "customerEmail", "expiresAt"};
+constexpr std::array<std::string_view, 3> kPublicFields = {"linkId", "metadata",
+                                                           "customerEmail"};
+
+ApiError session_not_found(const std::string& id) {
+    return ApiError{ErrorCode::resource_missing, "No such checkout session: '" + id + "'", "id"};
+}
+
+MaybeError check_metadata(const Json& value) {
+    if (!value.is_object())
+        return invalid(ErrorCode::metadata_invalid, "metadata",
+                       "metadata must be an object of string values");
+    if (value.size() > 50)
+        return invalid(ErrorCode::metadata_invalid, "metadata", "metadata has at most 50 keys");
+    for (const auto& [key, item] : value.items()) {
+        if (key.empty() || utf8_length(key) > 40 || has_control_characters(key, false))
+            return invalid(ErrorCode::metadata_invalid, "metadata",
+                           "metadata keys must be 1 to 40 characters");
+        if (!item.is_string() || utf8_length(item.get_ref<const std::string&>()) > 500)
+            return invalid(ErrorCode::metadata_invalid, "metadata",
+                           "metadata[" + key + "] must be a string of at most 500 characters");
+    }
+    return std::nullopt;
+}
+
+MaybeError check_email(const Json& value) {
+    if (value.is_null()) return std::nullopt;
+    auto bad = invalid(ErrorCode::email_invalid, "customerEmail",
+                       "customerEmail must be an email address such as name@example.com");
+    if (!value.is_string()) return bad;
+    const auto& email = value.get_ref<const std::string&>();
+    auto at = email.find('@');
+    if (email.size() > 254 || at == std::string::npos || at == 0 ||
+        email.find('@', at + 1) != std::string::npos)
+        return bad;
+    auto domain = std::string_view(email).substr(at + 1);
+    auto dot = domain.find('.');
+    if (dot == std::string_view::npos || dot == 0 || domain.back() == '.') return bad;
+    for (unsigned char c : email)
+        if (c <= 0x20 || c == 0x7F || c == '<' || c == '>' || c == '"' || c == ',') return bad;
+    return std::nullopt;
+}
+
+// Reads the members every session may carry: metadata, customerEmail, expiresAt.
+MaybeError read_common(SessionDraft& draft, const Json& body, std::int64_t now_ms) {
+    if (auto metadata = body.find("metadata"); metadata != body.end()) {
+        if (auto error = check_metadata(*metadata)) return error;
+        draft.metadata = *metadata;
+    }
+    if (auto email = body.find("customerEmail"); email != body.end()) {
+        if (auto error = check_email(*email)) return error;
+        if (email->is_string()) draft.customer_email = email->get<std::string>();
+    }
+    auto expires = read_timestamp(body, "expiresAt");
+    if (!expires)
+        return invalid(ErrorCode::expires_at_invalid, "expiresAt",
+                       "expiresAt must be an ISO 8601 UTC timestamp or Unix seconds");
+    if (expires->present && expires->unix_ms) {
+        auto lifetime = *expires->unix_ms - now_ms;
+        if (lifetime < kMinLifetimeMs || lifetime > kMaxLifetimeMs)
+            return invalid(ErrorCode::expires_at_invalid, "expiresAt",
+                           "expiresAt must be between 5 minutes and 24 hours from now");
+        draft.expires_at_ms = *expires->unix_ms;
+    }
+    return std::nullopt;
+}
+
+MaybeError read_ad_hoc(SessionDraft& draft, const Json& body, const Context& ctx) {
+    auto currency_value = body.find("fiatCurrency");
+    auto currency = currency_value == body.end()
+                        ? money::find_currency("USD")
+                        : (currency_value->is_string()
+                               ? money::find_currency(currency_value->get<std::string>())
+                               : std::nullopt);
+    if (!currency)
+        return invalid(ErrorCode::currency_invalid, "fiatCurrency",
+                       "fiatCurrency must be a supported ISO 4217 code or USDC");
+    auto amount = body.find("fiatAmount");
+    if (amount == body.end()) return missing("fiatAmount");
+    if (!amount->is_string())
+        return invalid(ErrorCode::amount_invalid, "fiatAmount",
+                       "fiatAmount must be a string with at most 2 decimals, such as \"150.00\"");
+    auto parsed = money::parse_fiat_amount(amount->get<std::string>(), *currency);
+    if (auto* error = std::get_if<money::AmountError>(&parsed))
+        return invalid(ErrorCode::amount_invalid, "fiatAmount",
+                       "fiatAmount " + std::string(money::to_string(*error)));
+    draft.fiat_amount = std::get<std::int64_t>(parsed);
+    draft.fiat_currency = std::string(currency->code);
+    draft.title = "Payment";
+    if (auto title = body.find("title"); title != body.end()) {
+        if (auto error = check_title(*title, "title")) return error;
+        draft.title = title->get<std::string>();
+    }
+    if (auto description = body.find("description"); description != body.end()) {
+        if (auto error = check_description(*description, "description")) return error;
+        if (description->is_string()) draft.description = description->get<std::string>();
+    }
+    const bool test_mode = !ctx.config().livemode;
+    for (const char* name : {"successUrl", "cancelUrl"}) {
+        auto url = body.find(name);
+        if (url == body.end()) continue;
+        if (auto error = check_redirect_url(*url, name, test_mode)) return error;
+        if (url->is_string())
+            (std::string_view(name) == "successUrl" ? draft.success_url : draft.cancel_url) =
+                url->get<std::string>();
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+SessionDraft draft_from_link(const links::Link& link) {
+    SessionDraft draft;
+    draft.link = link;
+    draft.title = link.title;
+    draft.description = link.description;
+    draft.fiat_amount = link.fiat_amount;
+    draft.fiat_currency = link.fiat_currency;
+    draft.success_url = link.success_url;
+    draft.cancel_url = link.cancel_url;
+    return draft;
+}
+
+Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft draft) {
+    const auto& config = ctx.config();
+    auto currency = money::find_currency(draft.fiat_currency);
+    auto rate = config.rates.find(draft.fiat_currency);
+    if (!currency || rate == config.rates.end())
+        co_return ApiError{ErrorCode::rate_unavailable,
+                           "No exchange rate is configured for " + draft.fiat_currency +
+                               " (set RATES, e.g. {\"" + draft.fiat_currency + "\":\"1.08\"})",
+                           "fiatCurrency"};
+    Session session;
+    std::array<std::uint8_t, ids::kIdRandomBytes> random{};
+    ctx.random_bytes(random);
+    session.id = ids::make_id(ids::kSessionPrefix, ctx.now_ms(), random);
+    session.link_mode = draft.link.has_value();
+    if (draft.link) session.link_id = draft.link->id;
+    session.title = std::move(draft.title);
+    session.description = std::move(draft.description);
+    session.fiat_amount = draft.fiat_amount;
+    session.fiat_currency = draft.fiat_currency;
+    session.exchange_rate = rate->second.text;
+    session.amount_due = sessions::token_amount_due(draft.fiat_amount, *currency, rate->second,
+                                                    config.token_decimals);
+    session.deposit_address =
+        eth::DepositAddressDeriver(config.forwarder_factory, config.forwarder_implementation)
+            .derive(session.id);
+    session.metadata = std::move(draft.metadata);
+    session.customer_email = std::move(draft.customer_email);
+    session.success_url = std::move(draft.success_url);
+    session.cancel_url = std::move(draft.cancel_url);
+    session.expires_at_ms =
+        draft.expires_at_ms.value_or(ctx.now_ms() + config.session_ttl_seconds * 1000);
+    session.livemode = config.livemode;
+    session.created_at_ms = session.updated_at_ms = ctx.now_ms();
+    if (auto error = co_await sessions::save_session(ctx, session)) co_return std::move(*error);
+    co_return session;
+}
+
+Task<std::variant<std::optional<Session>, ApiError>>
+load_fresh_session(Context& ctx, std::string id, std::string* chain_fault) {
+    auto loaded = co_await sessions::load_session(ctx, id);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return std::move(*error);
+    auto& session = std::get<std::optional<Session>>(loaded);
+    if (!session) co_return std::optional<Session>{};
+    auto checked = co_await chain::check_session(ctx, *session, std::nullopt, false);
+    if (auto* fault = std::get_if<chain::Fault>(&checked)) {
+        if (chain_fault) *chain_fault = fault->message;
+        // The clock still runs when the chain cannot be reached.
+        if (!sessions::apply_clock(*session, ctx.now_ms())) co_return std::move(session);
+    } else if (!std::get<chain::CheckReport>(checked).changed) {
+        co_return std::move(session);
+    }
+    session->updated_at_ms = std::max(session->updated_at_ms, ctx.now_ms());
+    if (auto error = co_await sessions::save_session(ctx, *session)) co_return std::move(*error);
+    co_return std::move(session);
+}
+
+Task<Response> create_session(Context& ctx, const http::Request& request) {
+    const bool keyed = has_credentials(request);
+    if (keyed) {
+        if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+    }
+    auto slot = idempotency_slot(request, keyed ? "POST /api/v1/checkout_sessions"
+                                                : "POST /api/v1/checkout_sessions public");
+    if (auto* error = std::get_if<ApiError>(&slot)) co_return http::error_response(*error);
+    auto body_or_error = read_json_body(request);
+    if (auto* error = std::get_if<ApiError>(&body_or_error)) co_return http::error_response(*error);
+    const Json& body = std::get<Json>(body_or_error);
+    auto* idempotency = std::get_if<IdempotencySlot>(&slot);
+    std::optional<engine::Claim> claim;
+    if (idempotency) {
+        claim.emplace(ctx.shared(), idempotency->kv_key);
+        if (!claim->held()) co_return idempotency_in_use_response();
+        if (auto replay = co_await replay_if_seen(ctx, *idempotency)) co_return std::move(*replay);
+    }
+
+    auto respond = [&](Response response) -> Task<Response> {
+        if (idempotency) {
+            if (auto remember = remember_response(*idempotency, response))
+                (void)co_await ctx.perform(std::move(*remember));
+        }
+        co_return response;
+    };
+
+    SessionDraft draft;
+    auto link_id = body.find("linkId");
+    if (link_id == body.end()) {
+        if (!keyed)
+            co_return co_await respond(http::error_response(ApiError{
+                ErrorCode::api_key_missing,
+                "Ad-hoc sessions need the secret key; without one, pass a linkId", ""}));
+        if (auto error = reject_unknown_fields(body, kAdHocFields))
+            co_return co_await respond(http::error_response(*error));
+        if (auto error = read_ad_hoc(draft, body, ctx))
+            co_return co_await respond(http::error_response(*error));
+    } else {
+        std::span<const std::string_view> allowed =
+            keyed ? std::span<const std::string_view>(kLinkModeFields) : kPublicFields;
+        if (auto error = reject_unknown_fields(body, allowed)) {
+            // Price fields with a linkId are a contradiction, not a typo.
+            co_return co_await respond(http::error_response(*error));
+        }
+        if (!link_id->is_string())
+            co_return co_await respond(http::error_response(
+                invalid(ErrorCode::parameter_invalid, "linkId", "linkId must be a string")));
+        auto loaded = co_await load_link(ctx, link_id->get<std::string>(), false);
+        if (auto* error = std::get_if<ApiError>(&loaded))
+            co_return co_await respond(http::error_response(*error));
+        auto& link = std::get<std::optional<links::Link>>(loaded);
+        if (!link)
+            co_return co_await respond(http::error_response(
+                ApiError{ErrorCode::resource_missing,
+                         "No such payment link: '" + link_id->get<std::string>() + "'", "linkId"}));
+        if (!link->open_for_sessions(ctx.now_ms()))
+            co_return co_await respond(http::error_response(ApiError{
+                ErrorCode::link_inactive,
+                link->active ? "This payment link has expired" : "This payment link is not active",
+                "linkId"}));
+        draft = draft_from_link(*link);
+    }
+    if (auto error = read_common(draft, body, ctx.now_ms()))
+        co_return co_await respond(http::error_response(*error));
+
+    auto opened = co_await open_session(ctx, std::move(draft));
+    if (auto* error = std::get_if<ApiError>(&opened))
+        co_return co_await respond(http::error_response(*error));
+    const auto& session = std::get<Session>(opened);
+    auto base = public_base_url(ctx, request);
+    Json object = keyed ? sessions::to_api_json(session, ctx.config(), base)
+                        : sessions::to_public_json(session, ctx.config(), base);
+    co_return co_await respond(http::json_response(201, object));
+}
+
+Task<Response> list_sessions(Context& ctx, const http::Request& request) {
+    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+    auto query_or_error = read_list_query(request, ids::kSessionPrefix, {"linkId", "status"});
+    if (auto* error = std::get_if<ApiError>(&query_or_error)) co_return http::error_response(*error);
+    auto& query = std::get<ListQuery>(query_or_error);
+    std::string link_filter, status_filter;
+    if (auto it = query.filters.find("linkId"); it != query.filters.end()) {
+        if (!ids::is_valid_id(it->second, ids::kLinkPrefix))
+            co_return http::error_response(invalid(ErrorCode::parameter_invalid, "linkId",
+                                                   "linkId must be a payment link id (pl_…)"));
+        link_filter = it->second;
+    }
+    if (auto it = query.filters.find("status"); it != query.filters.end()) {
+        if (!sessions::parse_status(it->second))
+            co_return http::error_response(invalid(
+                ErrorCode::parameter_invalid, "status",
+                "status must be one of open, detected, paid, underpaid, overpaid, paid_late, "
+                "expired"));
+        status_filter = it->second;
+    }
+    store::IndexFilter filter = nullptr;
+    if (!link_filter.empty() || !status_filter.empty()) {
+        filter = [link_filter, status_filter](const store::IndexEntry& entry) {
+            if (!entry.metadata.is_object()) return false;
+            if (!status_filter.empty() && entry.metadata.value("s", "") != status_filter)
+                return false;
+            if (!link_filter.empty() && entry.metadata.value("l", "") != link_filter) return false;
+            return true;
+        };
+    }
+    auto page = co_await store::list_index_page(ctx, std::string(sessions::kSessionIndexPrefix),
+                                                std::string(ids::kSessionPrefix), query.page,
+                                                std::move(filter));
+    if (auto* error = std::get_if<ApiError>(&page)) co_return http::error_response(*error);
+    auto& entries = std::get<store::Page>(page);
+    std::vector<engine::Effect> reads;
+    for (const auto& entry : entries.entries)
+        reads.push_back(engine::kv_get(sessions::session_key(entry.id)));
+    auto results = co_await ctx.perform(std::move(reads));
+    Json data = Json::array();
+    auto base = public_base_url(ctx, request);
+    for (const auto& result : results) {
+        auto stored = engine::read_kv_value(result);
+        if (!stored.ok) co_return http::error_response(store::storage_error(stored.error));
+        if (!stored.value) continue;
+        if (auto session = sessions::from_storage(*stored.value))
+            data.push_back(sessions::to_api_json(*session, ctx.config(), base));
+    }
+    co_return http::json_response(200, list_body("/api/v1/checkout_sessions", std::move(data),
+                                                 entries.has_more));
+}
+
+Task<Response> retrieve_session(Context& ctx, const http::Request& request, std::string id) {
+    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+    auto loaded = co_await load_fresh_session(ctx, id, nullptr);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
+    auto& session = std::get<std::optional<Session>>(loaded);
+    if (!session) co_return http::error_response(session_not_found(id));
+    co_return http::json_response(
+        200, sessions::to_api_json(*session, ctx.config(), public_base_url(ctx, request)));
+}
+
+Task<Response> expire_session(Context& ctx, const http::Request& request, std::string id) {
+    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+    auto body = read_json_body(request);
+    if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
+    if (auto error = reject_unknown_fields(std::get<Json>(body), std::span<const std::string_view>{}))
+        co_return http::error_response(*error);
+    auto loaded = co_await load_fresh_session(ctx, id, nullptr);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
+    auto& session = std::get<std::optional<Session>>(loaded);
+    if (!session) co_return http::error_response(session_not_found(id));
+    if (session->status != sessions::Status::open && session->status != sessions::Status::underpaid)
+        co_return http::error_response(ApiError{
+            ErrorCode::session_not_expirable,
+            "Only open or underpaid sessions can be expired; this one is " +
+                std::string(sessions::to_string(session->status)),
+            ""});
+    // Expiring is moving expiresAt to now: anything paid later is paid_late, as usual.
+    session->expires_at_ms = std::min(session->expires_at_ms, ctx.now_ms());
+    sessions::apply_clock(*session, ctx.now_ms());
+    session->updated_at_ms = ctx.now_ms();
+    if (auto error = co_await sessions::save_session(ctx, *session))
+        co_return http::error_response(*error);
+    co_return http::json_response(
+        200, sessions::to_api_json(*session, ctx.config(), public_base_url(ctx, request)));
+}
+
+} // namespace paylinks::api

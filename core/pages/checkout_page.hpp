@@ -1,0 +1,62 @@
+#pragma once
+// The hosted checkout page GET /c/{id}: everything a customer needs to pay with JavaScript
+// off (amount, token, network, address, QR, wallet link, status), enhanced by
+// /assets/checkout.js (countdown, live status, copy buttons, redirect once paid). Pure: every
+// input is a parameter; the output is a complete HTML document written for page_csp().
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace paylinks::pages {
+
+struct PaymentView {
+    std::string transaction_hash;
+    std::string amount;             ///< token units, decimal string
+    std::int64_t confirmations = 0;
+    bool confirmed = false;
+};
+
+struct CheckoutView {
+    std::string session_id;
+    std::string title;
+    std::optional<std::string> description;
+    std::string fiat_amount;        ///< "150.00"
+    std::string fiat_currency;      ///< "USD"
+    std::string token_symbol;       ///< "USDC"
+    std::string amount_due;         ///< "150.000000" (token units, decimal string)
+    std::string amount_received;    ///< "0.000000"
+    std::string network_name;       ///< "Base", "Base Sepolia", "Ethereum", "Local (anvil)"
+    std::uint64_t chain_id = 0;     ///< 8453
+    std::string token_address;      ///< EIP-55
+    std::string deposit_address;    ///< EIP-55
+    std::string payment_uri;        ///< EIP-681 "ethereum:0x…@8453/transfer?address=0x…&uint256=…"
+    std::string qr_svg;             ///< trusted <svg> markup of exactly payment_uri, inserted as is
+    std::string status;             ///< open | detected | paid | underpaid | overpaid | paid_late | expired
+    std::int64_t now_ms = 0;        ///< server time, the countdown's starting point
+    std::int64_t expires_at_ms = 0;
+    std::optional<std::string> success_url;
+    std::optional<std::string> cancel_url;
+    std::string explorer_tx_url;    ///< prefix for transaction links ("https://basescan.org/tx/"); empty: no links
+    std::vector<PaymentView> payments;
+    int confirmations_required = 1;
+    bool livemode = false;
+};
+
+/// The whole page. Merchant text is escaped; only http(s) URLs become links.
+[[nodiscard]] std::string render_checkout_page(const CheckoutView& view);
+
+/// The status headline and explanation the page shows (and checkout.js recomputes with the
+/// same wording after each poll), e.g. {"Payment detected — waiting for 3 confirmations",
+/// "1 of 3 so far. Keep this page open."}. Plain text, not escaped.
+struct StatusMessage {
+    std::string title;
+    std::string detail;
+};
+[[nodiscard]] StatusMessage status_message(const CheckoutView& view);
+
+/// Whether the merchant fulfils on this status (paid, overpaid, paid_late).
+[[nodiscard]] bool is_success_status(std::string_view status) noexcept;
+
+} // namespace paylinks::pages

@@ -1,0 +1,30 @@
+#include "core/sessions/session.hpp"
+
+#include <array>
+
+namespace paylinks::sessions {
+namespace {
+
+constexpr std::array<std::string_view, 7> kStatusNames = {
+    "open", "detected", "paid", "underpaid", "overpaid", "paid_late", "expired"};
+static_assert(kStatusNames.size() == static_cast<std::size_t>(Status::expired) + 1);
+
+} // namespace
+
+std::string_view to_string(Status status) noexcept {
+    return kStatusNames[static_cast<std::size_t>(status)];
+}
+
+std::optional<Status> parse_status(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < kStatusNames.size(); ++i)
+        if (kStatusNames[i] == text) return static_cast<Status>(i);
+    return std::nullopt;
+}
+
+num::uint256 Session::amount_received() const {
+    num::uint256 total = 0;
+    for (const auto& payment : payments) total += payment.amount;
+    return total;
+}
+
+} // namespace paylinks::sessions

@@ -1,0 +1,271 @@
+#include "core/sessions/session_json.hpp"
+
+#include "core/eth/eip681.hpp"
+#include "core/ids/ids.hpp"
+#include "core/money/fiat.hpp"
+#include "core/util/time.hpp"
+
+namespace paylinks::sessions {
+namespace {
+
+Json optional_string(const std::optional<std::string>& value) {
+    return value ? Json(*value) : Json(nullptr);
+}
+
+bool read_string(const Json& object, const char* name, std::string& out) {
+    auto it = object.find(name);
+    if (it == object.end() || !it->is_string()) return false;
+    out = it->get<std::string>();
+    return true;
+}
+
+bool read_optional_string(const Json& object, const char* name, std::optional<std::string>& out) {
+    auto it = object.find(name);
+    if (it == object.end() || it->is_null()) return true;
+    if (!it->is_string()) return false;
+    out = it->get<std::string>();
+    return true;
+}
+
+bool read_int(const Json& object, const char* name, std::int64_t& out) {
+    auto it = object.find(name);
+    if (it == object.end() || !it->is_number_integer()) return false;
+    out = it->get<std::int64_t>();
+    return true;
+}
+
+bool read_u256(const Json& object, const char* name, num::uint256& out) {
+    std::string text;
+    if (!read_string(object, name, text)) return false;
+    auto value = num::parse_decimal_u256(text);
+    if (!value) return false;
+    out = *value;
+    return true;
+}
+
+bool read_address(const Json& object, const char* name, eth::Address& out) {
+    std::string text;
+    if (!read_string(object, name, text)) return false;
+    auto address = eth::parse_address(text);
+    if (!address) return false;
+    out = *address;
+    return true;
+}
+
+Json payments_json(const Session& session, const config::Config& config) {
+    Json payments = Json::array();
+    for (const auto& payment : session.payments) {
+        payments.push_back(Json{
+            {"transactionHash", payment.transaction_hash},
+            {"logIndex", payment.log_index},
+            {"from", eth::to_checksum_address(payment.from)},
+            {"amount", num::format_units(payment.amount, config.token_decimals)},
+            {"blockNumber", payment.block_number},
+            {"confirmations", payment.confirmations},
+            {"confirmed", payment.confirmed},
+        });
+    }
+    return payments;
+}
+
+} // namespace
+
+std::string session_key(std::string_view id) { return "cs/" + std::string(id); }
+std::string session_index_key(std::string_view id) {
+    return std::string(kSessionIndexPrefix) + ids::newest_first_key(id, ids::kSessionPrefix);
+}
+std::string watch_index_key(std::string_view id) {
+    return std::string(kWatchIndexPrefix) + ids::newest_first_key(id, ids::kSessionPrefix);
+}
+
+std::string payment_uri(const Session& session, const config::Config& config) {
+    return eth::erc20_transfer_uri(config.token, config.network ? config.network->chain_id : 0,
+                                   session.deposit_address, session.amount_due);
+}
+
+std::string to_storage(const Session& session) {
+    Json payments = Json::array();
+    for (const auto& payment : session.payments) {
+        payments.push_back(Json{{"tx", payment.transaction_hash},
+                                {"li", payment.log_index},
+                                {"from", eth::to_lower_hex(payment.from)},
+                                {"amount", num::to_decimal(payment.amount)},
+                                {"block", payment.block_number},
+                                {"time", payment.time_ms},
+                                {"conf", payment.confirmations},
+                                {"ok", payment.confirmed}});
+    }
+    Json stored{
+        {"v", 1},
+        {"id", session.id},
+        {"mode", session.link_mode ? "link" : "ad_hoc"},
+        {"linkId", optional_string(session.link_id)},
+        {"title", session.title},
+        {"description", optional_string(session.description)},
+        {"fiatAmount", session.fiat_amount},
+        {"fiatCurrency", session.fiat_currency},
+        {"rate", session.exchange_rate},
+        {"due", num::to_decimal(session.amount_due)},
+        {"deposit", eth::to_lower_hex(session.deposit_address)},
+        {"status", to_string(session.status)},
+        {"payments", std::move(payments)},
+        {"metadata", session.metadata},
+        {"customerEmail", optional_string(session.customer_email)},
+        {"successUrl", optional_string(session.success_url)},
+        {"cancelUrl", optional_string(session.cancel_url)},
+        {"expiresAt", session.expires_at_ms},
+        {"paidAt", session.paid_at_ms ? Json(*session.paid_at_ms) : Json(nullptr)},
+        {"livemode", session.livemode},
+        {"createdAt", session.created_at_ms},
+        {"updatedAt", session.updated_at_ms},
+    };
+    return dump_json(stored);
+}
+
+std::optional<Session> from_storage(std::string_view text) {
+    auto parsed = parse_json(text);
+    if (!parsed || !parsed->is_object()) return std::nullopt;
+    const Json& stored = *parsed;
+    Session session;
+    std::string mode, status;
+    if (!read_string(stored, "id", session.id) || !read_string(stored, "mode", mode) ||
+        !read_optional_string(stored, "linkId", session.link_id) ||
+        !read_string(stored, "title", session.title) ||
+        !read_optional_string(stored, "description", session.description) ||
+        !read_int(stored, "fiatAmount", session.fiat_amount) ||
+        !read_string(stored, "fiatCurrency", session.fiat_currency) ||
+        !read_string(stored, "rate", session.exchange_rate) ||
+        !read_u256(stored, "due", session.amount_due) ||
+        !read_address(stored, "deposit", session.deposit_address) ||
+        !read_string(stored, "status", status) ||
+        !read_optional_string(stored, "customerEmail", session.customer_email) ||
+        !read_optional_string(stored, "successUrl", session.success_url) ||
+        !read_optional_string(stored, "cancelUrl", session.cancel_url) ||
+        !read_int(stored, "expiresAt", session.expires_at_ms) ||
+        !read_int(stored, "createdAt", session.created_at_ms) ||
+        !read_int(stored, "updatedAt", session.updated_at_ms))
+        return std::nullopt;
+    auto parsed_status = parse_status(status);
+    if (!parsed_status) return std::nullopt;
+    session.status = *parsed_status;
+    session.link_mode = mode == "link";
+    auto livemode = stored.find("livemode");
+    if (livemode == stored.end() || !livemode->is_boolean()) return std::nullopt;
+    session.livemode = livemode->get<bool>();
+    auto metadata = stored.find("metadata");
+    if (metadata == stored.end() || !metadata->is_object()) return std::nullopt;
+    session.metadata = *metadata;
+    auto paid_at = stored.find("paidAt");
+    if (paid_at != stored.end() && !paid_at->is_null()) {
+        if (!paid_at->is_number_integer()) return std::nullopt;
+        session.paid_at_ms = paid_at->get<std::int64_t>();
+    }
+    auto payments = stored.find("payments");
+    if (payments == stored.end() || !payments->is_array()) return std::nullopt;
+    for (const auto& item : *payments) {
+        if (!item.is_object()) return std::nullopt;
+        Payment payment;
+        std::int64_t log_index = 0, block = 0, conf = 0;
+        auto ok = item.find("ok");
+        if (!read_string(item, "tx", payment.transaction_hash) ||
+            !read_int(item, "li", log_index) || !read_address(item, "from", payment.from) ||
+            !read_u256(item, "amount", payment.amount) || !read_int(item, "block", block) ||
+            !read_int(item, "time", payment.time_ms) || !read_int(item, "conf", conf) ||
+            ok == item.end() || !ok->is_boolean() || log_index < 0 || block < 0 || conf < 0)
+            return std::nullopt;
+        payment.log_index = static_cast<std::uint64_t>(log_index);
+        payment.block_number = static_cast<std::uint64_t>(block);
+        payment.confirmations = static_cast<std::uint64_t>(conf);
+        payment.confirmed = ok->get<bool>();
+        session.payments.push_back(std::move(payment));
+    }
+    return session;
+}
+
+Json to_public_json(const Session& session, const config::Config& config,
+                    std::string_view base_url) {
+    auto currency = money::find_currency(session.fiat_currency);
+    const auto* network = config.network;
+    return Json{
+        {"id", session.id},
+        {"object", "checkout_session"},
+        {"mode", session.link_mode ? "link" : "ad_hoc"},
+        {"linkId", optional_string(session.link_id)},
+        {"status", to_string(session.status)},
+        {"title", session.title},
+        {"description", optional_string(session.description)},
+        {"fiatAmount", currency ? money::format_fiat_amount(session.fiat_amount, *currency)
+                                : std::to_string(session.fiat_amount)},
+        {"fiatCurrency", session.fiat_currency},
+        {"exchangeRate", session.exchange_rate},
+        {"network", network ? std::string(network->name) : std::string{}},
+        {"chainId", network ? network->chain_id : 0},
+        {"token",
+         {{"symbol", config.token_symbol},
+          {"address", eth::to_checksum_address(config.token)},
+          {"decimals", config.token_decimals}}},
+        {"amountDue", num::format_units(session.amount_due, config.token_decimals)},
+        {"amountReceived", num::format_units(session.amount_received(), config.token_decimals)},
+        {"depositAddress", eth::to_checksum_address(session.deposit_address)},
+        {"paymentUri", payment_uri(session, config)},
+        {"payments", payments_json(session, config)},
+        {"confirmationsRequired", config.confirmations},
+        {"successUrl", optional_string(session.success_url)},
+        {"cancelUrl", optional_string(session.cancel_url)},
+        {"checkoutUrl", std::string(base_url) + "/c/" + session.id},
+        {"expiresAt", time::format_iso8601(session.expires_at_ms)},
+        {"paidAt", session.paid_at_ms ? Json(time::format_iso8601(*session.paid_at_ms))
+                                      : Json(nullptr)},
+        {"livemode", session.livemode},
+        {"createdAt", time::format_iso8601(session.created_at_ms)},
+        {"updatedAt", time::format_iso8601(session.updated_at_ms)},
+    };
+}
+
+Json to_api_json(const Session& session, const config::Config& config, std::string_view base_url) {
+    Json object = to_public_json(session, config, base_url);
+    // Same order as the contract lists the fields: the private ones after confirmations.
+    Json out = Json::object();
+    for (auto& [name, value] : object.items()) {
+        out[name] = value;
+        if (name == "confirmationsRequired") {
+            out["metadata"] = session.metadata;
+            out["customerEmail"] = optional_string(session.customer_email);
+        }
+    }
+    return out;
+}
+
+Json list_metadata(const Session& session) {
+    Json metadata{{"s", to_string(session.status)}};
+    if (session.link_id) metadata["l"] = *session.link_id;
+    return metadata;
+}
+
+Json watch_metadata(const Session& session) {
+    return Json{{"d", eth::to_lower_hex(session.deposit_address)},
+                {"c", session.created_at_ms},
+                {"e", session.expires_at_ms},
+                {"s", to_string(session.status)},
+                {"n", session.payments.size()}};
+}
+
+std::optional<WatchEntry> read_watch_metadata(std::string id, const Json& metadata) {
+    if (!metadata.is_object()) return std::nullopt;
+    WatchEntry entry;
+    entry.id = std::move(id);
+    std::string deposit, status;
+    std::int64_t count = 0;
+    if (!read_address(metadata, "d", entry.deposit_address) ||
+        !read_int(metadata, "c", entry.created_at_ms) ||
+        !read_int(metadata, "e", entry.expires_at_ms) || !read_string(metadata, "s", status) ||
+        !read_int(metadata, "n", count) || count < 0)
+        return std::nullopt;
+    auto parsed = parse_status(status);
+    if (!parsed) return std::nullopt;
+    entry.status = *parsed;
+    entry.payment_count = static_cast<std::uint32_t>(count);
+    return entry;
+}
+
+} // namespace paylinks::sessions

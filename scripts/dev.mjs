@@ -1,0 +1,110 @@
+// `make dev`: a local chain with test USDC and the forwarder contracts, the worker in
+// wrangler dev configured for them, a demo link, and a cron tick every 10 s (wrangler dev
+// does not run cron triggers by itself).
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startAnvil } from './chain/anvil.mjs';
+import { deployContracts, writeDeployment } from './chain/deploy.mjs';
+import { CHAIN_JSON, ROOT } from './chain/rpc.mjs';
+import { localVars } from './local-config.mjs';
+
+const PORT = Number(process.env.PORT || 8787);
+const ANVIL_PORT = Number(process.env.ANVIL_PORT || 8545);
+const BASE = `http://127.0.0.1:${PORT}`;
+
+function apiKey() {
+  const file = join(ROOT, '.dev.vars');
+  if (existsSync(file)) {
+    const match = /^API_KEY\s*=\s*"?([^"\n]+)"?/m.exec(readFileSync(file, 'utf8'));
+    if (match) return { key: match[1].trim(), fromFile: true };
+  }
+  return { key: 'sk_test_local', fromFile: false };
+}
+
+async function waitForWorker(child) {
+  for (let i = 0; i < 300; i++) {
+    if (child.exitCode !== null) throw new Error('wrangler dev exited early (is the port taken?)');
+    try {
+      const response = await fetch(`${BASE}/healthz`);
+      if (response.ok) return;
+      const body = await response.text();
+      if (response.status >= 500) throw new Error(`the worker is misconfigured: ${body}`);
+    } catch (error) {
+      if (String(error.message).includes('misconfigured')) throw error;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`the worker did not answer on ${BASE} within 60 s`);
+}
+
+const anvil = await startAnvil({ port: ANVIL_PORT, blockTime: 1 });
+const chain = await deployContracts(anvil.url);
+writeDeployment(CHAIN_JSON, chain);
+
+const { key, fromFile } = apiKey();
+const vars = { ...localVars(chain, { publicBaseUrl: BASE }) };
+if (!fromFile) vars.API_KEY = key;
+const args = ['dev', '--ip', '127.0.0.1', '--port', String(PORT), '--local', '--test-scheduled', '--log-level', 'warn'];
+for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
+const wrangler = spawn(join(ROOT, 'node_modules/.bin/wrangler'), args, {
+  cwd: ROOT,
+  stdio: ['ignore', 'inherit', 'inherit'],
+  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+});
+
+let stopping = false;
+async function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(cron);
+  wrangler.kill('SIGTERM');
+  await anvil.stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+wrangler.on('exit', (code) => {
+  if (!stopping) {
+    console.error(`wrangler dev exited (${code})`);
+    stop(1);
+  }
+});
+
+const cron = setInterval(() => {
+  fetch(`${BASE}/__scheduled?cron=${encodeURIComponent('* * * * *')}`).catch(() => {});
+}, 10_000);
+
+try {
+  await waitForWorker(wrangler);
+  const response = await fetch(`${BASE}/api/v1/payment_links`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      title: 'Demo: paylinks T-shirt',
+      description: 'A soft cotton tee, paid in test USDC on your local chain.',
+      fiatAmount: '25.00',
+      fiatCurrency: 'USD',
+      successUrl: `${BASE}/healthz`,
+    }),
+  });
+  const link = await response.json();
+  if (!response.ok) throw new Error(`could not create the demo link: ${JSON.stringify(link)}`);
+  console.log(`
+paylinks is running.
+
+  Demo payment link   ${link.checkoutUrl}
+  Dashboard           ${BASE}/dashboard        (API key: ${key})
+  API                 curl -H 'Authorization: Bearer ${key}' ${BASE}/api/v1/payment_links
+  Local chain         ${anvil.url} (chain id 31337, a block every second)
+  Test USDC           ${chain.token}
+
+Open the demo link, then pay the session from another terminal:
+  make pay SESSION=cs_…            (the id is in the page's address, /c/cs_…)
+
+Ctrl-C stops the worker and the chain.
+`);
+} catch (error) {
+  console.error(`make dev: ${error.message}`);
+  await stop(1);
+}
