@@ -5,6 +5,7 @@ import coreModule from './dist/paylinks.wasm';
 import { Core, stringVars } from './edge/core.js';
 import { runExchange } from './edge/exchange.js';
 import { KvBridge } from './edge/kv.js';
+import { rpcTimeoutMs } from './edge/rpc.js';
 
 // Bodies past the API's limit are not read: the core only needs their size to refuse them.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -15,7 +16,7 @@ let kv = null;
 function io(env) {
   core ??= new Core(coreModule, stringVars(env));
   kv ??= new KvBridge(env.STORE);
-  return { kv, rpcUrl: env.RPC_URL };
+  return { kv, rpcUrl: env.RPC_URL, rpcTimeoutMs: rpcTimeoutMs(env.RPC_TIMEOUT_MS) };
 }
 
 async function readBody(request) {
@@ -25,6 +26,17 @@ async function readBody(request) {
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.length > MAX_BODY_BYTES) return { body: '', bodySize: bytes.length };
   return { body: new TextDecoder().decode(bytes), bodySize: bytes.length };
+}
+
+// Work the core asked to start once it has answered (webhook deliveries): it runs after the
+// response is sent, so a slow merchant endpoint never holds up a customer.
+function runFollowUps(answer, effects) {
+  const followUps = answer.followUps ?? [];
+  return Promise.all(
+    followUps.map((message) =>
+      runExchange(core, message, effects).catch((error) => console.error('paylinks: follow-up failed:', error)),
+    ),
+  );
 }
 
 function internalError(error) {
@@ -39,7 +51,7 @@ function internalError(error) {
 }
 
 export default {
-  async fetch(request, env) {
+  async fetch(request, env, ctx) {
     try {
       const effects = io(env);
       const { body, bodySize } = await readBody(request);
@@ -57,6 +69,7 @@ export default {
         },
         effects,
       );
+      if (answer.followUps) ctx.waitUntil(runFollowUps(answer, effects));
       const { status, headers, body: responseBody } = answer.response;
       const nullBody = request.method === 'HEAD' || status === 204 || status === 304;
       return new Response(nullBody ? null : responseBody, { status, headers });
@@ -68,9 +81,9 @@ export default {
   async scheduled(controller, env, ctx) {
     const effects = io(env);
     ctx.waitUntil(
-      runExchange(core, { kind: 'scheduled', cron: controller.cron }, effects).catch((error) =>
-        console.error('paylinks: scheduled run failed:', error),
-      ),
+      runExchange(core, { kind: 'scheduled', cron: controller.cron }, effects)
+        .then((answer) => runFollowUps(answer, effects))
+        .catch((error) => console.error('paylinks: scheduled run failed:', error)),
     );
   },
 };

@@ -1,17 +1,24 @@
 // JSON-RPC over fetch: every rpc effect of one batch goes out as one JSON-RPC batch request.
 // A transport failure (network error, timeout, non-2xx, unreadable body) fails every call of
-// the batch; it is retried once, since nothing can have happened on the node. A JSON-RPC
+// the batch; it is retried once, since nothing can have happened on the node. Each attempt
+// times out after 8 s (RPC_TIMEOUT_MS overrides it, e.g. for tests of a slow node). A JSON-RPC
 // error answers its own call only. Results are passed to the core as received: the core
 // decides what a well-formed answer is.
 
-const TIMEOUT_MS = 8000;
+export const TIMEOUT_MS = 8000;
 
-async function postBatch(url, calls) {
+/** The per-attempt timeout: RPC_TIMEOUT_MS when it is a sane number of ms, else 8 s. */
+export function rpcTimeoutMs(value) {
+  const ms = Number(value);
+  return Number.isInteger(ms) && ms >= 100 && ms <= 60000 ? ms : TIMEOUT_MS;
+}
+
+async function postBatch(url, calls, timeoutMs) {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(calls.map((call, i) => ({ jsonrpc: '2.0', id: i + 1, ...call }))),
-    signal: AbortSignal.timeout(TIMEOUT_MS),
+    signal: AbortSignal.timeout(timeoutMs),
   });
   if (!response.ok) throw new Error(`RPC answered HTTP ${response.status}`);
   const text = await response.text();
@@ -38,16 +45,16 @@ async function postBatch(url, calls) {
 }
 
 /** Performs rpc effects [{method, params}] against `url`, one result per effect. */
-export async function performRpc(url, calls) {
+export async function performRpc(url, calls, timeoutMs = TIMEOUT_MS) {
   if (!url) return calls.map(() => ({ ok: false, error: 'RPC_URL is not configured' }));
   let lastError;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      return await postBatch(url, calls);
+      return await postBatch(url, calls, timeoutMs);
     } catch (error) {
       lastError = error;
     }
   }
-  const message = lastError?.name === 'TimeoutError' ? `RPC timed out after ${TIMEOUT_MS} ms` : String(lastError?.message ?? lastError);
+  const message = lastError?.name === 'TimeoutError' ? `RPC timed out after ${timeoutMs} ms` : String(lastError?.message ?? lastError);
   return calls.map(() => ({ ok: false, error: message }));
 }

@@ -201,6 +201,7 @@ engine::Task<Response> verify_payment(engine::Context& ctx, const http::Request&
     if (!session)
         co_return http::error_response(
             ApiError{ErrorCode::resource_missing, "No such checkout session: '" + id + "'", "id"});
+    const auto previous = session->status;
     auto checked = co_await chain::check_session(ctx, *session, transaction_hash, true);
     if (auto* fault = std::get_if<chain::Fault>(&checked))
         co_return http::error_response(ApiError{
@@ -210,7 +211,7 @@ engine::Task<Response> verify_payment(engine::Context& ctx, const http::Request&
     auto& report = std::get<chain::CheckReport>(checked);
     if (report.changed) {
         session->updated_at_ms = ctx.now_ms();
-        if (auto error = co_await sessions::save_session(ctx, *session))
+        if (auto error = co_await sessions::save_session(ctx, *session, previous))
             co_return http::error_response(*error);
     }
     const auto& receipt = *report.receipt;

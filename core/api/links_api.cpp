@@ -5,6 +5,7 @@
 #include "core/api/list_query.hpp"
 #include "core/api/request_body.hpp"
 #include "core/api/validate.hpp"
+#include "core/events/event.hpp"
 #include "core/ids/ids.hpp"
 #include "core/store/listing.hpp"
 
@@ -167,6 +168,9 @@ Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Jso
     writes.push_back(engine::kv_put(std::string(links::kLinkIndexPrefix) +
                                         ids::newest_first_key(link.id, ids::kLinkPrefix),
                                     ""));
+    for (auto& effect : events::record_event(ctx, "payment_link.created",
+                                             links::to_api_json(link, public_base_url(ctx, request))))
+        writes.push_back(std::move(effect));
     for (const auto& result : co_await ctx.perform(std::move(writes)))
         if (!engine::succeeded(result))
             co_return http::error_response(store::storage_error(engine::failure_message(result)));
@@ -264,10 +268,12 @@ Task<Response> update_link(Context& ctx, const http::Request& request, std::stri
     if (auto error = apply_link_fields(*link, fields, false, ctx))
         co_return http::error_response(*error);
     link->updated_at_ms = std::max(ctx.now_ms(), link->created_at_ms);
-    auto written =
-        co_await ctx.perform(engine::kv_put(links::link_key(link->id), links::to_storage(*link)));
-    if (!engine::succeeded(written))
-        co_return http::error_response(store::storage_error(engine::failure_message(written)));
+    auto writes = events::record_event(ctx, "payment_link.updated",
+                                       links::to_api_json(*link, public_base_url(ctx, request)));
+    writes.push_back(engine::kv_put(links::link_key(link->id), links::to_storage(*link)));
+    for (const auto& result : co_await ctx.perform(std::move(writes)))
+        if (!engine::succeeded(result))
+            co_return http::error_response(store::storage_error(engine::failure_message(result)));
     co_return link_response(200, *link, ctx, request);
 }
 
@@ -277,7 +283,8 @@ Task<Response> delete_link(Context& ctx, const http::Request& request, std::stri
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& link = std::get<std::optional<links::Link>>(loaded);
     if (!link) co_return http::error_response(not_found(id));
-    std::vector<engine::Effect> deletes;
+    auto deletes = events::record_event(ctx, "payment_link.deleted",
+                                        links::to_api_json(*link, public_base_url(ctx, request)));
     deletes.push_back(engine::kv_delete(links::link_key(link->id)));
     deletes.push_back(engine::kv_delete(links::slug_key(link->slug)));
     deletes.push_back(engine::kv_delete(std::string(links::kLinkIndexPrefix) +

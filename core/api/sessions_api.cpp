@@ -187,7 +187,8 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
         draft.expires_at_ms.value_or(ctx.now_ms() + config.session_ttl_seconds * 1000);
     session.livemode = config.livemode;
     session.created_at_ms = session.updated_at_ms = ctx.now_ms();
-    if (auto error = co_await sessions::save_session(ctx, session)) co_return std::move(*error);
+    if (auto error = co_await sessions::save_session(ctx, session, std::nullopt))
+        co_return std::move(*error);
     co_return session;
 }
 
@@ -197,6 +198,7 @@ load_fresh_session(Context& ctx, std::string id, std::string* chain_fault) {
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return std::move(*error);
     auto& session = std::get<std::optional<Session>>(loaded);
     if (!session) co_return std::optional<Session>{};
+    const auto previous = session->status;
     auto checked = co_await chain::check_session(ctx, *session, std::nullopt, false);
     if (auto* fault = std::get_if<chain::Fault>(&checked)) {
         if (chain_fault) *chain_fault = fault->message;
@@ -206,7 +208,8 @@ load_fresh_session(Context& ctx, std::string id, std::string* chain_fault) {
         co_return std::move(session);
     }
     session->updated_at_ms = std::max(session->updated_at_ms, ctx.now_ms());
-    if (auto error = co_await sessions::save_session(ctx, *session)) co_return std::move(*error);
+    if (auto error = co_await sessions::save_session(ctx, *session, previous))
+        co_return std::move(*error);
     co_return std::move(session);
 }
 
@@ -365,10 +368,11 @@ Task<Response> expire_session(Context& ctx, const http::Request& request, std::s
                 std::string(sessions::to_string(session->status)),
             ""});
     // Expiring is moving expiresAt to now: anything paid later is paid_late, as usual.
+    const auto previous = session->status;
     session->expires_at_ms = std::min(session->expires_at_ms, ctx.now_ms());
     sessions::apply_clock(*session, ctx.now_ms());
     session->updated_at_ms = ctx.now_ms();
-    if (auto error = co_await sessions::save_session(ctx, *session))
+    if (auto error = co_await sessions::save_session(ctx, *session, previous))
         co_return http::error_response(*error);
     co_return http::json_response(
         200, sessions::to_api_json(*session, ctx.config(), public_base_url(ctx, request)));

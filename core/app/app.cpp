@@ -1,9 +1,11 @@
 #include "core/app/app.hpp"
 
 #include "core/api/checkout_routes.hpp"
+#include "core/api/events_api.hpp"
 #include "core/api/links_api.hpp"
 #include "core/api/sessions_api.hpp"
 #include "core/chain/watcher.hpp"
+#include "core/webhooks/delivery.hpp"
 #include "core/http/router.hpp"
 
 namespace paylinks::app {
@@ -54,6 +56,21 @@ engine::Task<Response> dispatch(engine::Context& ctx, const http::Request& reque
     case http::Route::checkout_verify:
         co_return co_await api::verify_payment(ctx, request, param(0));
     case http::Route::asset: co_return api::serve_asset(request, param(0));
+    case http::Route::events_list: co_return co_await api::list_events(ctx, request);
+    case http::Route::event_retrieve: co_return co_await api::retrieve_event(ctx, request, param(0));
+    case http::Route::event_resend: co_return co_await api::resend_event(ctx, request, param(0));
+    case http::Route::webhook_endpoints_create:
+        co_return co_await api::create_webhook_endpoint(ctx, request);
+    case http::Route::webhook_endpoints_list:
+        co_return co_await api::list_webhook_endpoints(ctx, request);
+    case http::Route::webhook_endpoint_retrieve:
+        co_return co_await api::retrieve_webhook_endpoint(ctx, request, param(0));
+    case http::Route::webhook_endpoint_update:
+        co_return co_await api::update_webhook_endpoint(ctx, request, param(0));
+    case http::Route::webhook_endpoint_delete:
+        co_return co_await api::delete_webhook_endpoint(ctx, request, param(0));
+    case http::Route::webhook_endpoint_rotate:
+        co_return co_await api::rotate_webhook_secret(ctx, request, param(0));
     default: co_return route_missing(request);
     }
 }
@@ -67,6 +84,7 @@ engine::Task<Json> serve_http(engine::Context& ctx, http::Request request) {
             ApiError{ErrorCode::configuration_invalid,
                      "The service is misconfigured: " + ctx.config().error, ""});
     } else {
+        if (ctx.shared().last_origin != request.origin) ctx.shared().last_origin = request.origin;
         response = co_await dispatch(ctx, request);
     }
     response.headers.emplace_back("x-content-type-options", "nosniff");
@@ -78,13 +96,23 @@ engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron) {
     if (!ctx.config().error.empty())
         co_return Json{{"result", {{"cron", cron}, {"error", ctx.config().error}}}};
     auto scan = co_await chain::scan_watched_sessions(ctx);
+    // Webhook retries after the scan: a slow merchant endpoint never delays detection.
+    auto retries = co_await webhooks::deliver_due_retries(ctx);
     co_return Json{{"result",
                     {{"cron", cron},
+                     {"webhooksDelivered", retries.succeeded},
+                     {"webhooksFailed", retries.failed},
                      {"watched", scan.watched},
                      {"updated", scan.updated},
                      {"kvLists", scan.kv_lists},
                      {"rpcCalls", scan.rpc_calls},
                      {"fault", scan.fault.empty() ? Json(nullptr) : Json(scan.fault)}}}};
+}
+
+engine::Task<Json> run_delivery(engine::Context& ctx, std::string event_id) {
+    if (!ctx.config().error.empty()) co_return Json{{"result", {{"error", ctx.config().error}}}};
+    auto report = co_await webhooks::deliver_event(ctx, std::move(event_id), std::nullopt);
+    co_return Json{{"result", {{"delivered", report.succeeded}, {"failed", report.failed}}}};
 }
 
 } // namespace paylinks::app

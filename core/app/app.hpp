@@ -13,4 +13,8 @@ namespace paylinks::app {
 /// Handles one cron tick; the outcome is {"result":{…}} summarising what was done.
 [[nodiscard]] engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron);
 
+/// Delivers one event to the webhook endpoints that want it (a follow-up of the exchange
+/// that created the event); the outcome is {"result":{…}}.
+[[nodiscard]] engine::Task<Json> run_delivery(engine::Context& ctx, std::string event_id);
+
 } // namespace paylinks::app

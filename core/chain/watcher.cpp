@@ -251,6 +251,7 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
                 writes.push_back(engine::kv_delete(sessions::watch_index_key(to_load[i]->id)));
                 continue;
             }
+            const auto previous = session->status;
             sessions::ChainObservation observation{head, {}};
             if (auto it = by_address.find(session->deposit_address); it != by_address.end())
                 observation.transfers = it->second;
@@ -261,7 +262,7 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
                 session->updated_at_ms = ctx.now_ms();
                 ++report.updated;
             }
-            for (auto& effect : sessions::session_writes(*session, rules, ctx.now_ms()))
+            for (auto& effect : sessions::session_writes(ctx, *session, previous))
                 writes.push_back(std::move(effect));
         }
         if (!writes.empty()) (void)co_await ctx.perform(std::move(writes));

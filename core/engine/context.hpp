@@ -29,6 +29,8 @@ struct SharedState {
     /// no compare-and-set, so concurrent twins are caught here (and, across instances, by
     /// the read-before-write, within KV's consistency window).
     std::unordered_set<std::string> claims;
+    /// The public origin last seen on a request, for URLs in objects built by the cron.
+    std::string last_origin;
 };
 
 /// Holds a claim in SharedState::claims for as long as it lives.
@@ -85,6 +87,11 @@ public:
     /// needs more than it was given.
     void random_bytes(std::span<std::uint8_t> out) noexcept;
 
+    /// Work to start after this exchange has answered (the shim runs it in the background,
+    /// e.g. {"kind":"deliver","event":"evt_…"}), so nothing slow sits in the response path.
+    void follow_up(Json message) { follow_ups_.push_back(std::move(message)); }
+    [[nodiscard]] std::vector<Json> take_follow_ups() noexcept { return std::move(follow_ups_); }
+
     [[nodiscard]] EffectBatch perform(std::vector<Effect> effects) noexcept {
         return EffectBatch{exchange_, std::move(effects)};
     }
@@ -103,6 +110,7 @@ private:
     const config::Config& config_;
     SharedState& shared_;
     Exchange* exchange_;
+    std::vector<Json> follow_ups_;
 };
 
 } // namespace paylinks::engine

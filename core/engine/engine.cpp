@@ -98,6 +98,12 @@ std::string Engine::start(std::string_view input_json) {
         auto request = http::read_request(*input);
         if (!request) return dump_json(protocol_error("start: malformed request"));
         root.emplace(app::serve_http(exchange->context(), std::move(*request)));
+    } else if (*kind == "deliver") {
+        auto event = input->find("event");
+        root.emplace(app::run_delivery(exchange->context(),
+                                       event != input->end() && event->is_string()
+                                           ? event->get<std::string>()
+                                           : std::string{}));
     } else if (*kind == "scheduled") {
         auto cron = input->find("cron");
         root.emplace(app::run_scheduled(exchange->context(),
@@ -140,6 +146,8 @@ std::string Engine::advance(std::map<std::uint32_t, std::unique_ptr<Exchange>>::
     if (exchange.finished()) {
         out = exchange.take_outcome();
         out["exchange"] = exchange.id();
+        auto follow_ups = exchange.context().take_follow_ups();
+        if (!follow_ups.empty()) out["followUps"] = std::move(follow_ups);
         exchanges_.erase(it);
     } else {
         out = Json{{"exchange", exchange.id()}, {"effects", exchange.take_pending()}};

@@ -66,18 +66,21 @@ std::string plural(std::int64_t n, std::string_view word) {
 }
 
 std::string two_digits(std::int64_t n) {
-    return n < 10 ? "0" + std::to_string(n) : std::to_string(n);
+    std::string out = std::to_string(n);
+    if (n < 10) out.insert(out.begin(), '0');
+    return out;
 }
 
 /// "29:41", or "1:05:00" from an hour up (the shape checkout.js ticks in).
 std::string clock_text(std::int64_t seconds) {
-    std::string out;
+    std::string out = seconds >= 3600 ? std::to_string(seconds / 3600) : two_digits(seconds / 60);
     if (seconds >= 3600) {
-        out = std::to_string(seconds / 3600) + ":" + two_digits(seconds / 60 % 60);
-    } else {
-        out = two_digits(seconds / 60);
+        out += ':';
+        out += two_digits(seconds / 60 % 60);
     }
-    return out + ":" + two_digits(seconds % 60);
+    out += ':';
+    out += two_digits(seconds % 60);
+    return out;
 }
 
 /// "05:14 UTC", or "23 Nov, 05:14 UTC" when not on the same UTC day as `now_ms`.
@@ -143,38 +146,42 @@ std::int64_t pending_confirmations(const CheckoutView& v) noexcept {
 StatusMessage message_for(const CheckoutView& v, std::string_view status) {
     const std::string& sym = v.token_symbol;
     const std::string& net = v.network_name;
-    const std::string due = v.amount_due + " " + sym;
+    const std::string& got = v.amount_received;
+    const std::string& due = v.amount_due;
     const int required = required_confirmations(v);
     if (status == "open") {
-        return {"Awaiting payment",
-                "Send exactly " + due + " on " + net + ". This page updates when it arrives."};
+        return {"Awaiting payment", detail::join({"Send exactly ", due, " ", sym, " on ", net,
+                                                  ". This page updates when it arrives."})};
     }
     if (status == "detected") {
         const std::int64_t so_far = pending_confirmations(v);
-        std::string detail;
-        if (so_far >= 0) detail = std::to_string(so_far) + " of " + std::to_string(required) + " so far. ";
-        detail += "Keep this page open.";
-        return {"Payment detected — waiting for " + plural(required, "confirmation"), detail};
+        const std::string n = std::to_string(required);
+        return {detail::join({"Payment detected — waiting for ", plural(required, "confirmation")}),
+                so_far < 0 ? std::string("Keep this page open.")
+                           : detail::join({std::to_string(so_far), " of ", n,
+                                           " so far. Keep this page open."})};
     }
     if (status == "underpaid") {
-        const auto remaining = positive_difference(v.amount_due, v.amount_received);
+        const auto remaining = positive_difference(due, got);
         if (remaining) {
-            return {"Received " + v.amount_received + " of " + due + " — send the remaining " +
-                        *remaining + " " + sym,
-                    "Send it to the same address on " + net + " before the time runs out."};
+            return {detail::join({"Received ", got, " of ", due, " ", sym, " — send the remaining ",
+                                  *remaining, " ", sym}),
+                    detail::join({"Send it to the same address on ", net,
+                                  " before the time runs out."})};
         }
-        return {"Received " + v.amount_received + " of " + due,
-                "Send the rest to the same address on " + net + " before the time runs out."};
+        return {detail::join({"Received ", got, " of ", due, " ", sym}),
+                detail::join({"Send the rest to the same address on ", net,
+                              " before the time runs out."})};
     }
     if (status == "paid") {
         return {"Payment received",
-                "Thank you — " + v.amount_received + " " + sym + " confirmed on " + net + "."};
+                detail::join({"Thank you — ", got, " ", sym, " confirmed on ", net, "."})};
     }
     if (status == "overpaid") {
-        const auto extra = positive_difference(v.amount_received, v.amount_due);
+        const auto extra = positive_difference(got, due);
         return {"Payment received",
-                "You sent " + v.amount_received + " " + sym + ", " + (extra ? *extra : "?") + " " +
-                    sym + " more than due. Contact the merchant about the difference."};
+                detail::join({"You sent ", got, " ", sym, ", ", extra ? *extra : "?", " ", sym,
+                              " more than due. Contact the merchant about the difference."})};
     }
     if (status == "paid_late") {
         return {"Payment received", "It arrived after the time limit and was accepted. Thank you."};
@@ -184,7 +191,7 @@ StatusMessage message_for(const CheckoutView& v, std::string_view status) {
                 "Do not send a payment to this address. If you already sent one, keep this page "
                 "open or contact the merchant."};
     }
-    return {"Status: " + std::string(status), ""};
+    return {detail::join({"Status: ", status}), ""};
 }
 
 // ---- markup --------------------------------------------------------------------------------
@@ -223,12 +230,12 @@ void append_payment(std::string& out, const CheckoutView& v, const PaymentView& 
     const std::string_view hash = p.transaction_hash;
     std::string shortened(hash);
     if (hash.size() > 18) {
-        shortened = std::string(hash.substr(0, 10)) + "…" + std::string(hash.substr(hash.size() - 8));
+        shortened = detail::join({hash.substr(0, 10), "…", hash.substr(hash.size() - 8)});
     }
     out += "<li>";
     if (link && is_tx_hash(hash)) {
         out += "<a class=\"mono\"";
-        attribute(out, "href", v.explorer_tx_url + std::string(hash));
+        attribute(out, "href", detail::join({v.explorer_tx_url, hash}));
         out += " target=\"_blank\" rel=\"noopener noreferrer\"";
         attribute(out, "title", hash);
         out += '>';
@@ -240,14 +247,19 @@ void append_payment(std::string& out, const CheckoutView& v, const PaymentView& 
         out += "</span>";
     }
     out += "<span class=\"num\">";
-    append_escaped(out, p.amount + " " + v.token_symbol);
+    append_escaped(out, p.amount);
+    out += ' ';
+    append_escaped(out, v.token_symbol);
     out += "</span><span>";
     if (p.confirmed) {
         out += "Confirmed";
     } else {
         const std::int64_t required = required_confirmations(v);
         const std::int64_t c = std::min(std::max<std::int64_t>(p.confirmations, 0), required);
-        out += std::to_string(c) + " of " + std::to_string(required) + " confirmations";
+        out += std::to_string(c);
+        out += " of ";
+        out += std::to_string(required);
+        out += " confirmations";
     }
     out += "</span></li>";
 }
@@ -288,7 +300,7 @@ std::string render_checkout_page(const CheckoutView& v) {
     std::string out;
     out.reserve(8192 + v.qr_svg.size() + 2 * (v.title.size() + (v.description ? v.description->size() : 0)));
 
-    std::string title = v.title + " · " + v.fiat_amount + " " + v.fiat_currency;
+    const std::string title = detail::join({v.title, " · ", v.fiat_amount, " ", v.fiat_currency});
     detail::open_document(out, {.title = title,
                                 .script = true,
                                 .extra = waiting ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript>"
@@ -297,7 +309,7 @@ std::string render_checkout_page(const CheckoutView& v) {
     if (!v.livemode) out += "<header class=\"banner\">Test mode — no real funds</header>";
     out += "<div class=\"wrap\"><main id=\"checkout\" class=\"card\"";
     attribute(out, "data-session-id", v.session_id);
-    attribute(out, "data-status-url", "/c/" + http::percent_encode(v.session_id) + "/status");
+    attribute(out, "data-status-url", detail::join({"/c/", http::percent_encode(v.session_id), "/status"}));
     attribute(out, "data-status", status);
     attribute(out, "data-now", std::to_string(v.now_ms));
     attribute(out, "data-expires-at", std::to_string(v.expires_at_ms));
@@ -320,7 +332,9 @@ std::string render_checkout_page(const CheckoutView& v) {
         out += "</p>";
     }
     out += "<p class=\"price\">";
-    append_escaped(out, v.fiat_amount + " " + v.fiat_currency);
+    append_escaped(out, v.fiat_amount);
+    out += ' ';
+    append_escaped(out, v.fiat_currency);
     out += "</p></header>";
 
     // Status, live.
@@ -374,8 +388,8 @@ std::string render_checkout_page(const CheckoutView& v) {
     out += "<div class=\"qr-box\">";
     if (!v.qr_svg.empty()) {
         out += "<div id=\"qr\" class=\"qr\" role=\"img\"";
-        attribute(out, "aria-label", "QR code of the payment request: " + v.amount_due + " " + sym +
-                                         " on " + v.network_name + " to " + v.deposit_address);
+        attribute(out, "aria-label", detail::join({"QR code of the payment request: ", v.amount_due, " ",
+                                                   sym, " on ", v.network_name, " to ", v.deposit_address}));
         hidden_if(out, remaining.has_value());
         out += '>';
         out += v.qr_svg; // trusted markup from the QR library
@@ -385,7 +399,11 @@ std::string render_checkout_page(const CheckoutView& v) {
     hidden_if(out, !remaining);
     out += ">The QR code asks for the full amount, so it is hidden. Send the remaining "
            "<strong id=\"qr-rem\">";
-    if (remaining) append_escaped(out, *remaining + " " + sym);
+    if (remaining) {
+        append_escaped(out, *remaining);
+        out += ' ';
+        append_escaped(out, sym);
+    }
     out += "</strong> to the deposit address.</p>";
     if (wallet_href || is_payment_uri(v.payment_uri)) {
         out += "<a id=\"wallet\" class=\"btn\"";
@@ -414,7 +432,9 @@ std::string render_checkout_page(const CheckoutView& v) {
     append_escaped(out, sym);
     out += " on ";
     append_escaped(out, v.network_name);
-    out += " (chain ID " + std::to_string(v.chain_id) + "). Other tokens, or ";
+    out += " (chain ID ";
+    out += std::to_string(v.chain_id);
+    out += "). Other tokens, or ";
     append_escaped(out, sym);
     out += " on another network, can't be credited to this payment.</p></div></section>";
 

@@ -27,4 +27,13 @@ void open_document(std::string& out, const DocumentHead& head) {
 
 void close_document(std::string& out) { out += "</body></html>\n"; }
 
+std::string join(std::initializer_list<std::string_view> parts) {
+    std::size_t size = 0;
+    for (const std::string_view part : parts) size += part.size();
+    std::string out;
+    out.reserve(size);
+    for (const std::string_view part : parts) out += part;
+    return out;
+}
+
 } // namespace paylinks::pages::detail

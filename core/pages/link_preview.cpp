@@ -17,7 +17,7 @@ std::string shorten(std::string_view text, std::size_t limit) {
             std::string_view kept = text.substr(0, i);
             while (!kept.empty() && (kept.back() == ' ' || kept.back() == '\n' || kept.back() == '\t'))
                 kept.remove_suffix(1);
-            return std::string(kept) + "…";
+            return detail::join({kept, "…"});
         }
         ++count;
     }
@@ -63,7 +63,7 @@ std::string render_link_preview(std::string_view title, std::optional<std::strin
 
     std::string out;
     out.reserve(1536 + head.size() + 2 * title.size());
-    const std::string document_title = std::string(title) + " · " + std::string(price_text);
+    const std::string document_title = detail::join({title, " · ", price_text});
     detail::open_document(out, {.title = document_title, .script = false, .extra = head});
     out += "<div class=\"wrap narrow\"><main class=\"card\"><header><h1>";
     append_escaped(out, title);

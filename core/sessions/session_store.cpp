@@ -1,5 +1,6 @@
 #include "core/sessions/session_store.hpp"
 
+#include "core/events/event.hpp"
 #include "core/ids/ids.hpp"
 #include "core/sessions/session_json.hpp"
 #include "core/store/listing.hpp"
@@ -21,9 +22,23 @@ load_session(engine::Context& ctx, std::string id) {
     co_return std::optional<Session>{std::move(*session)};
 }
 
-std::vector<engine::Effect> session_writes(const Session& session, const StateRules& rules,
-                                           std::int64_t now_ms) {
+std::string object_base_url(engine::Context& ctx) {
+    if (!ctx.config().public_base_url.empty()) return ctx.config().public_base_url;
+    return ctx.shared().last_origin;
+}
+
+std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& session,
+                                           std::optional<Status> previous) {
+    const auto rules = state_rules(ctx.config());
+    const auto now_ms = ctx.now_ms();
     std::vector<engine::Effect> writes;
+    // open is where a session starts, and where a reorg takes it back: no event of its own.
+    if (!previous || (*previous != session.status && session.status != Status::open)) {
+        auto type = std::string("checkout_session.") +
+                    (previous ? std::string(to_string(session.status)) : std::string("created"));
+        writes = events::record_event(ctx, std::move(type),
+                                      to_api_json(session, ctx.config(), object_base_url(ctx)));
+    }
     writes.push_back(engine::kv_put(session_key(session.id), to_storage(session)));
     writes.push_back(engine::kv_put(session_index_key(session.id), "", list_metadata(session)));
     if (needs_watching(session, rules, now_ms))
@@ -33,10 +48,9 @@ std::vector<engine::Effect> session_writes(const Session& session, const StateRu
     return writes;
 }
 
-engine::Task<std::optional<http::ApiError>> save_session(engine::Context& ctx,
-                                                         const Session& session) {
-    auto results = co_await ctx.perform(
-        session_writes(session, state_rules(ctx.config()), ctx.now_ms()));
+engine::Task<std::optional<http::ApiError>>
+save_session(engine::Context& ctx, const Session& session, std::optional<Status> previous) {
+    auto results = co_await ctx.perform(session_writes(ctx, session, previous));
     for (const auto& result : results)
         if (!engine::succeeded(result))
             co_return store::storage_error(engine::failure_message(result));

@@ -18,13 +18,16 @@ namespace paylinks::sessions {
 [[nodiscard]] engine::Task<std::variant<std::optional<Session>, http::ApiError>>
 load_session(engine::Context& ctx, std::string id);
 
-/// Writes the session and keeps both indexes in step with it.
-[[nodiscard]] engine::Task<std::optional<http::ApiError>> save_session(engine::Context& ctx,
-                                                                       const Session& session);
+/// Writes the session and keeps both indexes in step with it. When its status differs
+/// from `previous` (nothing: a new session), the matching event is recorded too.
+[[nodiscard]] engine::Task<std::optional<http::ApiError>>
+save_session(engine::Context& ctx, const Session& session, std::optional<Status> previous);
 
 /// The effects save_session performs, for callers that batch them with other writes.
-[[nodiscard]] std::vector<engine::Effect> session_writes(const Session& session,
-                                                         const StateRules& rules,
-                                                         std::int64_t now_ms);
+[[nodiscard]] std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& session,
+                                                         std::optional<Status> previous);
+
+/// The origin for URLs inside objects: PUBLIC_BASE_URL, else the last request's origin.
+[[nodiscard]] std::string object_base_url(engine::Context& ctx);
 
 } // namespace paylinks::sessions

@@ -22,9 +22,11 @@ export const DEFAULT_VARS = {
 
 /**
  * Starts the worker. `vars` become its string bindings (configuration and secrets).
+ * With `listen: true` it also serves HTTP on 127.0.0.1 at a free port, as `url` (for
+ * programs outside this process, e.g. scripts/chain/pay.mjs); otherwise `url` is null.
  * Returns helpers; call dispose() when done or workerd is left running.
  */
-export async function startWorker({ vars = {}, kvPersist = false } = {}) {
+export async function startWorker({ vars = {}, kvPersist = false, listen = false } = {}) {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`make build\` first`);
   const mf = new Miniflare({
     modules: true,
@@ -34,8 +36,10 @@ export async function startWorker({ vars = {}, kvPersist = false } = {}) {
     kvNamespaces: ['STORE'],
     kvPersist,
     bindings: { ...DEFAULT_VARS, ...vars },
+    ...(listen ? { host: '127.0.0.1', port: 0 } : {}),
   });
-  await mf.ready;
+  const ready = await mf.ready;
+  const url = listen ? String(ready).replace(/\/+$/, '') : null;
   const origin = 'http://localhost:8787';
 
   async function request(method, path, { body, key = TEST_KEY, headers = {}, raw } = {}) {
@@ -61,6 +65,7 @@ export async function startWorker({ vars = {}, kvPersist = false } = {}) {
   return {
     mf,
     origin,
+    url,
     request,
     get: (path, options) => request('GET', path, options),
     post: (path, body, options) => request('POST', path, { ...options, body }),

@@ -1,0 +1,192 @@
+// The shipped core (dist/paylinks.wasm) driven in Node through the worker's own Core class,
+// with every effect answered in memory: a sorted in-memory KV and a stubbed JSON-RPC node.
+// Only the core's calls (Core.start / Core.resume, which include the JSON crossing of the
+// boundary) are timed; the stubs are not.
+import { randomBytes } from 'node:crypto';
+import { Core } from '../edge/core.js';
+
+export const BENCH_VARS = {
+  API_KEY: 'sk_test_local',
+  NETWORK: 'local',
+  RPC_URL: 'http://127.0.0.1:9',
+  TOKEN_ADDRESS: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
+  FORWARDER_FACTORY: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+  FORWARDER_IMPLEMENTATION: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+  CONFIRMATIONS: '2',
+};
+
+export const ORIGIN = 'https://pay.example';
+export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
+const pad32 = (address) => '0x' + '0'.repeat(24) + address.slice(2).toLowerCase();
+
+/** Cloudflare-KV-like store: lexicographic list with prefix, limit and an opaque cursor. */
+export class MemoryKv {
+  map = new Map();
+  #sorted = null;
+
+  get(key) {
+    const hit = this.map.get(key);
+    return hit === undefined ? null : hit.value;
+  }
+  put(key, value, metadata) {
+    if (!this.map.has(key)) this.#sorted = null;
+    this.map.set(key, { value, metadata: metadata ?? null });
+  }
+  delete(key) {
+    if (this.map.delete(key)) this.#sorted = null;
+  }
+  list(prefix, limit, cursor) {
+    this.#sorted ??= [...this.map.keys()].sort();
+    const keys = this.#sorted;
+    // First index whose key is > cursor (or >= prefix).
+    const bound = cursor || prefix;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keys[mid] < bound || (cursor && keys[mid] === cursor)) lo = mid + 1;
+      else hi = mid;
+    }
+    const page = [];
+    let i = lo;
+    for (; i < keys.length && keys[i].startsWith(prefix) && page.length < limit; i++) {
+      page.push({ name: keys[i], metadata: this.map.get(keys[i]).metadata });
+    }
+    const complete = !(i < keys.length && keys[i].startsWith(prefix));
+    return { keys: page, complete, cursor: complete ? '' : page[page.length - 1].name };
+  }
+}
+
+/** A JSON-RPC node that answers instantly: chain 31337, a head block, no logs. */
+export function makeRpcStub() {
+  const stub = {
+    head: 0x100000,
+    receipts: new Map(), // transaction hash → receipt
+    answer(method, params) {
+      switch (method) {
+        case 'eth_chainId':
+          return '0x7a69';
+        case 'eth_blockNumber':
+          return '0x' + stub.head.toString(16);
+        case 'eth_getLogs':
+          return [];
+        case 'eth_getTransactionReceipt':
+          return stub.receipts.get(params[0]) ?? null;
+        default:
+          return undefined;
+      }
+    },
+  };
+  return stub;
+}
+
+/** A successful receipt of one token Transfer of `amount` base units to `to`. */
+export function transferReceipt({ token, to, amount, hash, block }) {
+  const blockHex = '0x' + block.toString(16);
+  return {
+    transactionHash: hash,
+    blockNumber: blockHex,
+    blockHash: '0x' + 'ab'.repeat(32),
+    status: '0x1',
+    logs: [
+      {
+        address: token.toLowerCase(),
+        topics: [TRANSFER_TOPIC, pad32('0x' + '11'.repeat(20)), pad32(to)],
+        data: '0x' + BigInt(amount).toString(16).padStart(64, '0'),
+        transactionHash: hash,
+        blockNumber: blockHex,
+        logIndex: '0x0',
+        removed: false,
+      },
+    ],
+  };
+}
+
+const hrtime = process.hrtime.bigint;
+
+/**
+ * One core instance with its in-memory world. exchange() runs one request or cron tick
+ * to its end and returns the final answer plus the core's share of the time.
+ */
+export class Harness {
+  constructor(module, vars = BENCH_VARS) {
+    this.core = new Core(module, vars);
+    this.kv = new MemoryKv();
+    this.rpc = makeRpcStub();
+    this.now = 1_795_000_000_000;
+    this.counts = { kvList: 0, rpc: 0, rpcByMethod: {}, effects: 0 };
+  }
+
+  #perform(effect) {
+    this.counts.effects++;
+    switch (effect.op) {
+      case 'kv.get':
+        return { ok: true, value: this.kv.get(effect.key) };
+      case 'kv.put':
+        this.kv.put(effect.key, effect.value, effect.metadata);
+        return { ok: true };
+      case 'kv.delete':
+        this.kv.delete(effect.key);
+        return { ok: true };
+      case 'kv.list':
+        this.counts.kvList++;
+        return { ok: true, ...this.kv.list(effect.prefix, effect.limit, effect.cursor) };
+      case 'rpc': {
+        this.counts.rpc++;
+        this.counts.rpcByMethod[effect.method] = (this.counts.rpcByMethod[effect.method] ?? 0) + 1;
+        const value = this.rpc.answer(effect.method, effect.params);
+        return value === undefined ? { ok: false, error: 'method not stubbed' } : { ok: true, value };
+      }
+      case 'qr.svg':
+        return { ok: true, value: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' };
+      default:
+        return { ok: false, error: `not available in the bench: ${effect.op}` };
+    }
+  }
+
+  /** Runs one exchange; {answer, coreNs, rounds}. `now` advances 1 ms per exchange. */
+  exchange(message) {
+    this.now += 1;
+    const start = { ...message, now: this.now, entropy: randomBytes(32).toString('hex') };
+    let t0 = hrtime();
+    let answer = this.core.start(start);
+    let coreNs = hrtime() - t0;
+    let rounds = 0;
+    while (answer.effects) {
+      const results = answer.effects.map((effect) => this.#perform(effect));
+      rounds++;
+      t0 = hrtime();
+      answer = this.core.resume({ exchange: answer.exchange, results });
+      coreNs += hrtime() - t0;
+    }
+    if (answer.error) throw new Error(`core refused the exchange: ${answer.error}`);
+    return { answer, coreNs: Number(coreNs), rounds };
+  }
+
+  /** An HTTP request through the core; {status, headers, json, coreNs}. */
+  request(method, path, { body, key = 'sk_test_local', headers = {} } = {}) {
+    const h = { ...headers };
+    if (key) h.authorization = `Bearer ${key}`;
+    let text = '';
+    if (body !== undefined) {
+      text = JSON.stringify(body);
+      h['content-type'] = 'application/json';
+    }
+    const { answer, coreNs } = this.exchange({
+      kind: 'http',
+      request: { method, url: ORIGIN + path, headers: h, body: text, bodySize: Buffer.byteLength(text) },
+    });
+    const { status, headers: responseHeaders, body: responseBody } = answer.response;
+    let json;
+    try {
+      json = JSON.parse(responseBody);
+    } catch {
+      json = undefined;
+    }
+    return { status, headers: responseHeaders, json, coreNs };
+  }
+
+  scheduled(cron = '* * * * *') {
+    return this.exchange({ kind: 'scheduled', cron });
+  }
+}

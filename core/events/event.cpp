@@ -1,0 +1,76 @@
+#include "core/events/event.hpp"
+
+#include "core/ids/ids.hpp"
+#include "core/util/time.hpp"
+
+namespace paylinks::events {
+
+std::string event_key(std::string_view id) { return "evt/" + std::string(id); }
+std::string event_index_key(std::string_view id) {
+    return std::string(kEventIndexPrefix) + ids::newest_first_key(id, ids::kEventPrefix);
+}
+
+const std::vector<std::string_view>& event_types() noexcept {
+    static const std::vector<std::string_view> kTypes = {
+        "checkout_session.created",  "checkout_session.detected", "checkout_session.paid",
+        "checkout_session.underpaid", "checkout_session.overpaid", "checkout_session.paid_late",
+        "checkout_session.expired",  "payment_link.created",      "payment_link.updated",
+        "payment_link.deleted"};
+    return kTypes;
+}
+
+bool is_event_type(std::string_view type) noexcept {
+    for (auto known : event_types())
+        if (known == type) return true;
+    return false;
+}
+
+std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type, Json object) {
+    std::array<std::uint8_t, ids::kIdRandomBytes> random{};
+    ctx.random_bytes(random);
+    Event event{ids::make_id(ids::kEventPrefix, ctx.now_ms(), random), std::move(type),
+                std::move(object), ctx.config().livemode, ctx.now_ms()};
+    std::vector<engine::Effect> writes;
+    writes.push_back(engine::kv_put(event_key(event.id), to_storage(event), std::nullopt,
+                                    kRetentionSeconds));
+    writes.push_back(engine::kv_put(event_index_key(event.id), "", Json{{"t", event.type}},
+                                    kRetentionSeconds));
+    ctx.follow_up(Json{{"kind", "deliver"}, {"event", event.id}});
+    return writes;
+}
+
+Json to_api_json(const Event& event) {
+    return Json{{"id", event.id},
+                {"object", "event"},
+                {"type", event.type},
+                {"livemode", event.livemode},
+                {"createdAt", time::format_iso8601(event.created_at_ms)},
+                {"data", {{"object", event.object}}}};
+}
+
+std::string to_storage(const Event& event) {
+    return dump_json(Json{{"id", event.id},
+                          {"type", event.type},
+                          {"object", event.object},
+                          {"livemode", event.livemode},
+                          {"createdAt", event.created_at_ms}});
+}
+
+std::optional<Event> from_storage(std::string_view text) {
+    auto parsed = parse_json(text);
+    if (!parsed || !parsed->is_object()) return std::nullopt;
+    const Json& stored = *parsed;
+    auto id = stored.find("id");
+    auto type = stored.find("type");
+    auto object = stored.find("object");
+    auto livemode = stored.find("livemode");
+    auto created = stored.find("createdAt");
+    if (id == stored.end() || !id->is_string() || type == stored.end() || !type->is_string() ||
+        object == stored.end() || livemode == stored.end() || !livemode->is_boolean() ||
+        created == stored.end() || !created->is_number_integer())
+        return std::nullopt;
+    return Event{id->get<std::string>(), type->get<std::string>(), *object, livemode->get<bool>(),
+                 created->get<std::int64_t>()};
+}
+
+} // namespace paylinks::events

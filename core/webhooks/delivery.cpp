@@ -1,0 +1,270 @@
+#include "core/webhooks/delivery.hpp"
+
+#include "core/crypto/base64.hpp"
+#include "core/crypto/hmac.hpp"
+#include "core/util/time.hpp"
+
+#include <cstdio>
+#include <map>
+
+namespace paylinks::webhooks {
+namespace {
+
+constexpr std::string_view kDeliveryPrefix = "dlv/";
+constexpr std::string_view kRetryPrefix = "retry/";
+
+std::string delivery_key(std::string_view event_id, std::string_view endpoint_id) {
+    return std::string(kDeliveryPrefix) + std::string(event_id) + "/" + std::string(endpoint_id);
+}
+
+// retry/<13-digit ms>/<event>/<endpoint>: KV lists keys in order, so due ones come first.
+std::string retry_key(std::int64_t at_ms, std::string_view event_id, std::string_view endpoint_id) {
+    char when[24];
+    std::snprintf(when, sizeof when, "%013lld", static_cast<long long>(at_ms < 0 ? 0 : at_ms));
+    return std::string(kRetryPrefix) + when + "/" + std::string(event_id) + "/" +
+           std::string(endpoint_id);
+}
+
+std::string delivery_storage(const Delivery& delivery) {
+    Json attempts = Json::array();
+    for (const auto& attempt : delivery.attempts)
+        attempts.push_back(Json{{"at", attempt.at_ms},
+                                {"status", attempt.status},
+                                {"ms", attempt.duration_ms},
+                                {"error", attempt.error}});
+    return dump_json(Json{{"event", delivery.event_id},
+                          {"endpoint", delivery.endpoint_id},
+                          {"url", delivery.url},
+                          {"state", delivery.state},
+                          {"attempts", std::move(attempts)},
+                          {"next", delivery.next_attempt_ms ? Json(*delivery.next_attempt_ms)
+                                                            : Json(nullptr)}});
+}
+
+std::optional<Delivery> delivery_from_storage(std::string_view text) {
+    auto parsed = parse_json(text);
+    if (!parsed || !parsed->is_object()) return std::nullopt;
+    const Json& s = *parsed;
+    Delivery delivery;
+    delivery.event_id = s.value("event", "");
+    delivery.endpoint_id = s.value("endpoint", "");
+    delivery.url = s.value("url", "");
+    delivery.state = s.value("state", "pending");
+    auto attempts = s.find("attempts");
+    if (attempts != s.end() && attempts->is_array()) {
+        for (const auto& item : *attempts) {
+            if (!item.is_object()) continue;
+            delivery.attempts.push_back(Attempt{item.value("at", std::int64_t{0}),
+                                                item.value("status", 0),
+                                                item.value("ms", std::int64_t{0}),
+                                                item.value("error", "")});
+        }
+    }
+    auto next = s.find("next");
+    if (next != s.end() && next->is_number_integer()) delivery.next_attempt_ms = next->get<std::int64_t>();
+    return delivery;
+}
+
+engine::Effect signed_post(const Endpoint& endpoint, const events::Event& event,
+                           const std::string& body, std::int64_t now_ms) {
+    auto timestamp = now_ms / 1000;
+    Json headers{{"content-type", "application/json"},
+                 {"user-agent", "paylinks-webhooks/1"},
+                 {"webhook-id", event.id},
+                 {"webhook-timestamp", std::to_string(timestamp)},
+                 {"webhook-signature",
+                  sign_payload(endpoint.secret, event.id, timestamp, body).value_or("")}};
+    return engine::http_request("POST", endpoint.url, std::move(headers), body, kDeliveryTimeoutMs);
+}
+
+// Attempts `event` at each of `targets` at once, then records every attempt and schedules
+// the retries that are due.
+engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Event& event,
+                                         std::vector<Endpoint> targets) {
+    DeliveryReport report;
+    if (targets.empty()) co_return report;
+    const std::string body = dump_json(events::to_api_json(event));
+    std::vector<engine::Effect> effects;
+    for (const auto& endpoint : targets) {
+        effects.push_back(signed_post(endpoint, event, body, ctx.now_ms()));
+        effects.push_back(engine::kv_get(delivery_key(event.id, endpoint.id)));
+    }
+    auto results = co_await ctx.perform(std::move(effects));
+    std::vector<engine::Effect> writes;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const auto& endpoint = targets[i];
+        const Json& answer = results[2 * i];
+        auto stored = engine::read_kv_value(results[2 * i + 1]);
+        Delivery delivery;
+        if (stored.ok && stored.value) {
+            if (auto known = delivery_from_storage(*stored.value)) delivery = std::move(*known);
+        }
+        delivery.event_id = event.id;
+        delivery.endpoint_id = endpoint.id;
+        delivery.url = endpoint.url;
+        Attempt attempt;
+        attempt.at_ms = ctx.now_ms();
+        attempt.duration_ms = answer.value("durationMs", std::int64_t{0});
+        bool ok = false;
+        if (engine::succeeded(answer)) {
+            attempt.status = answer.value("status", 0);
+            ok = attempt.status >= 200 && attempt.status < 300;
+            if (!ok) attempt.error = "HTTP " + std::to_string(attempt.status);
+        } else {
+            attempt.error = engine::failure_message(answer);
+        }
+        delivery.attempts.push_back(std::move(attempt));
+        delivery.next_attempt_ms.reset();
+        if (ok) {
+            delivery.state = "succeeded";
+            ++report.succeeded;
+        } else {
+            ++report.failed;
+            std::size_t made = delivery.attempts.size();
+            if (made < kMaxAttempts) {
+                delivery.state = "pending";
+                delivery.next_attempt_ms = ctx.now_ms() + kRetryDelays[made - 1] * 1000;
+                writes.push_back(engine::kv_put(
+                    retry_key(*delivery.next_attempt_ms, event.id, endpoint.id), "",
+                    std::nullopt, events::kRetentionSeconds));
+            } else {
+                delivery.state = "failed";
+            }
+        }
+        writes.push_back(engine::kv_put(delivery_key(event.id, endpoint.id),
+                                        delivery_storage(delivery), std::nullopt,
+                                        events::kRetentionSeconds));
+    }
+    (void)co_await ctx.perform(std::move(writes));
+    co_return report;
+}
+
+engine::Task<std::optional<events::Event>> load_event(engine::Context& ctx, std::string id) {
+    auto stored = engine::read_kv_value(co_await ctx.perform(engine::kv_get(events::event_key(id))));
+    if (!stored.ok || !stored.value) co_return std::nullopt;
+    co_return events::from_storage(*stored.value);
+}
+
+engine::Task<std::vector<Endpoint>> load_endpoints(engine::Context& ctx) {
+    std::vector<Endpoint> endpoints;
+    std::string cursor;
+    while (true) {
+        auto page = engine::read_kv_list(co_await ctx.perform(
+            engine::kv_list(std::string(kEndpointPrefix), 1000, cursor)));
+        if (!page.ok) co_return endpoints;
+        std::vector<engine::Effect> reads;
+        for (const auto& key : page.keys) reads.push_back(engine::kv_get(key.name, 60));
+        for (const auto& result : co_await ctx.perform(std::move(reads))) {
+            auto stored = engine::read_kv_value(result);
+            if (!stored.ok || !stored.value) continue;
+            if (auto endpoint = from_storage(*stored.value)) endpoints.push_back(std::move(*endpoint));
+        }
+        if (page.complete) break;
+        cursor = page.cursor;
+    }
+    co_return endpoints;
+}
+
+} // namespace
+
+std::optional<std::string> sign_payload(std::string_view secret, std::string_view message_id,
+                                        std::int64_t timestamp_seconds, std::string_view body) {
+    constexpr std::string_view kPrefix = "whsec_";
+    if (secret.substr(0, kPrefix.size()) == kPrefix) secret.remove_prefix(kPrefix.size());
+    auto key = crypto::base64_decode(secret);
+    if (!key) return std::nullopt;
+    std::string message(message_id);
+    message += '.';
+    message += std::to_string(timestamp_seconds);
+    message += '.';
+    message += body;
+    auto mac = crypto::hmac_sha256(std::span<const std::uint8_t>(key->data(), key->size()),
+                                   std::span<const std::uint8_t>(
+                                       reinterpret_cast<const std::uint8_t*>(message.data()),
+                                       message.size()));
+    return "v1," + crypto::base64_encode(mac);
+}
+
+Json to_api_json(const Delivery& delivery) {
+    Json attempts = Json::array();
+    for (const auto& attempt : delivery.attempts)
+        attempts.push_back(Json{{"attemptedAt", time::format_iso8601(attempt.at_ms)},
+                                {"status", attempt.status == 0 ? Json(nullptr) : Json(attempt.status)},
+                                {"durationMs", attempt.duration_ms},
+                                {"error", attempt.error.empty() ? Json(nullptr) : Json(attempt.error)}});
+    return Json{{"endpointId", delivery.endpoint_id},
+                {"url", delivery.url},
+                {"status", delivery.state},
+                {"attempts", std::move(attempts)},
+                {"nextAttemptAt", delivery.next_attempt_ms
+                                      ? Json(time::format_iso8601(*delivery.next_attempt_ms))
+                                      : Json(nullptr)}};
+}
+
+engine::Task<DeliveryReport> deliver_event(engine::Context& ctx, std::string event_id,
+                                           std::optional<std::string> endpoint_id) {
+    auto event = co_await load_event(ctx, event_id);
+    if (!event) co_return DeliveryReport{};
+    std::vector<Endpoint> targets;
+    for (auto& endpoint : co_await load_endpoints(ctx)) {
+        if (endpoint_id ? endpoint.id == *endpoint_id : (endpoint.active && endpoint.wants(event->type)))
+            targets.push_back(std::move(endpoint));
+    }
+    co_return co_await attempt_all(ctx, *event, std::move(targets));
+}
+
+engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
+    DeliveryReport total;
+    auto page = engine::read_kv_list(
+        co_await ctx.perform(engine::kv_list(std::string(kRetryPrefix), 100)));
+    if (!page.ok) co_return total;
+    std::vector<std::pair<std::string, std::string>> due; // event, endpoint
+    std::vector<engine::Effect> removals;
+    for (const auto& key : page.keys) {
+        auto rest = std::string_view(key.name).substr(kRetryPrefix.size());
+        if (rest.size() < 14 || rest[13] != '/') {
+            removals.push_back(engine::kv_delete(key.name));
+            continue;
+        }
+        std::int64_t at = 0;
+        for (char c : rest.substr(0, 13)) at = at * 10 + (c - '0');
+        if (at > ctx.now_ms()) break; // sorted: the rest are later
+        auto ids = rest.substr(14);
+        auto slash = ids.find('/');
+        if (slash != std::string_view::npos)
+            due.emplace_back(std::string(ids.substr(0, slash)), std::string(ids.substr(slash + 1)));
+        removals.push_back(engine::kv_delete(key.name));
+    }
+    if (!removals.empty()) (void)co_await ctx.perform(std::move(removals));
+    if (due.empty()) co_return total;
+    auto endpoints = co_await load_endpoints(ctx);
+    std::map<std::string, std::vector<Endpoint>> by_event;
+    for (const auto& [event_id, endpoint_id] : due)
+        for (const auto& endpoint : endpoints)
+            if (endpoint.id == endpoint_id && endpoint.active) by_event[event_id].push_back(endpoint);
+    for (auto& [event_id, targets] : by_event) {
+        auto event = co_await load_event(ctx, event_id);
+        if (!event) continue;
+        auto report = co_await attempt_all(ctx, *event, std::move(targets));
+        total.succeeded += report.succeeded;
+        total.failed += report.failed;
+    }
+    co_return total;
+}
+
+engine::Task<std::vector<Delivery>> load_deliveries(engine::Context& ctx, std::string event_id) {
+    std::vector<Delivery> deliveries;
+    auto page = engine::read_kv_list(co_await ctx.perform(
+        engine::kv_list(std::string(kDeliveryPrefix) + event_id + "/", 1000)));
+    if (!page.ok) co_return deliveries;
+    std::vector<engine::Effect> reads;
+    for (const auto& key : page.keys) reads.push_back(engine::kv_get(key.name));
+    for (const auto& result : co_await ctx.perform(std::move(reads))) {
+        auto stored = engine::read_kv_value(result);
+        if (stored.ok && stored.value)
+            if (auto delivery = delivery_from_storage(*stored.value)) deliveries.push_back(std::move(*delivery));
+    }
+    co_return deliveries;
+}
+
+} // namespace paylinks::webhooks
