@@ -75,28 +75,13 @@ std::optional<std::uint64_t> recent_head(engine::Context& ctx) {
     return shared.last_head_block;
 }
 
-} // namespace
-
+// One check against the chain, unthrottled (check_session decides whether one is due).
 engine::Task<std::variant<CheckReport, Fault>>
-check_session(engine::Context& ctx, sessions::Session& session,
-              std::optional<std::string> transaction_hash, bool force) {
+check_against_chain(engine::Context& ctx, sessions::Session& session,
+                    std::optional<std::string> transaction_hash) {
     const auto& config = ctx.config();
     const auto rules = sessions::state_rules(config);
     CheckReport report;
-    if (!transaction_hash && !sessions::needs_watching(session, rules, ctx.now_ms())) {
-        report.changed = sessions::apply_clock(session, ctx.now_ms());
-        co_return report;
-    }
-    auto& last_check = ctx.shared().last_check_ms;
-    if (!force) {
-        auto it = last_check.find(session.id);
-        if (it != last_check.end() && ctx.now_ms() - it->second < kCheckIntervalMs) {
-            report.changed = sessions::apply_clock(session, ctx.now_ms());
-            co_return report;
-        }
-    }
-    if (last_check.size() > 10000) last_check.clear();
-    last_check[session.id] = ctx.now_ms();
 
     // One round trip when the head is roughly known: chain id (if due), head, logs, receipt.
     std::vector<engine::Effect> effects;
@@ -154,6 +139,43 @@ check_session(engine::Context& ctx, sessions::Session& session,
     report.checked = true;
     report.changed = sessions::apply_observation(session, observation, rules, ctx.now_ms());
     co_return report;
+}
+
+} // namespace
+
+engine::Task<std::variant<CheckReport, Fault>>
+check_session(engine::Context& ctx, sessions::Session& session,
+              std::optional<std::string> transaction_hash, bool force) {
+    CheckReport report;
+    if (!transaction_hash &&
+        !sessions::needs_watching(session, sessions::state_rules(ctx.config()), ctx.now_ms())) {
+        report.changed = sessions::apply_clock(session, ctx.now_ms());
+        co_return report;
+    }
+    auto& last_check = ctx.shared().last_check_ms;
+    auto& last_fault = ctx.shared().last_check_fault;
+    if (!force) {
+        auto it = last_check.find(session.id);
+        if (it != last_check.end() && ctx.now_ms() - it->second < kCheckIntervalMs) {
+            // Throttled: the last check's outcome stands. If it failed, this answer is no
+            // fresher than the stored state, and the caller must be able to say so.
+            if (auto fault = last_fault.find(session.id); fault != last_fault.end())
+                co_return Fault{fault->second};
+            report.changed = sessions::apply_clock(session, ctx.now_ms());
+            co_return report;
+        }
+    }
+    if (last_check.size() > 10000) {
+        last_check.clear();
+        last_fault.clear();
+    }
+    last_check[session.id] = ctx.now_ms();
+    auto outcome = co_await check_against_chain(ctx, session, std::move(transaction_hash));
+    if (auto* fault = std::get_if<Fault>(&outcome))
+        last_fault[session.id] = fault->message;
+    else
+        last_fault.erase(session.id);
+    co_return outcome;
 }
 
 engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {

@@ -25,6 +25,9 @@ struct SharedState {
     std::uint64_t last_head_block = 0;      ///< the newest head seen, and when
     std::int64_t last_head_at_ms = -1;
     std::unordered_map<std::string, std::int64_t> last_check_ms; ///< per session, for throttling
+    /// Per session: why its last check failed (no entry: it succeeded). A throttled check
+    /// repeats that outcome rather than passing the stored state off as freshly checked.
+    std::unordered_map<std::string, std::string> last_check_fault;
     /// Idempotency keys and custom slugs being created right now by this instance: KV has
     /// no compare-and-set, so concurrent twins are caught here (and, across instances, by
     /// the read-before-write, within KV's consistency window).

@@ -72,7 +72,15 @@ Json Driver::run(Json start) {
                                 Json{{"exchange", answer["exchange"]}, {"results", results}})))
                      .value_or(Json{});
     }
+    if (answer.contains("followUps"))
+        for (const auto& message : answer["followUps"]) follow_ups.push_back(message);
     return answer;
+}
+
+void Driver::run_follow_ups() {
+    auto pending = std::move(follow_ups);
+    follow_ups.clear();
+    for (auto& message : pending) run(message);
 }
 
 HttpAnswer Driver::request(const std::string& method, const std::string& path,
@@ -107,7 +115,9 @@ HttpAnswer Driver::api(const std::string& method, const std::string& path, const
 }
 
 Json Driver::scheduled(const std::string& cron) {
-    return run(Json{{"kind", "scheduled"}, {"cron", cron}});
+    auto answer = run(Json{{"kind", "scheduled"}, {"cron", cron}});
+    run_follow_ups();
+    return answer;
 }
 
 } // namespace paylinks::testing

@@ -54,6 +54,9 @@ public:
     HttpAnswer api(const std::string& method, const std::string& path, const Json& body = nullptr,
                    const std::string& key = "sk_test_local");
     Json scheduled(const std::string& cron = "* * * * *");
+    /// Follow-up exchanges the engine asked for (webhook deliveries), not yet run.
+    std::vector<Json> follow_ups;
+    void run_follow_ups();
 
     engine::Engine engine;
     std::string configure_answer;
