@@ -70,6 +70,8 @@ std::string run_tool(std::string_view input_json) {
         return failure("expected {\"tool\":…}");
     const auto& tool = (*input)["tool"].get_ref<const std::string&>();
     if (tool == "echo") return dump_json(Json{{"ok", true}, {"input", *input}});
+    // Lets tests prove the shim recovers from a trap; unreachable from HTTP.
+    if (tool == "trap") __builtin_trap();
     if (tool == "deposit_addresses") return deposit_addresses(*input);
     if (tool == "verify_logs") return verify_logs(*input);
     return failure("unknown tool: " + tool);
