@@ -144,23 +144,43 @@ export class Harness {
     }
   }
 
-  /** Runs one exchange; {answer, coreNs, rounds}. `now` advances 1 ms per exchange. */
-  exchange(message) {
+  /**
+   * Runs one exchange; {answer, coreNs, coreCpuUs, rounds}. coreNs is the wall-clock time of
+   * the core's calls; with `cpu`, coreCpuUs is their CPU time as well (process.cpuUsage: a
+   * system call per core call, so only for long exchanges, where a busy machine's
+   * preemptions would inflate wall-clock time). `now` advances 1 ms per exchange.
+   */
+  exchange(message, { cpu = false } = {}) {
     this.now += 1;
     const start = { ...message, now: this.now, entropy: randomBytes(32).toString('hex') };
-    let t0 = hrtime();
-    let answer = this.core.start(start);
-    let coreNs = hrtime() - t0;
+    let coreNs = 0n;
+    let coreCpuUs = 0;
+    const timed = (call) => {
+      const c0 = cpu ? process.cpuUsage() : null;
+      const t0 = hrtime();
+      const answer = call();
+      coreNs += hrtime() - t0;
+      if (cpu) {
+        const used = process.cpuUsage(c0);
+        coreCpuUs += used.user + used.system;
+      }
+      return answer;
+    };
+    let answer = timed(() => this.core.start(start));
     let rounds = 0;
     while (answer.effects) {
       const results = answer.effects.map((effect) => this.#perform(effect));
       rounds++;
-      t0 = hrtime();
-      answer = this.core.resume({ exchange: answer.exchange, results });
-      coreNs += hrtime() - t0;
+      const exchange = answer.exchange;
+      answer = timed(() => this.core.resume({ exchange, results }));
     }
     if (answer.error) throw new Error(`core refused the exchange: ${answer.error}`);
-    return { answer, coreNs: Number(coreNs), rounds };
+    // Work the worker starts after answering (webhook deliveries): run it, time it apart.
+    for (const followUp of answer.followUps ?? []) {
+      const done = this.exchange(followUp, { cpu });
+      this.counts.followUpNs = (this.counts.followUpNs ?? 0) + done.coreNs;
+    }
+    return { answer, coreNs: Number(coreNs), coreCpuUs, rounds };
   }
 
   /** An HTTP request through the core; {status, headers, json, coreNs}. */
@@ -186,7 +206,7 @@ export class Harness {
     return { status, headers: responseHeaders, json, coreNs };
   }
 
-  scheduled(cron = '* * * * *') {
-    return this.exchange({ kind: 'scheduled', cron });
+  scheduled(cron = '* * * * *', options = {}) {
+    return this.exchange({ kind: 'scheduled', cron }, options);
   }
 }

@@ -10,6 +10,7 @@
 #include "core/money/fiat.hpp"
 #include "core/pages/assets.hpp"
 #include "core/pages/checkout_page.hpp"
+#include "core/pages/dashboard_assets.hpp"
 #include "core/pages/error_page.hpp"
 #include "core/pages/link_preview.hpp"
 #include "core/sessions/session_json.hpp"
@@ -66,6 +67,10 @@ bool is_link_preview_bot(std::string_view user_agent) noexcept {
     for (auto bot : kBots)
         if (lowered.find(bot) != std::string::npos) return true;
     return false;
+}
+
+Response page_response(int status, std::string html) {
+    return with_page_headers(http::html_response(status, std::move(html)));
 }
 
 Response page_error(int status, std::string_view heading, std::string_view message) {
@@ -242,6 +247,12 @@ Response serve_asset(const http::Request& /*request*/, std::string_view name) {
         type = "text/css; charset=utf-8";
     } else if (name == "checkout.js") {
         body = pages::checkout_js();
+        type = "text/javascript; charset=utf-8";
+    } else if (name == "dashboard.css") {
+        body = pages::dashboard_css();
+        type = "text/css; charset=utf-8";
+    } else if (name == "dashboard.js") {
+        body = pages::dashboard_js();
         type = "text/javascript; charset=utf-8";
     } else {
         return http::error_response(ApiError{ErrorCode::route_missing, "No such asset", ""});

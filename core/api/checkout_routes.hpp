@@ -21,6 +21,9 @@ namespace paylinks::api {
 /// Link-preview crawlers (Slack, X, Facebook, Discord, Telegram, WhatsApp, …) by User-Agent.
 [[nodiscard]] bool is_link_preview_bot(std::string_view user_agent) noexcept;
 
+/// An HTML page with the pages' security headers (CSP, no framing, no referrer, no-store).
+[[nodiscard]] http::Response page_response(int status, std::string html);
+
 /// An HTML error page with the pages' headers.
 [[nodiscard]] http::Response page_error(int status, std::string_view heading, std::string_view message);
 

@@ -7,6 +7,7 @@
 #include "core/chain/watcher.hpp"
 #include "core/webhooks/delivery.hpp"
 #include "core/http/router.hpp"
+#include "core/pages/dashboard_page.hpp"
 
 namespace paylinks::app {
 
@@ -56,6 +57,7 @@ engine::Task<Response> dispatch(engine::Context& ctx, const http::Request& reque
     case http::Route::checkout_verify:
         co_return co_await api::verify_payment(ctx, request, param(0));
     case http::Route::asset: co_return api::serve_asset(request, param(0));
+    case http::Route::dashboard: co_return api::page_response(200, pages::render_dashboard_page());
     case http::Route::events_list: co_return co_await api::list_events(ctx, request);
     case http::Route::event_retrieve: co_return co_await api::retrieve_event(ctx, request, param(0));
     case http::Route::event_resend: co_return co_await api::resend_event(ctx, request, param(0));

@@ -251,13 +251,16 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
         }
 
         // Only sessions with something to change are read: new logs, known payments (which
-        // may gain confirmations or vanish), or a clock that has run out.
+        // may gain confirmations or vanish), or a clock that has run out — expiresAt for an
+        // open one, the end of the late window for an expired one.
         std::vector<const sessions::WatchEntry*> to_load;
         for (const auto& entry : entries) {
             bool has_logs = by_address.count(entry.deposit_address) > 0;
-            bool quiet = !has_logs && entry.payment_count == 0 &&
-                         entry.status == sessions::Status::open &&
-                         ctx.now_ms() < entry.expires_at_ms;
+            bool clock_still = entry.status == sessions::Status::open
+                                   ? ctx.now_ms() < entry.expires_at_ms
+                                   : entry.status == sessions::Status::expired &&
+                                         ctx.now_ms() < entry.expires_at_ms + rules.late_window_ms;
+            bool quiet = !has_logs && entry.payment_count == 0 && clock_still;
             if (!quiet) to_load.push_back(&entry);
         }
         std::vector<engine::Effect> reads;

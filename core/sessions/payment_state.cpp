@@ -22,11 +22,15 @@ bool payments_equal(const std::vector<Payment>& a, const std::vector<Payment>& b
 }
 
 // The status the payments imply, ignoring stickiness.
-Status derive_status(const Session& session, std::int64_t now_ms) {
+Status derive_status(const Session& session, const StateRules& rules, std::int64_t now_ms) {
+    // Money that arrives after the late window has closed can no longer pay the session (its
+    // rate and the merchant's order are gone): it stays listed, for a refund, never counted.
+    const std::int64_t closes_at_ms = session.expires_at_ms + rules.late_window_ms;
     num::uint256 confirmed_total = 0;
     bool pending = false;
     std::optional<std::int64_t> crossing_time;
     for (const auto& payment : session.payments) { // in chain order
+        if (payment.time_ms > closes_at_ms) continue;
         if (!payment.confirmed) {
             pending = true;
             continue;
@@ -92,7 +96,7 @@ bool apply_observation(Session& session, const ChainObservation& observation,
     const bool payments_changed = !payments_equal(payments, session.payments);
     const Status before = session.status;
     session.payments = std::move(payments);
-    Status next = derive_status(session, now_ms);
+    Status next = derive_status(session, rules, now_ms);
     if (is_fulfilled(before)) {
         // Only more money can change a fulfilled session: paid becomes overpaid.
         num::uint256 confirmed_total = 0;
@@ -114,12 +118,13 @@ bool apply_clock(Session& session, std::int64_t now_ms) {
 }
 
 bool needs_watching(const Session& session, const StateRules& rules, std::int64_t now_ms) noexcept {
-    if (is_fulfilled(session.status)) {
-        // Watch until every payment is confirmed; after that the state is final.
-        return std::any_of(session.payments.begin(), session.payments.end(),
-                           [](const Payment& p) { return !p.confirmed; });
-    }
-    return now_ms < session.expires_at_ms + rules.late_window_ms;
+    // Until every payment seen is confirmed (or gone): one made in time must not be left
+    // `detected` for good because its confirmations came after the window closed.
+    const bool unconfirmed = std::any_of(session.payments.begin(), session.payments.end(),
+                                         [](const Payment& p) { return !p.confirmed; });
+    // A fulfilled session is final once its payments are confirmed.
+    if (is_fulfilled(session.status)) return unconfirmed;
+    return unconfirmed || now_ms < session.expires_at_ms + rules.late_window_ms;
 }
 
 } // namespace paylinks::sessions

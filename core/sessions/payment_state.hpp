@@ -13,6 +13,9 @@
 //     │                   └──confirmed, total < due──▶ underpaid ──top-up──▶ detected …
 //     └──expiresAt passes with nothing paid──▶ expired ──paid in the late window──▶ paid_late
 //
+// A payment's time is its block's time (else when first seen). Payments after the late
+// window are listed but never counted: the session stays expired.
+//
 // A log that disappears (reorg) simply is not there at the next check, so detected falls
 // back to open (or underpaid) by the same computation.
 #include "core/eth/transfer_log.hpp"

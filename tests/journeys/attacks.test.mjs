@@ -137,6 +137,36 @@ describe('attacks (worker + anvil): nothing that is not a payment counts', () =>
     assert.equal(vb.json.amountReceived, '10.000000');
   });
 
+  it('a payment after the late window, pointed at with /verify, does not fulfil the session', async () => {
+    // A worker whose late window is 0 s: once expired, a session takes no more payments. The
+    // merchant expires it; the customer pays 2 s later (the next block is stamped so, as
+    // block times have one-second resolution) and then asks /verify to count it anyway.
+    const strict = await startJourneyWorker(env, { confirmations: 2, vars: { LATE_WINDOW_SECONDS: '0' } });
+    try {
+      const spolls = new Polls(strict);
+      const session = await createSession(strict);
+      const expired = await spolls.expire(session.id);
+      assert.equal(expired.json.status, 'expired', expired.text);
+      const latest = await rpc(env.url, 'eth_getBlockByNumber', ['latest', false]);
+      const stamp = Math.max(Math.floor(Date.parse(expired.json.expiresAt) / 1000) + 2, Number(latest.timestamp) + 1);
+      await rpc(env.url, 'evm_setNextBlockTimestamp', [stamp]);
+      const late = await transfer(env, session.depositAddress, '25');
+      await mine(env.url, 1);
+      const verified = await spolls.verify(session.id, late.transactionHash);
+      // Whatever /verify says about the transaction, the session stays expired and unpaid.
+      assert.ok([200, 400].includes(verified.status), verified.text);
+      const s = await spolls.status(session.id, { fresh: false });
+      assert.equal(s.status, 'expired', JSON.stringify(s));
+      assert.equal(s.paidAt, null);
+      await scan(strict);
+      const record = await stored(strict, session.id);
+      assert.equal(record.status, 'expired');
+      assert.equal(record.paidAt, null);
+    } finally {
+      await stopAll(strict);
+    }
+  });
+
   it('an RPC that reports another chain id: nothing is trusted, the status says unavailable', async () => {
     // A worker of its own, so its first chain check meets the lying node (the chain id is
     // verified once per 10 minutes per instance).

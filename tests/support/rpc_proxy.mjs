@@ -8,7 +8,8 @@
 //   proxy.set('http500');  …  proxy.set('pass');
 //
 // Every JSON-RPC call that reaches the proxy is recorded in `proxy.calls` ({method, params,
-// mode}), whatever the mode, so tests can count what the worker asked for.
+// mode}), and every HTTP request in `proxy.requests` ({body, mode, at}), whatever the mode,
+// so tests can count what the worker asked for.
 import { createServer } from 'node:http';
 
 /**
@@ -40,6 +41,7 @@ export async function startRpcProxy({ target, host = '127.0.0.1', port = 0 } = {
   let options = {};
   let delayed = 0;
   const calls = [];
+  const requests = [];
   const sockets = new Set();
 
   const server = createServer(async (req, res) => {
@@ -54,6 +56,7 @@ export async function startRpcProxy({ target, host = '127.0.0.1', port = 0 } = {
     }
     const list = Array.isArray(body) ? body : body ? [body] : [];
     const current = mode;
+    requests.push({ body: text, mode: current, at: Date.now() });
     for (const call of list) calls.push({ method: call?.method, params: call?.params, mode: current });
 
     switch (current) {
@@ -134,6 +137,7 @@ export async function startRpcProxy({ target, host = '127.0.0.1', port = 0 } = {
     url: `http://${host}:${boundPort}`,
     port: boundPort,
     calls,
+    requests,
     get mode() {
       return mode;
     },

@@ -1,0 +1,176 @@
+// Core time per request kind in wasm (the shipped dist/paylinks.wasm under Node), the
+// 10,000-session cron scan, and instantiation. Mirrors bench/core_bench.cpp, which does the
+// same natively.
+import { randomBytes } from 'node:crypto';
+import { Core } from '../edge/core.js';
+import { BENCH_VARS, Harness, transferReceipt } from './harness.mjs';
+import { measure, summarize } from './stats.mjs';
+
+const LINK_BODY = { title: 'Bench link', fiatAmount: '25.00', fiatCurrency: 'USD' };
+const SESSION_BODY = { fiatAmount: '10.00', fiatCurrency: 'USD', title: 'Bench session' };
+const us = (ns) => ns / 1000;
+
+function expect(ok, what, detail) {
+  if (!ok) throw new Error(`bench: ${what}: ${JSON.stringify(detail)}`);
+}
+
+function createSessions(h, count) {
+  const sessions = [];
+  for (let i = 0; i < count; i++) {
+    const r = h.request('POST', '/api/v1/checkout_sessions', { body: SESSION_BODY });
+    expect(r.status === 201, 'session create failed', r.json);
+    sessions.push({ id: r.json.id, depositAddress: r.json.depositAddress });
+  }
+  return sessions;
+}
+
+/** A fresh instance of a compiled module, ms: new Instance + _initialize + configure (+ a no-op tool call). */
+export function instantiateTimes(module, { runs = 40 } = {}) {
+  return measure(3, runs, () => {
+    const t0 = process.hrtime.bigint();
+    const core = new Core(module, BENCH_VARS);
+    core.tool({ tool: 'echo' });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    if (!core.configuration?.ok) throw new Error(`bench: the core refused its configuration: ${JSON.stringify(core.configuration)}`);
+    return ms;
+  });
+}
+
+/**
+ * The same module with a custom section of random bytes appended: new wire bytes, so V8's
+ * cache of compiled modules cannot answer and every compile is a real one.
+ */
+function uniqueBytes(bytes) {
+  const name = Buffer.from('bench');
+  const payload = Buffer.concat([Buffer.from([name.length]), name, randomBytes(16)]);
+  return Buffer.concat([bytes, Buffer.from([0, payload.length]), payload]);
+}
+
+/** new WebAssembly.Module of the shipped bytes, ms (V8 may defer functions to first call). */
+export function compileTimes(bytes, { runs = 8 } = {}) {
+  return measure(1, runs, () => {
+    const unique = uniqueBytes(bytes);
+    const t0 = process.hrtime.bigint();
+    new WebAssembly.Module(unique);
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  });
+}
+
+/** A cold start, ms: compile + instantiate + configure + the first request (a link create). */
+export function coldStartTimes(bytes, { runs = 8 } = {}) {
+  return measure(1, runs, () => {
+    const unique = uniqueBytes(bytes);
+    const t0 = process.hrtime.bigint();
+    const h = new Harness(new WebAssembly.Module(unique));
+    const r = h.request('POST', '/api/v1/payment_links', { body: LINK_BODY });
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    expect(r.status === 201, 'link create failed', r.json);
+    return ms;
+  });
+}
+
+/** Core µs per request kind. */
+export function requestKinds(module, { warmup = 500, runs = 3000 } = {}) {
+  const out = {};
+  {
+    const h = new Harness(module);
+    const links = [];
+    out.create_link = measure(warmup, runs, () => {
+      const r = h.request('POST', '/api/v1/payment_links', { body: LINK_BODY });
+      expect(r.status === 201, 'link create failed', r.json);
+      links.push(r.json);
+      return us(r.coreNs);
+    });
+    const link = links[0];
+    out.retrieve_link = measure(warmup, runs, () => {
+      const r = h.request('GET', `/api/v1/payment_links/${link.id}`);
+      expect(r.status === 200, 'link retrieve failed', r.json);
+      return us(r.coreNs);
+    });
+    out.session_visit = measure(warmup, runs, () => {
+      const r = h.request('GET', `/l/${link.slug}`, { key: null });
+      expect(r.status === 303, 'link visit failed', r.json);
+      return us(r.coreNs);
+    });
+    out.session_api = measure(warmup, runs, () => {
+      const r = h.request('POST', '/api/v1/checkout_sessions', { body: SESSION_BODY });
+      expect(r.status === 201, 'session create failed', r.json);
+      return us(r.coreNs);
+    });
+  }
+  {
+    // Each poll on a session not checked in the last 3 s, so the chain is asked every time.
+    const h = new Harness(module);
+    const sessions = createSessions(h, warmup + runs);
+    let rpcBefore = 0;
+    out.status = measure(warmup, runs, (i) => {
+      if (i === warmup) rpcBefore = h.counts.rpc;
+      const r = h.request('GET', `/c/${sessions[i].id}/status`, { key: null });
+      expect(r.status === 200, 'status failed', r.json);
+      return us(r.coreNs);
+    });
+    out.status_rpc_per_request = (h.counts.rpc - rpcBefore) / runs;
+  }
+  {
+    // A fresh session each time, paid in full by the stubbed receipt.
+    const h = new Harness(module);
+    const sessions = createSessions(h, warmup + runs);
+    const token = BENCH_VARS.TOKEN_ADDRESS;
+    out.verify = measure(warmup, runs, (i) => {
+      const hash = '0x' + (i + 1).toString(16).padStart(64, '0');
+      h.rpc.receipts.set(hash, transferReceipt({ token, to: sessions[i].depositAddress, amount: 10_000_000, hash, block: h.rpc.head - 5 }));
+      const r = h.request('POST', `/c/${sessions[i].id}/verify`, { key: null, body: { transactionHash: hash } });
+      expect(r.status === 200 && r.json.status === 'paid', 'verify failed', r.json);
+      return us(r.coreNs);
+    });
+  }
+  return out;
+}
+
+/**
+ * The cron scan over `count` open sessions created through the core. One warm-up scan (a
+ * fresh instance also verifies eth_chainId), then `scans` steady-state scans a minute apart.
+ * Core time is CPU time (what Workers limits), with wall-clock time beside it.
+ */
+export function scan(module, { count = 10_000, scans = 5 } = {}) {
+  const h = new Harness(module);
+  const t0 = Date.now();
+  createSessions(h, count);
+  const fillMs = Date.now() - t0;
+  const runs = [];
+  for (let s = 0; s <= scans; s++) {
+    h.now += 60_000;
+    h.rpc.head += 60;
+    const before = { kvList: h.counts.kvList, rpc: h.counts.rpc, byMethod: { ...h.counts.rpcByMethod } };
+    const { answer, coreNs, coreCpuUs } = h.scheduled('* * * * *', { cpu: true });
+    const result = answer.result ?? {};
+    const byMethod = {};
+    for (const [method, n] of Object.entries(h.counts.rpcByMethod)) {
+      if (n - (before.byMethod[method] ?? 0)) byMethod[method] = n - (before.byMethod[method] ?? 0);
+    }
+    runs.push({
+      warmup: s === 0,
+      kvLists: h.counts.kvList - before.kvList,
+      rpcCalls: h.counts.rpc - before.rpc,
+      byMethod,
+      reportedKvLists: result.kvLists,
+      reportedRpcCalls: result.rpcCalls,
+      watched: result.watched,
+      fault: result.fault,
+      coreMs: coreCpuUs / 1e3,
+      coreWallMs: coreNs / 1e6,
+    });
+  }
+  const steady = runs.filter((r) => !r.warmup);
+  return {
+    count,
+    fillMs,
+    runs,
+    coreMs: summarize(steady.map((r) => r.coreMs)),
+    coreWallMs: summarize(steady.map((r) => r.coreWallMs)),
+    kvLists: Math.max(...steady.map((r) => r.kvLists)),
+    rpcCalls: Math.max(...steady.map((r) => r.rpcCalls)),
+    reportedAgree: steady.every((r) => r.kvLists === r.reportedKvLists && r.rpcCalls === r.reportedRpcCalls),
+    watchedAll: steady.every((r) => r.watched === count && !r.fault),
+  };
+}
