@@ -22,33 +22,35 @@ const pad32 = (address) => '0x' + '0'.repeat(24) + address.slice(2).toLowerCase(
 /** Cloudflare-KV-like store: lexicographic list with prefix, limit and an opaque cursor. */
 export class MemoryKv {
   map = new Map();
-  #sorted = null;
+  #sorted = []; // every key, kept in order as keys come and go
+
+  /** Index of the first key ≥ `key` (or > `key` when `after`). */
+  #bound(key, after = false) {
+    let lo = 0;
+    let hi = this.#sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.#sorted[mid] < key || (after && this.#sorted[mid] === key)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
 
   get(key) {
     const hit = this.map.get(key);
     return hit === undefined ? null : hit.value;
   }
   put(key, value, metadata) {
-    if (!this.map.has(key)) this.#sorted = null;
+    if (!this.map.has(key)) this.#sorted.splice(this.#bound(key), 0, key);
     this.map.set(key, { value, metadata: metadata ?? null });
   }
   delete(key) {
-    if (this.map.delete(key)) this.#sorted = null;
+    if (this.map.delete(key)) this.#sorted.splice(this.#bound(key), 1);
   }
   list(prefix, limit, cursor) {
-    this.#sorted ??= [...this.map.keys()].sort();
     const keys = this.#sorted;
-    // First index whose key is > cursor (or >= prefix).
-    const bound = cursor || prefix;
-    let lo = 0;
-    let hi = keys.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (keys[mid] < bound || (cursor && keys[mid] === cursor)) lo = mid + 1;
-      else hi = mid;
-    }
     const page = [];
-    let i = lo;
+    let i = cursor ? this.#bound(cursor, true) : this.#bound(prefix);
     for (; i < keys.length && keys[i].startsWith(prefix) && page.length < limit; i++) {
       page.push({ name: keys[i], metadata: this.map.get(keys[i]).metadata });
     }
@@ -103,6 +105,7 @@ export function transferReceipt({ token, to, amount, hash, block }) {
 }
 
 const hrtime = process.hrtime.bigint;
+const MAX_ROUNDS = 10_000;
 
 /**
  * One core instance with its in-memory world. exchange() runs one request or cron tick
@@ -114,7 +117,7 @@ export class Harness {
     this.kv = new MemoryKv();
     this.rpc = makeRpcStub();
     this.now = 1_795_000_000_000;
-    this.counts = { kvList: 0, rpc: 0, rpcByMethod: {}, effects: 0 };
+    this.counts = { kvList: 0, kvListByPrefix: {}, rpc: 0, rpcByMethod: {}, effects: 0, followUps: 0, followUpNs: 0 };
   }
 
   #perform(effect) {
@@ -130,6 +133,7 @@ export class Harness {
         return { ok: true };
       case 'kv.list':
         this.counts.kvList++;
+        this.counts.kvListByPrefix[effect.prefix] = (this.counts.kvListByPrefix[effect.prefix] ?? 0) + 1;
         return { ok: true, ...this.kv.list(effect.prefix, effect.limit, effect.cursor) };
       case 'rpc': {
         this.counts.rpc++;
@@ -148,9 +152,12 @@ export class Harness {
    * Runs one exchange; {answer, coreNs, coreCpuUs, rounds}. coreNs is the wall-clock time of
    * the core's calls; with `cpu`, coreCpuUs is their CPU time as well (process.cpuUsage: a
    * system call per core call, so only for long exchanges, where a busy machine's
-   * preemptions would inflate wall-clock time). `now` advances 1 ms per exchange.
+   * preemptions would inflate wall-clock time). With `record` ({answers: [], reads: {},
+   * followUps: []}), every answer of the core is kept, with what its KV reads found, and each
+   * follow-up's in a record of its own.
+   * `now` advances 1 ms per exchange.
    */
-  exchange(message, { cpu = false } = {}) {
+  exchange(message, { cpu = false, record = null } = {}) {
     this.now += 1;
     const start = { ...message, now: this.now, entropy: randomBytes(32).toString('hex') };
     let coreNs = 0n;
@@ -160,6 +167,7 @@ export class Harness {
       const t0 = hrtime();
       const answer = call();
       coreNs += hrtime() - t0;
+      record?.answers.push(structuredClone(answer));
       if (cpu) {
         const used = process.cpuUsage(c0);
         coreCpuUs += used.user + used.system;
@@ -169,22 +177,30 @@ export class Harness {
     let answer = timed(() => this.core.start(start));
     let rounds = 0;
     while (answer.effects) {
+      if (++rounds > MAX_ROUNDS) throw new Error(`bench: an exchange still asked for effects after ${MAX_ROUNDS} rounds`);
       const results = answer.effects.map((effect) => this.#perform(effect));
-      rounds++;
+      if (record) {
+        // What the reads found, so a replay can find the same.
+        answer.effects.forEach((effect, i) => {
+          if (effect.op === 'kv.get' && results[i].value != null) record.reads[effect.key] = results[i].value;
+        });
+      }
       const exchange = answer.exchange;
       answer = timed(() => this.core.resume({ exchange, results }));
     }
     if (answer.error) throw new Error(`core refused the exchange: ${answer.error}`);
-    // Work the worker starts after answering (webhook deliveries): run it, time it apart.
+    // Work the worker starts after answering (webhook deliveries): run, not in this time.
     for (const followUp of answer.followUps ?? []) {
-      const done = this.exchange(followUp, { cpu });
-      this.counts.followUpNs = (this.counts.followUpNs ?? 0) + done.coreNs;
+      this.counts.followUps++;
+      const child = record ? { answers: [], reads: {}, followUps: [] } : null;
+      record?.followUps.push(child);
+      this.counts.followUpNs += this.exchange(followUp, { cpu, record: child }).coreNs;
     }
     return { answer, coreNs: Number(coreNs), coreCpuUs, rounds };
   }
 
   /** An HTTP request through the core; {status, headers, json, coreNs}. */
-  request(method, path, { body, key = 'sk_test_local', headers = {} } = {}) {
+  request(method, path, { body, key = 'sk_test_local', headers = {}, record = null } = {}) {
     const h = { ...headers };
     if (key) h.authorization = `Bearer ${key}`;
     let text = '';
@@ -195,7 +211,7 @@ export class Harness {
     const { answer, coreNs } = this.exchange({
       kind: 'http',
       request: { method, url: ORIGIN + path, headers: h, body: text, bodySize: Buffer.byteLength(text) },
-    });
+    }, { record });
     const { status, headers: responseHeaders, body: responseBody } = answer.response;
     let json;
     try {

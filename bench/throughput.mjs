@@ -3,69 +3,95 @@
 // the same runtime and the same run, driven by wrk from loopback. Every wrk run is bounded
 // (-d) and killed if it overstays; the rounds interleave the targets so that a change in the
 // machine's load hits all of them alike.
+//
+// Beside each route, its "floor": the same worker.js and edge/ code with the core replaced by
+// bench/replay_core.mjs, which answers with what the real core answered for that route
+// (recorded here through the wasm harness). Same effects, same KV and RPC traffic, same
+// follow-ups, no core work: the route's ceiling in this runtime, so the gap to it is the
+// core's cost.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
-import { BENCH_VARS } from './harness.mjs';
+import { BENCH_VARS, Harness } from './harness.mjs';
 import { summarize } from './stats.mjs';
 
 const HELLO_SCRIPT = `export default { async fetch() { return new Response('Hello World!'); } };`;
 
-// The KV and RPC I/O of the measured routes without the core: the floor the runtime and its
-// local KV simulation put under each route. Reads with cacheTtl are served from an in-isolate
-// cache, as edge/kv.js does; the values have the sizes the core writes.
-const FLOOR_SCRIPT = `
-const cache = new Map();
-async function cachedGet(env, key) {
-  if (cache.has(key)) return cache.get(key);
-  const value = await env.STORE.get(key, { cacheTtl: 60 });
-  cache.set(key, value);
-  return value;
-}
-const session = JSON.stringify({ v: 1, pad: 'x'.repeat(520) });
-export default {
-  async fetch(request, env) {
-    const path = new URL(request.url).pathname;
-    const id = crypto.randomUUID().replaceAll('-', '').slice(0, 26).toUpperCase();
-    if (path === '/visit') {
-      await cachedGet(env, 'slug/bench');
-      await cachedGet(env, 'link/bench');
-      await Promise.all([
-        env.STORE.put('cs/cs_' + id, session),
-        env.STORE.put('idx/cs/' + id, '', { metadata: { s: 'open', l: 'pl_01M7Q5CQG16BXNQ1BT8ACFAC8J' } }),
-        env.STORE.put('watch/' + id, '', { metadata: { d: '0xc123826efbffbb348794aed148c91e806e6b061a', c: 1795000000002, e: 1795001800002, s: 'open', n: 0 } }),
-      ]);
-      return new Response(null, { status: 303, headers: { location: '/c/cs_' + id } });
-    }
-    if (path === '/create') {
-      await env.STORE.get('slug/' + id);
-      await Promise.all([
-        env.STORE.put('link/pl_' + id, session.slice(0, 330)),
-        env.STORE.put('slug/' + id, 'pl_' + id),
-        env.STORE.put('idx/link/' + id, '', { metadata: { a: true } }),
-      ]);
-      return new Response(session.slice(0, 420), { status: 201 });
-    }
-    if (path === '/status') {
-      await env.STORE.get('cs/cs_' + id);
-      const answer = await fetch(env.RPC_URL, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify([
-          { jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] },
-          { jsonrpc: '2.0', id: 2, method: 'eth_getLogs', params: [{ fromBlock: '0x1', toBlock: 'latest' }] },
-        ]),
-      });
-      await answer.json();
-      return new Response(session, { headers: { 'content-type': 'application/json' } });
-    }
-    return new Response('not found', { status: 404 });
-  },
-};`;
 const COMPATIBILITY_DATE = '2025-06-01'; // as wrangler.toml
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const LINK_BODY = { title: 'Bench link', fiatAmount: '25.00', fiatCurrency: 'USD' };
+
+/**
+ * What the core answers for each measured route, recorded after a warm-up: {scripts, seeds}.
+ * A script is the list of the core's answers for one exchange; a follow-up's script is named
+ * `<route>:followUp:<i>` and the final answer points at it. Seeds are the KV values the
+ * scripts read, to put in the floor worker's KV.
+ */
+export function recordScripts(module) {
+  const h = new Harness(module);
+  const scripts = {};
+  const seeds = {};
+  const keep = (name, record) => {
+    Object.assign(seeds, record.reads);
+    const final = record.answers.at(-1);
+    if (final.followUps) {
+      final.followUps = final.followUps.map((message, i) => {
+        keep(`${name}:followUp:${i}`, record.followUps[i]);
+        return { ...message, replay: `${name}:followUp:${i}` };
+      });
+    }
+    scripts[name] = record.answers;
+  };
+  const recorded = (request) => {
+    const record = { answers: [], reads: {}, followUps: [] };
+    request(record);
+    return record;
+  };
+  let link;
+  for (let i = 0; i < 20; i++) link = h.request('POST', '/api/v1/payment_links', { body: LINK_BODY }).json;
+  keep('create_link', recorded((record) => h.request('POST', '/api/v1/payment_links', { body: LINK_BODY, record })));
+  for (let i = 0; i < 20; i++) h.request('GET', `/api/v1/payment_links/${link.id}`);
+  keep('get_link', recorded((record) => h.request('GET', `/api/v1/payment_links/${link.id}`, { record })));
+  const sessions = [];
+  for (let i = 0; i < 21; i++) sessions.push(h.request('GET', `/l/${link.slug}`, { key: null }).headers.location.slice(3));
+  keep('visit', recorded((record) => h.request('GET', `/l/${link.slug}`, { key: null, record })));
+  for (let i = 0; i < 20; i++) h.request('GET', `/c/${sessions[i]}/status`, { key: null });
+  keep('status', recorded((record) => h.request('GET', `/c/${sessions[20]}/status`, { key: null, record })));
+  return { scripts, seeds };
+}
+
+/** worker.js bundled with bench/replay_core.mjs in place of edge/core.js; the file's path. */
+async function buildFloorWorker(dir, scripts) {
+  const { build } = await import('esbuild'); // wrangler's bundler
+  const outfile = join(dir, 'floor.mjs');
+  await build({
+    entryPoints: [join(ROOT, 'worker.js')],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['workerd', 'worker', 'browser'],
+    loader: { '.wasm': 'empty' }, // the core's module is never instantiated
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'replay-core',
+        setup(b) {
+          b.onResolve({ filter: /edge\/core\.js$/ }, (args) =>
+            args.importer.endsWith('worker.js') ? { path: join(ROOT, 'bench/replay_core.mjs') } : undefined,
+          );
+          b.onResolve({ filter: /^paylinks-bench:scripts$/ }, () => ({ path: 'scripts', namespace: 'paylinks-bench' }));
+          b.onLoad({ filter: /.*/, namespace: 'paylinks-bench' }, () => ({ contents: JSON.stringify(scripts), loader: 'json' }));
+        },
+      },
+    ],
+  });
+  return outfile;
+}
 
 /** A JSON-RPC node on 127.0.0.1 that answers at once: chain 31337, a rising head, no logs. */
 async function startRpcStub() {
@@ -160,22 +186,36 @@ function wrk(url, { seconds, script, headers = [], connections = 16 }) {
 
 const lua = (text) => text.trim() + '\n';
 
-export async function throughput({ bundleDir, rounds = 3, seconds = 2, warmupSeconds = 1 } = {}) {
+/**
+ * Runs every target once to warm up, then `rounds` rounds of `seconds` each over all of them.
+ * `module` is the compiled core, for recording the floors' scripts. Per target: req/s, the
+ * ratio to the hello-world run of the same round, latency and error counts.
+ */
+export async function throughput({ bundleDir, module, rounds = 3, seconds = 2, warmupSeconds = 1 } = {}) {
   const scriptPath = join(bundleDir, 'worker.js');
   if (!existsSync(scriptPath)) throw new Error(`${scriptPath} is missing: run \`make bundle\``);
+  const recording = recordScripts(module);
   const dir = mkdtempSync(join(tmpdir(), 'paylinks-bench-'));
   const rpc = await startRpcStub();
   let hello;
   let floor;
   let paylinks;
+  // An interrupted run must not leave workerd processes behind.
+  const onSignal = (signal) => {
+    Promise.allSettled([hello?.dispose(), floor?.dispose(), paylinks?.dispose()]).finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     hello = new Miniflare({ modules: true, script: HELLO_SCRIPT, compatibilityDate: COMPATIBILITY_DATE, host: '127.0.0.1', port: 0 });
+    const floorPath = await buildFloorWorker(dir, recording.scripts);
     floor = new Miniflare({
       modules: true,
-      script: FLOOR_SCRIPT,
+      scriptPath: floorPath,
+      modulesRoot: dir,
       compatibilityDate: COMPATIBILITY_DATE,
       kvNamespaces: ['STORE'],
-      bindings: { RPC_URL: rpc.url },
+      bindings: { ...BENCH_VARS, RPC_URL: rpc.url },
       host: '127.0.0.1',
       port: 0,
     });
@@ -194,12 +234,14 @@ export async function throughput({ bundleDir, rounds = 3, seconds = 2, warmupSec
     const floorUrl = String(await floor.ready).replace(/\/+$/, '');
     const baseUrl = String(await paylinks.ready).replace(/\/+$/, '');
     const auth = `Authorization: Bearer ${BENCH_VARS.API_KEY}`;
+    const floorKv = await floor.getKVNamespace('STORE');
+    for (const [key, value] of Object.entries(recording.seeds)) await floorKv.put(key, value);
 
     // The link every GET reads and every /l/ visit opens a session of.
     const created = await fetch(`${baseUrl}/api/v1/payment_links`, {
       method: 'POST',
       headers: { authorization: `Bearer ${BENCH_VARS.API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Bench link', fiatAmount: '25.00', fiatCurrency: 'USD' }),
+      body: JSON.stringify(LINK_BODY),
     });
     const link = await created.json();
     if (created.status !== 201) throw new Error(`bench: creating the link failed: ${JSON.stringify(link)}`);
@@ -243,26 +285,33 @@ end
     const targets = [
       { name: 'hello', url: `${helloUrl}/` },
       { name: 'get_link', url: `${baseUrl}/api/v1/payment_links/${link.id}`, headers: [auth] },
+      { name: 'get_link_floor', url: `${floorUrl}/api/v1/payment_links/${link.id}`, headers: [auth] },
       { name: 'visit', url: `${baseUrl}/l/${link.slug}` },
-      { name: 'visit_floor', url: `${floorUrl}/visit` },
+      { name: 'visit_floor', url: `${floorUrl}/l/${link.slug}` },
       { name: 'status', url: baseUrl, script: statusScript, before: writeStatusScript, countRpc: true },
-      { name: 'status_floor', url: `${floorUrl}/status` },
+      { name: 'status_floor', url: floorUrl, script: statusScript },
       { name: 'create_link', url: `${baseUrl}/api/v1/payment_links`, script: postScript },
-      { name: 'create_floor', url: `${floorUrl}/create` },
+      { name: 'create_floor', url: `${floorUrl}/api/v1/payment_links`, script: postScript },
     ];
     const results = Object.fromEntries(targets.map((t) => [t.name, []]));
-    const notes = { statusSessions: 0, statusRpcShare: [] };
+    const notes = { statusSessions: 0, statusRoundTrips: [] };
     // Warm-up: every target once (the visits also create the sessions the polls rotate over).
+    const warm = {};
     for (const target of targets) {
       if (target.before) notes.statusSessions = await target.before();
-      await wrk(target.url, { ...target, seconds: warmupSeconds });
+      warm[target.name] = await wrk(target.url, { ...target, seconds: warmupSeconds });
     }
+    // A poll asks the chain when its session was not checked in the last 3 s: a status run
+    // needs a session per poll. More visits make them, within a bound.
+    const needed = Math.ceil(warm.status.rps * seconds * 1.2);
+    const visitSeconds = Math.ceil((needed - notes.statusSessions) / Math.max(warm.visit.rps, 1));
+    if (visitSeconds > 0) await wrk(targets.find((t) => t.name === 'visit').url, { seconds: Math.min(visitSeconds, 15) });
     for (let round = 0; round < rounds; round++) {
       for (const target of targets) {
         if (target.before) notes.statusSessions = await target.before();
         const rpcBefore = rpc.counts.requests;
         const run = await wrk(target.url, { ...target, seconds });
-        if (target.countRpc && run.requests) notes.statusRpcShare.push((rpc.counts.requests - rpcBefore) / run.requests);
+        if (target.countRpc && run.requests) notes.statusRoundTrips.push((rpc.counts.requests - rpcBefore) / run.requests);
         results[target.name].push(run);
       }
     }
@@ -283,9 +332,11 @@ end
       seconds,
       summary,
       statusSessions: notes.statusSessions,
-      statusRpcShare: summarize(notes.statusRpcShare),
+      statusRoundTrips: summarize(notes.statusRoundTrips),
     };
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await Promise.allSettled([hello?.dispose(), floor?.dispose(), paylinks?.dispose()]);
     await rpc.close();
     rmSync(dir, { recursive: true, force: true });

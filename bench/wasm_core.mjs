@@ -70,8 +70,8 @@ export function coldStartTimes(bytes, { runs = 8 } = {}) {
 }
 
 /** Core µs per request kind. */
-export function requestKinds(module, { warmup = 500, runs = 3000 } = {}) {
-  const out = {};
+export function requestKinds(module, { warmup = 300, runs = 2000 } = {}) {
+  const out = { followUps: 0, followUpNs: 0 };
   {
     const h = new Harness(module);
     const links = [];
@@ -97,6 +97,8 @@ export function requestKinds(module, { warmup = 500, runs = 3000 } = {}) {
       expect(r.status === 201, 'session create failed', r.json);
       return us(r.coreNs);
     });
+    out.followUps += h.counts.followUps;
+    out.followUpNs += h.counts.followUpNs;
   }
   {
     // Each poll on a session not checked in the last 3 s, so the chain is asked every time.
@@ -110,6 +112,8 @@ export function requestKinds(module, { warmup = 500, runs = 3000 } = {}) {
       return us(r.coreNs);
     });
     out.status_rpc_per_request = (h.counts.rpc - rpcBefore) / runs;
+    out.followUps += h.counts.followUps;
+    out.followUpNs += h.counts.followUpNs;
   }
   {
     // A fresh session each time, paid in full by the stubbed receipt.
@@ -123,6 +127,8 @@ export function requestKinds(module, { warmup = 500, runs = 3000 } = {}) {
       expect(r.status === 200 && r.json.status === 'paid', 'verify failed', r.json);
       return us(r.coreNs);
     });
+    out.followUps += h.counts.followUps;
+    out.followUpNs += h.counts.followUpNs;
   }
   return out;
 }
@@ -141,18 +147,20 @@ export function scan(module, { count = 10_000, scans = 5 } = {}) {
   for (let s = 0; s <= scans; s++) {
     h.now += 60_000;
     h.rpc.head += 60;
-    const before = { kvList: h.counts.kvList, rpc: h.counts.rpc, byMethod: { ...h.counts.rpcByMethod } };
+    const before = { kvList: h.counts.kvList, rpc: h.counts.rpc, byMethod: { ...h.counts.rpcByMethod }, byPrefix: { ...h.counts.kvListByPrefix } };
     const { answer, coreNs, coreCpuUs } = h.scheduled('* * * * *', { cpu: true });
     const result = answer.result ?? {};
-    const byMethod = {};
-    for (const [method, n] of Object.entries(h.counts.rpcByMethod)) {
-      if (n - (before.byMethod[method] ?? 0)) byMethod[method] = n - (before.byMethod[method] ?? 0);
-    }
+    const since = (now, then) =>
+      Object.fromEntries(Object.entries(now).map(([k, n]) => [k, n - (then[k] ?? 0)]).filter(([, n]) => n > 0));
+    const byMethod = since(h.counts.rpcByMethod, before.byMethod);
+    const byPrefix = since(h.counts.kvListByPrefix, before.byPrefix);
     runs.push({
       warmup: s === 0,
       kvLists: h.counts.kvList - before.kvList,
       rpcCalls: h.counts.rpc - before.rpc,
       byMethod,
+      byPrefix,
+      watchLists: byPrefix['watch/'] ?? 0,
       reportedKvLists: result.kvLists,
       reportedRpcCalls: result.rpcCalls,
       watched: result.watched,
@@ -169,8 +177,10 @@ export function scan(module, { count = 10_000, scans = 5 } = {}) {
     coreMs: summarize(steady.map((r) => r.coreMs)),
     coreWallMs: summarize(steady.map((r) => r.coreWallMs)),
     kvLists: Math.max(...steady.map((r) => r.kvLists)),
+    watchLists: Math.max(...steady.map((r) => r.watchLists)),
     rpcCalls: Math.max(...steady.map((r) => r.rpcCalls)),
-    reportedAgree: steady.every((r) => r.kvLists === r.reportedKvLists && r.rpcCalls === r.reportedRpcCalls),
+    // The scan reports its own lists (of the watch index) and RPC calls.
+    reportedAgree: steady.every((r) => r.watchLists === r.reportedKvLists && r.rpcCalls === r.reportedRpcCalls),
     watchedAll: steady.every((r) => r.watched === count && !r.fault),
   };
 }

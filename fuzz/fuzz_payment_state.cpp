@@ -4,7 +4,8 @@
 // sessions/payment_state.hpp must hold:
 //   * a fulfilled status (paid, overpaid, paid_late) never goes back to open, detected,
 //     underpaid or expired; paid may only become overpaid;
-//   * paid means the confirmed total equals the amount due, overpaid that it exceeds it;
+//   * paid means the confirmed total equals the amount due, overpaid that it exceeds it
+//     (money after the late window is listed but never counted);
 //   * no payment is counted twice, and none is invented;
 //   * confirmations are what the head says; the answer "changed" is true when anything
 //     a client can see changed.
@@ -32,10 +33,12 @@ std::string describe(const sessions::Session& session) {
     return out;
 }
 
-num::uint256 confirmed_total(const sessions::Session& session) {
+/// Confirmed money that counts: paid before the late window closed (later money is listed
+/// for a refund, never counted).
+num::uint256 counted_total(const sessions::Session& session, const sessions::StateRules& rules) {
     num::uint256 total = 0;
     for (const auto& p : session.payments)
-        if (p.confirmed) total += p.amount;
+        if (p.confirmed && p.time_ms <= session.expires_at_ms + rules.late_window_ms) total += p.amount;
     return total;
 }
 
@@ -81,6 +84,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::uint64_t head = in.ConsumeIntegralInRange<std::uint64_t>(0, 1000);
     std::set<std::pair<std::string, std::uint64_t>> ever_observed;
 
+    // One chain, seen through a node that may lag, reorg or show logs in other blocks: what a
+    // transfer carries (its amount) is fixed by its transaction and log index; its time is its
+    // block's (when the node reports block times at all), so a moved log moves in time too.
+    num::uint256 amounts[4][3];
+    for (auto& row : amounts)
+        for (auto& amount : row) amount = pick_amount(in, session.amount_due);
+    const bool node_reports_time = in.ConsumeBool();
+    const std::int64_t block_interval_ms = in.PickValueInArray<std::int64_t>({1000, 12'000, 600'000});
+    const std::uint64_t first_head = head;
+    const std::int64_t time_shift_ms = in.ConsumeIntegralInRange<std::int64_t>(-7'200'000, 7'200'000);
+    auto block_time = [&](std::uint64_t block) -> std::optional<std::int64_t> {
+        if (!node_reports_time || block > first_head + 1'000'000) return std::nullopt;
+        return kStart + time_shift_ms +
+               (static_cast<std::int64_t>(block) - static_cast<std::int64_t>(first_head)) * block_interval_ms;
+    };
+
     const int steps = in.ConsumeIntegralInRange<int>(1, 16);
     for (int step = 0; step < steps && in.remaining_bytes() > 0; ++step) {
         now += in.ConsumeIntegralInRange<std::int64_t>(0, 7'200'000);
@@ -98,20 +117,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (int i = 0; i < transfers; ++i) {
             sessions::ObservedTransfer transfer;
             auto& log = transfer.log;
-            log.transaction_hash = hash_of(in.ConsumeIntegralInRange<unsigned>(0, 3));
+            const auto tx = in.ConsumeIntegralInRange<unsigned>(0, 3);
+            log.transaction_hash = hash_of(tx);
             log.log_index = in.ConsumeIntegralInRange<std::uint64_t>(0, 2);
-            log.value = pick_amount(in, session.amount_due);
+            log.value = amounts[tx][log.log_index];
             log.from.bytes[19] = 7;
             log.block_number = in.ConsumeBool()
                                    ? head - std::min<std::uint64_t>(head, in.ConsumeIntegralInRange<std::uint64_t>(0, 14))
                                    : in.ConsumeIntegral<std::uint64_t>();
             log.removed = in.ConsumeIntegralInRange<int>(0, 7) == 0;
-            switch (in.ConsumeIntegralInRange<int>(0, 3)) {
-            case 0: break;
-            case 1: transfer.block_time_ms = now - 1000; break;
-            case 2: transfer.block_time_ms = session.expires_at_ms + in.ConsumeIntegralInRange<std::int64_t>(-60'000, 60'000); break;
-            default: transfer.block_time_ms = in.ConsumeIntegralInRange<std::int64_t>(0, 253402300799000); break;
-            }
+            transfer.block_time_ms = block_time(log.block_number);
             if (!log.removed) ever_observed.emplace(log.transaction_hash, log.log_index);
             observation.transfers.push_back(std::move(transfer));
         }
@@ -144,18 +159,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (sessions::is_fulfilled(session.status))
             FUZZ_CHECK(session.paid_at_ms.has_value(), transition);
 
-        // The status says what the confirmed money says.
-        const auto total = confirmed_total(session);
-        if (session.status == Status::paid) FUZZ_CHECK(total == session.amount_due, transition);
-        if (session.status == Status::overpaid) FUZZ_CHECK(total > session.amount_due, transition);
-        if (session.status == Status::paid_late) FUZZ_CHECK(total >= session.amount_due, transition);
+        // The status says what the confirmed money says, when it is reached (a fulfilled
+        // status then stays, whatever a node shows later).
+        const auto total = counted_total(session, rules);
+        if (session.status != before.status) {
+            if (session.status == Status::paid) FUZZ_CHECK(total == session.amount_due, transition);
+            if (session.status == Status::overpaid) FUZZ_CHECK(total > session.amount_due, transition);
+            if (session.status == Status::paid_late) FUZZ_CHECK(total >= session.amount_due, transition);
+        }
         if (!sessions::is_fulfilled(session.status))
             FUZZ_CHECK(total < session.amount_due, transition);
         if (session.status == Status::open)
             FUZZ_CHECK(total == 0 && now < session.expires_at_ms, transition);
         if (session.status == Status::detected) {
             bool pending = false;
-            for (const auto& p : session.payments) pending = pending || !p.confirmed;
+            for (const auto& p : session.payments)
+                pending = pending || (!p.confirmed && p.time_ms <= session.expires_at_ms + rules.late_window_ms);
             FUZZ_CHECK(pending, transition);
         }
         if (session.status == Status::expired) FUZZ_CHECK(now >= session.expires_at_ms, transition);

@@ -136,7 +136,7 @@ Task<Response> list_events(Context& ctx, const http::Request& request) {
             co_return http::error_response(
                 invalid(ErrorCode::parameter_invalid, "type", "type must be an event type"));
         filter = [type = it->second](const store::IndexEntry& entry) {
-            return entry.metadata.is_object() && entry.metadata.value("t", "") == type;
+            return string_or(entry.metadata, "t") == type;
         };
     }
     auto page = co_await store::list_index_page(ctx, std::string(events::kEventIndexPrefix),

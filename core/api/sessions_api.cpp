@@ -313,9 +313,9 @@ Task<Response> list_sessions(Context& ctx, const http::Request& request) {
     if (!link_filter.empty() || !status_filter.empty()) {
         filter = [link_filter, status_filter](const store::IndexEntry& entry) {
             if (!entry.metadata.is_object()) return false;
-            if (!status_filter.empty() && entry.metadata.value("s", "") != status_filter)
+            if (!status_filter.empty() && string_or(entry.metadata, "s") != status_filter)
                 return false;
-            if (!link_filter.empty() && entry.metadata.value("l", "") != link_filter) return false;
+            if (!link_filter.empty() && string_or(entry.metadata, "l") != link_filter) return false;
             return true;
         };
     }

@@ -216,6 +216,8 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
         std::vector<sessions::WatchEntry> entries;
         std::vector<engine::Effect> stale_entries;
         for (auto& key : page.keys) {
+            // A name outside the prefix is not an entry of this index (nor ours to delete).
+            if (!key.name.starts_with(sessions::kWatchIndexPrefix)) continue;
             auto id = ids::id_from_newest_first_key(
                 std::string_view(key.name).substr(sessions::kWatchIndexPrefix.size()),
                 ids::kSessionPrefix);

@@ -80,6 +80,8 @@ std::optional<Rate> parse_rate(std::string_view text) noexcept {
         return std::nullopt;
     while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
     while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
+    // The numerator holds every significant digit: 19 always fit in 64 bits, 20 may not.
+    if (whole.size() + fraction.size() > 19) return std::nullopt;
     Rate rate{{}, 0, 1};
     for (char c : whole) {
         if (c < '0' || c > '9') return std::nullopt;

@@ -32,7 +32,8 @@ struct Rate {
     std::uint64_t denominator;
 };
 
-/// Parses a positive decimal with at most 12 integer and 12 fraction digits.
+/// Parses a positive decimal with at most 12 integer and 12 fraction digits, and at most 19
+/// significant digits in all (so that numerator / denominator is exact in 64 bits).
 [[nodiscard]] std::optional<Rate> parse_rate(std::string_view text) noexcept;
 
 struct Config {

@@ -98,10 +98,13 @@ bool apply_observation(Session& session, const ChainObservation& observation,
     session.payments = std::move(payments);
     Status next = derive_status(session, rules, now_ms);
     if (is_fulfilled(before)) {
-        // Only more money can change a fulfilled session: paid becomes overpaid.
+        // Only more money can change a fulfilled session: paid becomes overpaid. Money after
+        // the late window is not counted here either.
         num::uint256 confirmed_total = 0;
         for (const auto& payment : session.payments)
-            if (payment.confirmed) confirmed_total += payment.amount;
+            if (payment.confirmed &&
+                payment.time_ms <= session.expires_at_ms + rules.late_window_ms)
+                confirmed_total += payment.amount;
         next = before == Status::paid && confirmed_total > session.amount_due ? Status::overpaid
                                                                               : before;
     }

@@ -39,7 +39,8 @@ std::string deposit_addresses(const Json& input) {
     Json addresses = Json::array();
     for (const auto& id : *ids) {
         if (!id.is_string()) return failure("every id must be a string");
-        addresses.push_back(eth::to_checksum_address(deriver.derive(id.get_ref<const std::string&>())));
+        addresses.push_back(
+            eth::to_checksum_address(deriver.derive(id.get_ref<const std::string&>())));
     }
     return dump_json(Json{{"ok", true}, {"addresses", std::move(addresses)}});
 }

@@ -3,7 +3,9 @@
 // parse without throwing and check types before reading.
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace paylinks {
@@ -16,6 +18,23 @@ using Json = nlohmann::ordered_json;
     Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (value.is_discarded()) return std::nullopt;
     return value;
+}
+
+/// The string member `key` of an untrusted object, else `fallback` (also when `object` is not
+/// an object or the member has another type, where nlohmann's value() would abort).
+[[nodiscard]] inline std::string string_or(const Json& object, const char* key,
+                                           std::string fallback = {}) {
+    if (!object.is_object()) return fallback;
+    auto it = object.find(key);
+    return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
+/// The integer member `key` of an untrusted object, else `fallback` (as string_or).
+[[nodiscard]] inline std::int64_t integer_or(const Json& object, const char* key,
+                                             std::int64_t fallback) {
+    if (!object.is_object()) return fallback;
+    auto it = object.find(key);
+    return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
 }
 
 /// Serialises with invalid UTF-8 replaced, so dumping never aborts.

@@ -25,6 +25,12 @@ std::string retry_key(std::int64_t at_ms, std::string_view event_id, std::string
            std::string(endpoint_id);
 }
 
+// An HTTP status read from untrusted JSON: 0 (none) unless it is an integer in 100–599.
+int http_status(const Json& object, const char* key) {
+    const auto status = integer_or(object, key, 0);
+    return status >= 100 && status <= 599 ? static_cast<int>(status) : 0;
+}
+
 std::string delivery_storage(const Delivery& delivery) {
     Json attempts = Json::array();
     for (const auto& attempt : delivery.attempts)
@@ -46,18 +52,18 @@ std::optional<Delivery> delivery_from_storage(std::string_view text) {
     if (!parsed || !parsed->is_object()) return std::nullopt;
     const Json& s = *parsed;
     Delivery delivery;
-    delivery.event_id = s.value("event", "");
-    delivery.endpoint_id = s.value("endpoint", "");
-    delivery.url = s.value("url", "");
-    delivery.state = s.value("state", "pending");
+    delivery.event_id = string_or(s, "event");
+    delivery.endpoint_id = string_or(s, "endpoint");
+    delivery.url = string_or(s, "url");
+    delivery.state = string_or(s, "state", "pending");
     auto attempts = s.find("attempts");
     if (attempts != s.end() && attempts->is_array()) {
         for (const auto& item : *attempts) {
             if (!item.is_object()) continue;
-            delivery.attempts.push_back(Attempt{item.value("at", std::int64_t{0}),
-                                                item.value("status", 0),
-                                                item.value("ms", std::int64_t{0}),
-                                                item.value("error", "")});
+            delivery.attempts.push_back(Attempt{integer_or(item, "at", 0),
+                                                http_status(item, "status"),
+                                                integer_or(item, "ms", 0),
+                                                string_or(item, "error")});
         }
     }
     auto next = s.find("next");
@@ -104,10 +110,10 @@ engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Eve
         delivery.url = endpoint.url;
         Attempt attempt;
         attempt.at_ms = ctx.now_ms();
-        attempt.duration_ms = answer.value("durationMs", std::int64_t{0});
+        attempt.duration_ms = integer_or(answer, "durationMs", 0);
         bool ok = false;
         if (engine::succeeded(answer)) {
-            attempt.status = answer.value("status", 0);
+            attempt.status = http_status(answer, "status");
             ok = attempt.status >= 200 && attempt.status < 300;
             if (!ok) attempt.error = "HTTP " + std::to_string(attempt.status);
         } else {
@@ -221,6 +227,7 @@ engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
     std::vector<std::pair<std::string, std::string>> due; // event, endpoint
     std::vector<engine::Effect> removals;
     for (const auto& key : page.keys) {
+        if (!key.name.starts_with(kRetryPrefix)) continue; // not a retry entry, not ours to delete
         auto rest = std::string_view(key.name).substr(kRetryPrefix.size());
         if (rest.size() < 14 || rest[13] != '/') {
             removals.push_back(engine::kv_delete(key.name));

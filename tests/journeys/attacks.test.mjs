@@ -17,7 +17,7 @@ import {
 const call = (contract, functionName, args) =>
   encodeFunctionData({ abi: loadArtifact(contract).abi, functionName, args });
 
-describe('attacks (worker + anvil): nothing that is not a payment counts', () => {
+describe('attacks (worker + anvil): nothing that is not a payment counts', { timeout: 120_000 }, () => {
   let env, worker, polls;
 
   before(async () => {
@@ -25,7 +25,7 @@ describe('attacks (worker + anvil): nothing that is not a payment counts', () =>
     worker = await startJourneyWorker(env, { confirmations: 2 });
     polls = new Polls(worker);
   });
-  after(() => stopAll(worker, env?.anvil));
+  after(() => stopAll(worker, env?.anvil), { timeout: 30_000 });
 
   /** Poll (first check of this session), scan, then the stored record: all untouched. */
   async function assertUntouched(id, label) {

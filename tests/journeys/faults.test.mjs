@@ -21,7 +21,7 @@ import {
   scan, assertNothingCounted,
 } from './helpers.mjs';
 
-describe('faults (worker → fault proxy → anvil)', () => {
+describe('faults (worker → fault proxy → anvil)', { timeout: 120_000 }, () => {
   let env, worker, polls;
 
   before(async () => {
@@ -29,11 +29,11 @@ describe('faults (worker → fault proxy → anvil)', () => {
     worker = await startJourneyWorker(env, { confirmations: 2, vars: { RPC_TIMEOUT_MS: '500' } });
     polls = new Polls(worker);
   });
-  after(() => stopAll(worker, env?.proxy, env?.anvil));
+  after(() => stopAll(worker, env?.proxy, env?.anvil), { timeout: 30_000 });
 
   /**
    * Three sessions meet the fault: one already paid, one already detected (1 of 2
-   * confirmations), one paid while the fault lasts. Returns them for recovery checks.
+   * confirmations), one paid while the fault lasts. Then the node comes back.
    */
   async function underFault(mode, options = {}) {
     try {

@@ -69,11 +69,6 @@ export async function transfer(env, to, amount, { token = env.chain.token, from 
   return sendAndWait(env.url, { from, to: token, data: calldata(SEL.transfer, to, parseUnits(amount, 6)) });
 }
 
-/** The customer's USDC balance (base units). */
-export async function balanceOf(env, owner) {
-  return BigInt(await rpc(env.url, 'eth_call', [{ to: env.chain.token, data: calldata(SEL.balanceOf, owner) }, 'latest']));
-}
-
 // ---- the worker ----------------------------------------------------------------------------
 
 /**

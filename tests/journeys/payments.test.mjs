@@ -14,7 +14,7 @@ import {
   stored, scan, assertNothingCounted, SUCCESS_URL, SESSIONS,
 } from './helpers.mjs';
 
-describe('payment journeys (worker + anvil)', () => {
+describe('payment journeys (worker + anvil)', { timeout: 120_000 }, () => {
   let env, worker, polls;
 
   before(async () => {
@@ -22,7 +22,7 @@ describe('payment journeys (worker + anvil)', () => {
     worker = await startJourneyWorker(env, { confirmations: 2, listen: true });
     polls = new Polls(worker);
   });
-  after(() => stopAll(worker, env?.proxy, env?.anvil));
+  after(() => stopAll(worker, env?.proxy, env?.anvil), { timeout: 30_000 });
 
   it('exact payment through a link: open → detected → paid after 2 confirmations; the page shows success and successUrl', async () => {
     const link = await worker.post('/api/v1/payment_links', {

@@ -74,7 +74,13 @@ export async function startRpcProxy({ target, host = '127.0.0.1', port = 0 } = {
       case 'slow':
         if (options.times === undefined || delayed < options.times) {
           delayed++;
-          await new Promise((resolve) => setTimeout(resolve, options.delayMs ?? 9000));
+          await new Promise((resolve) => {
+            const timer = setTimeout(resolve, options.delayMs ?? 9000);
+            req.socket.once('close', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          });
           if (req.socket.destroyed) return; // the client gave up
         }
         break;
