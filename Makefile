@@ -17,8 +17,8 @@ APT_PACKAGES := cmake ninja-build g++ clang clang-format emscripten wasi-libc li
 WASM := dist/paylinks.wasm
 BUNDLE := dist/bundle/worker.js
 
-.PHONY: all deps apt npm build native wasm wasi bundle contracts dev test test-unit \
-  test-js bench fuzz load pay sweep format clean
+.PHONY: all deps apt npm build native wasm wasi bundle contracts dev test test-wasi \
+  bench fuzz load pay sweep format clean
 
 all: build
 
@@ -69,6 +69,10 @@ dev: build
 
 test: build
 	bash scripts/run-tests.sh
+
+# The unit tests built for wasm32-wasi and run under Node's WASI.
+test-wasi: deps wasi
+	node tests/unit/run-wasi.mjs build/wasi/paylinks_unit_tests.wasm
 
 bench: build
 	node bench/run.mjs

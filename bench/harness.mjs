@@ -112,8 +112,10 @@ const MAX_ROUNDS = 10_000;
  * to its end and returns the final answer plus the core's share of the time.
  */
 export class Harness {
-  constructor(module, vars = BENCH_VARS) {
+  /** `followUps: false` skips the work answers start after them (webhook deliveries). */
+  constructor(module, { vars = BENCH_VARS, followUps = true } = {}) {
     this.core = new Core(module, vars);
+    this.runFollowUps = followUps;
     this.kv = new MemoryKv();
     this.rpc = makeRpcStub();
     this.now = 1_795_000_000_000;
@@ -190,7 +192,7 @@ export class Harness {
     }
     if (answer.error) throw new Error(`core refused the exchange: ${answer.error}`);
     // Work the worker starts after answering (webhook deliveries): run, not in this time.
-    for (const followUp of answer.followUps ?? []) {
+    for (const followUp of this.runFollowUps ? (answer.followUps ?? []) : []) {
       this.counts.followUps++;
       const child = record ? { answers: [], reads: {}, followUps: [] } : null;
       record?.followUps.push(child);

@@ -156,7 +156,7 @@ async function main() {
     ['session creation  POST /api/v1/checkout_sessions', us(nat.session_api), us(kinds.session_api), '', '≤ 50 wasm', met(kinds.session_api.median <= TARGETS.sessionUs)],
     [`status check  GET /c/{id}/status (${kinds.status_rpc_per_request} rpc/req)`, us(nat.status), us(kinds.status), '', '', ''],
     ['verify receipt  POST /c/{id}/verify', us(nat.verify), us(kinds.verify), '', '', ''],
-    `-- deposit addresses and Transfer logs, µs per item, batches of ${side.batch}: median (p10–p90) of ${side.batches}`,
+    `-- deposit addresses and Transfer logs, µs per item (wasm, viem: CPU time), batches of ${side.batch}: median (p10–p90) of ${side.batches}`,
     ['deposit-address derivation (CREATE2 + EIP-55)', us(nd), us(side.wasmDerive), us(side.viemDerive), 'wasm < viem', met(side.wasmDerive.median < side.viemDerive.median)],
     ['  derivations per second', perSecond(nd), perSecond(side.wasmDerive), perSecond(side.viemDerive), '', ''],
     ['  (native DepositAddressDeriver alone, no EIP-55/JSON)', us(nat.derive_raw), '', '', '', ''],

@@ -305,7 +305,7 @@ end
     // needs a session per poll. More visits make them, within a bound.
     const needed = Math.ceil(warm.status.rps * seconds * 1.2);
     const visitSeconds = Math.ceil((needed - notes.statusSessions) / Math.max(warm.visit.rps, 1));
-    if (visitSeconds > 0) await wrk(targets.find((t) => t.name === 'visit').url, { seconds: Math.min(visitSeconds, 15) });
+    if (visitSeconds > 0) await wrk(targets.find((t) => t.name === 'visit').url, { seconds: Math.min(visitSeconds, 10) });
     for (let round = 0; round < rounds; round++) {
       for (const target of targets) {
         if (target.before) notes.statusSessions = await target.before();

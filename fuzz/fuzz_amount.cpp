@@ -25,7 +25,8 @@ bool all_digits(std::string_view text) {
 }
 
 std::string_view strip_leading_zeros(std::string_view digits) {
-    while (digits.size() > 1 && digits.front() == '0') digits.remove_prefix(1);
+    while (digits.size() > 1 && digits.front() == '0')
+        digits.remove_prefix(1);
     return digits;
 }
 
@@ -47,7 +48,8 @@ std::optional<Decimal> read_decimal(std::string_view text, std::size_t max_fract
     out.whole = text.substr(0, point);
     out.has_point = point != std::string_view::npos;
     if (out.has_point) out.fraction = text.substr(point + 1);
-    if (out.whole.empty() || !all_digits(out.whole) || !all_digits(out.fraction)) return std::nullopt;
+    if (out.whole.empty() || !all_digits(out.whole) || !all_digits(out.fraction))
+        return std::nullopt;
     if (out.has_point && (out.fraction.empty() || out.fraction.size() > max_fraction))
         return std::nullopt;
     return out;
@@ -78,7 +80,8 @@ void check_fiat(std::string_view text) {
                     if (!fraction.empty()) canonical += "." + std::string(fraction);
                     const auto units = num::parse_units(canonical, currency.exponent);
                     num::uint256 scale = 1;
-                    for (unsigned i = 0; i < currency.exponent; ++i) scale *= 10;
+                    for (unsigned i = 0; i < currency.exponent; ++i)
+                        scale *= 10;
                     const num::uint256 minimum = currency.exponent >= 2 ? scale / 100 : 1;
                     FUZZ_CHECK(!units || *units < minimum || *units > money::kMaxWholeUnits * scale,
                                std::string(text) + " refused in " + std::string(currency.code));
@@ -93,7 +96,8 @@ void check_fiat(std::string_view text) {
         const auto minor = std::get<std::int64_t>(parsed);
         FUZZ_CHECK(decimal.has_value(), std::string(text) + " accepted");
         std::int64_t scale = 1;
-        for (unsigned i = 0; i < currency.exponent; ++i) scale *= 10;
+        for (unsigned i = 0; i < currency.exponent; ++i)
+            scale *= 10;
         FUZZ_CHECK(minor >= (currency.exponent >= 2 ? scale / 100 : 1), std::string(text));
         FUZZ_CHECK(minor <= money::kMaxWholeUnits * scale, std::string(text));
         const auto formatted = money::format_fiat_amount(minor, currency);
@@ -165,7 +169,8 @@ void check_units(std::string_view text, unsigned decimals) {
             std::string digits(decimal->whole);
             digits += decimal->fraction;
             digits.append(decimals - decimal->fraction.size(), '0');
-            FUZZ_CHECK(at_least_2_256(digits), std::string(text) + " with " + std::to_string(decimals));
+            FUZZ_CHECK(at_least_2_256(digits),
+                       std::string(text) + " with " + std::to_string(decimals));
         }
         return;
     }
@@ -194,7 +199,8 @@ void check_rate(std::string_view text) {
     const auto exact = num::parse_units(text, 12);
     FUZZ_CHECK(exact.has_value(), std::string(text));
     num::uint256 scaled = num::uint256(rate->numerator);
-    for (int i = 0; i < 12; ++i) scaled *= 10;
+    for (int i = 0; i < 12; ++i)
+        scaled *= 10;
     FUZZ_CHECK(scaled % rate->denominator == 0 && scaled / rate->denominator == *exact,
                std::string(text) + " read as " + std::to_string(rate->numerator) + "/" +
                    std::to_string(rate->denominator));

@@ -34,7 +34,7 @@ constexpr std::int64_t kStartMs = 1'795'000'000'000;
 constexpr const char* kApiKey = "sk_test_local";
 constexpr const char* kToken = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 constexpr int kMaxRoundsPerExchange = 24;
-constexpr int kMaxSteps = 48;
+constexpr int kMaxSteps = 24;
 
 /// The local configuration of tests/unit/support/driver.cpp, with rates for other currencies.
 Json environment() {
@@ -69,13 +69,18 @@ struct World {
     std::int64_t now = kStartMs;
     std::uint64_t entropy_counter = 0;
     std::vector<Json> follow_ups;
+    bool merchant_down = false; ///< webhook endpoints answer 503
 };
 
 // ---------------------------------------------------------------------------------------
 // Honest answers.
 
-Json ok() { return Json{{"ok", true}}; }
-Json failed(const char* why) { return Json{{"ok", false}, {"error", why}}; }
+Json ok() {
+    return Json{{"ok", true}};
+}
+Json failed(const char* why) {
+    return Json{{"ok", false}, {"error", why}};
+}
 
 std::string str(const Json& object, const char* name) {
     if (!object.is_object()) return {};
@@ -102,9 +107,9 @@ std::string topic_of(const std::string& address_hex) {
 
 Json log_json(const Transfer& t) {
     return Json{{"address", kToken},
-                {"topics", Json::array({std::string(eth::kTransferTopic),
-                                        topic_of("0x70997970c51812dc3a010c7d01b50e0d17dc79c8"),
-                                        t.to_topic})},
+                {"topics",
+                 Json::array({std::string(eth::kTransferTopic),
+                              topic_of("0x70997970c51812dc3a010c7d01b50e0d17dc79c8"), t.to_topic})},
                 {"data", "0x" + crypto::hex_encode(num::to_be_bytes(t.value))},
                 {"blockNumber", num::to_hex_quantity(t.block)},
                 {"transactionHash", t.tx},
@@ -138,7 +143,8 @@ Json honest_rpc(const World& world, const Json& effect) {
         for (const auto& t : world.transfers) {
             if (t.block < from || t.block > to || t.block > world.head) continue;
             bool match = false;
-            for (const auto& topic : wanted) match = match || (topic.is_string() && topic == t.to_topic);
+            for (const auto& topic : wanted)
+                match = match || (topic.is_string() && topic == t.to_topic);
             if (match) logs.push_back(log_json(t));
         }
         return Json{{"ok", true}, {"value", std::move(logs)}};
@@ -173,8 +179,8 @@ Json honest(World& world, const Json& effect) {
     }
     if (op == "kv.put") {
         auto metadata = effect.find("metadata");
-        world.kv[key] = Stored{str(effect, "value"),
-                               metadata != effect.end() ? *metadata : Json(nullptr)};
+        world.kv[key] =
+            Stored{str(effect, "value"), metadata != effect.end() ? *metadata : Json(nullptr)};
         return ok();
     }
     if (op == "kv.delete") {
@@ -185,8 +191,9 @@ Json honest(World& world, const Json& effect) {
         const auto prefix = str(effect, "prefix");
         const auto cursor = str(effect, "cursor");
         auto limit_it = effect.find("limit");
-        const std::int64_t limit =
-            limit_it != effect.end() && limit_it->is_number_integer() ? limit_it->get<std::int64_t>() : 1000;
+        const std::int64_t limit = limit_it != effect.end() && limit_it->is_number_integer()
+                                       ? limit_it->get<std::int64_t>()
+                                       : 1000;
         Json keys = Json::array();
         auto it = cursor.empty() ? world.kv.lower_bound(prefix) : world.kv.upper_bound(cursor);
         std::string last;
@@ -201,8 +208,13 @@ Json honest(World& world, const Json& effect) {
         return Json{{"ok", true}, {"keys", keys}, {"complete", true}};
     }
     if (op == "rpc") return honest_rpc(world, effect);
-    if (op == "http") return Json{{"ok", true}, {"status", 200}, {"body", "ok"}, {"durationMs", 12}};
-    if (op == "qr.svg") return Json{{"ok", true}, {"value", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"}};
+    if (op == "http")
+        return Json{{"ok", true},
+                    {"status", world.merchant_down ? 503 : 200},
+                    {"body", "ok"},
+                    {"durationMs", 12}};
+    if (op == "qr.svg")
+        return Json{{"ok", true}, {"value", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>"}};
     return failed("unknown op");
 }
 
@@ -232,17 +244,25 @@ Json hostile_list(World& world, const Json& effect, FuzzedDataProvider& in) {
         Json entry = Json::object();
         const auto prefix = str(effect, "prefix");
         switch (in.ConsumeIntegralInRange<int>(0, 3)) {
-        case 0: entry["name"] = prefix + random_text(in); break;
-        case 1: entry["name"] = random_json(in, 1); break;
-        case 2: break;
+        case 0:
+            entry["name"] = prefix + random_text(in);
+            break;
+        case 1:
+            entry["name"] = random_json(in, 1);
+            break;
+        case 2:
+            break;
         default: {
             // A real key with someone else's metadata.
             auto all = known_keys(world, "");
-            entry["name"] = all.empty() ? prefix : all[in.ConsumeIntegralInRange<std::size_t>(0, all.size() - 1)];
+            entry["name"] = all.empty()
+                                ? prefix
+                                : all[in.ConsumeIntegralInRange<std::size_t>(0, all.size() - 1)];
         }
         }
         if (in.ConsumeBool()) entry["metadata"] = random_json(in, 2);
-        keys.insert(keys.begin() + static_cast<std::ptrdiff_t>(in.ConsumeIntegralInRange<std::size_t>(0, keys.size())),
+        keys.insert(keys.begin() + static_cast<std::ptrdiff_t>(
+                                       in.ConsumeIntegralInRange<std::size_t>(0, keys.size())),
                     in.ConsumeBool() ? entry : random_json(in, 1));
     }
     if (in.ConsumeBool() && !keys.empty()) {
@@ -250,12 +270,15 @@ Json hostile_list(World& world, const Json& effect, FuzzedDataProvider& in) {
         if (victim.is_object() && victim.contains("metadata")) mutate_json(victim["metadata"], in);
     }
     switch (in.ConsumeIntegralInRange<int>(0, 3)) {
-    case 0: page["complete"] = random_json(in, 0); break;
+    case 0:
+        page["complete"] = random_json(in, 0);
+        break;
     case 1:
         page["complete"] = false;
         page["cursor"] = in.ConsumeBool() ? Json(random_text(in)) : random_json(in, 0);
         break;
-    default: break;
+    default:
+        break;
     }
     return page;
 }
@@ -275,18 +298,33 @@ void add_payment(World& world, const Json& effect, FuzzedDataProvider& in) {
     t.to_topic = topic.get<std::string>();
     // Amounts around what sessions ask for (12.34 and 25.00 USDC), and any other.
     switch (in.ConsumeIntegralInRange<int>(0, 5)) {
-    case 0: t.value = 25'000'000; break;
-    case 1: t.value = 12'340'000; break;
-    case 2: t.value = 1; break;
-    case 3: t.value = 12'500'000; break;
-    case 4: t.value = in.ConsumeIntegral<std::uint64_t>(); break;
-    default: t.value = 0; break;
+    case 0:
+        t.value = 25'000'000;
+        break;
+    case 1:
+        t.value = 12'340'000;
+        break;
+    case 2:
+        t.value = 1;
+        break;
+    case 3:
+        t.value = 12'500'000;
+        break;
+    case 4:
+        t.value = in.ConsumeIntegral<std::uint64_t>();
+        break;
+    default:
+        t.value = 0;
+        break;
     }
-    t.block = world.head - std::min<std::uint64_t>(world.head, in.ConsumeIntegralInRange<std::uint64_t>(0, 3));
+    t.block = world.head -
+              std::min<std::uint64_t>(world.head, in.ConsumeIntegralInRange<std::uint64_t>(0, 3));
     t.log_index = in.ConsumeIntegralInRange<std::uint64_t>(0, 2);
     t.tx = "0x" + std::string(62, 'c') +
-           crypto::hex_encode(std::array<std::uint8_t, 1>{static_cast<std::uint8_t>(world.transfers.size())});
-    if (!world.transfers.empty() && in.ConsumeBool()) t.tx = world.transfers.back().tx; // same tx again
+           crypto::hex_encode(
+               std::array<std::uint8_t, 1>{static_cast<std::uint8_t>(world.transfers.size())});
+    if (!world.transfers.empty() && in.ConsumeBool())
+        t.tx = world.transfers.back().tx; // same tx again
     world.transfers.push_back(std::move(t));
 }
 
@@ -298,8 +336,11 @@ Json hostile_rpc(World& world, const Json& effect, FuzzedDataProvider& in) {
         return honest_rpc(world, effect);
     case 2:
         // The chain moves: new blocks, or a node that lags behind (or a reorg).
-        if (in.ConsumeBool()) world.head += in.ConsumeIntegralInRange<std::uint64_t>(1, 10);
-        else world.head -= std::min<std::uint64_t>(world.head, in.ConsumeIntegralInRange<std::uint64_t>(1, 4));
+        if (in.ConsumeBool())
+            world.head += in.ConsumeIntegralInRange<std::uint64_t>(1, 10);
+        else
+            world.head -=
+                std::min<std::uint64_t>(world.head, in.ConsumeIntegralInRange<std::uint64_t>(1, 4));
         if (!world.transfers.empty() && in.ConsumeBool()) world.transfers.pop_back();
         return honest_rpc(world, effect);
     case 3: {
@@ -307,7 +348,8 @@ Json hostile_rpc(World& world, const Json& effect, FuzzedDataProvider& in) {
         mutate_json(answer, in);
         return answer;
     }
-    case 4: return Json{{"ok", true}, {"value", random_json(in)}};
+    case 4:
+        return Json{{"ok", true}, {"value", random_json(in)}};
     case 5: {
         // Logs that are almost right: a mutated copy of an honest one.
         Json answer = honest_rpc(world, effect);
@@ -317,8 +359,10 @@ Json hostile_rpc(World& world, const Json& effect, FuzzedDataProvider& in) {
         }
         return answer;
     }
-    case 6: return failed("upstream timeout");
-    default: return random_json(in);
+    case 6:
+        return failed("upstream timeout");
+    default:
+        return random_json(in);
     }
 }
 
@@ -335,11 +379,14 @@ Json hostile_kv_get(World& world, const Json& effect, FuzzedDataProvider& in) {
         // Another stored document under this key (a link where a session belongs…).
         auto all = known_keys(world, "");
         if (all.empty()) return Json{{"ok", true}, {"value", nullptr}};
-        const auto& other = world.kv[all[in.ConsumeIntegralInRange<std::size_t>(0, all.size() - 1)]];
+        const auto& other =
+            world.kv[all[in.ConsumeIntegralInRange<std::size_t>(0, all.size() - 1)]];
         return Json{{"ok", true}, {"value", other.value}};
     }
-    case 3: return Json{{"ok", true}, {"value", random_json(in)}};
-    default: return Json{{"ok", true}, {"value", random_text(in)}};
+    case 3:
+        return Json{{"ok", true}, {"value", random_json(in)}};
+    default:
+        return Json{{"ok", true}, {"value", random_text(in)}};
     }
 }
 
@@ -348,21 +395,28 @@ Json answer_effect(World& world, const Json& effect, FuzzedDataProvider& in) {
     const int mode = in.ConsumeIntegralInRange<int>(0, 15);
     if (mode < 7) return honest(world, effect); // also what an exhausted input gets
     switch (mode) {
-    case 7: return failed("KV GET failed: 503");
-    case 8: return random_json(in);
+    case 7:
+        return failed("KV GET failed: 503");
+    case 8:
+        return random_json(in);
     case 9: {
         Json answer = honest(world, effect);
         mutate_json(answer, in);
         return answer;
     }
-    case 10: return Json{{"ok", in.ConsumeBool()}, {"value", random_json(in)}, {"error", random_json(in, 0)}};
-    default: break;
+    case 10:
+        return Json{
+            {"ok", in.ConsumeBool()}, {"value", random_json(in)}, {"error", random_json(in, 0)}};
+    default:
+        break;
     }
     if (op == "kv.get") return hostile_kv_get(world, effect, in);
     if (op == "kv.list") return hostile_list(world, effect, in);
     if (op == "rpc") return hostile_rpc(world, effect, in);
     if (op == "http") {
-        Json answer{{"ok", true}, {"status", random_json(in, 0)}, {"body", random_json(in, 1)},
+        Json answer{{"ok", true},
+                    {"status", random_json(in, 0)},
+                    {"body", random_json(in, 1)},
                     {"durationMs", random_json(in, 0)}};
         if (in.ConsumeBool()) answer["status"] = in.ConsumeIntegralInRange<int>(-1, 700);
         return answer;
@@ -389,24 +443,30 @@ void check_effect(const Json& effect) {
         }
         const auto key = str(effect, "key");
         // Workers KV: keys are 1 to 512 bytes; "." and ".." are refused.
-        FUZZ_CHECK(!key.empty() && key.size() <= 512 && key != "." && key != "..", text.substr(0, 600));
+        FUZZ_CHECK(!key.empty() && key.size() <= 512 && key != "." && key != "..",
+                   text.substr(0, 600));
         if (op == "kv.get") {
             if (effect.contains("cacheTtl"))
-                FUZZ_CHECK(field(effect, "cacheTtl").is_number_integer() && field(effect, "cacheTtl") >= 60, text);
+                FUZZ_CHECK(field(effect, "cacheTtl").is_number_integer() &&
+                               field(effect, "cacheTtl") >= 60,
+                           text);
         } else if (op == "kv.put") {
-            FUZZ_CHECK(effect.contains("value") && field(effect, "value").is_string(), text.substr(0, 600));
+            FUZZ_CHECK(effect.contains("value") && field(effect, "value").is_string(),
+                       text.substr(0, 600));
             if (effect.contains("metadata"))
-                FUZZ_CHECK(dump_json(field(effect, "metadata")).size() <= 1024, text.substr(0, 2000));
+                FUZZ_CHECK(dump_json(field(effect, "metadata")).size() <= 1024,
+                           text.substr(0, 2000));
             if (effect.contains("expirationTtl"))
-                FUZZ_CHECK(field(effect, "expirationTtl").is_number_integer() && field(effect, "expirationTtl") >= 60,
+                FUZZ_CHECK(field(effect, "expirationTtl").is_number_integer() &&
+                               field(effect, "expirationTtl") >= 60,
                            text);
         } else {
             FUZZ_CHECK(op == "kv.delete", text);
         }
     } else if (op == "rpc") {
         const auto method = str(effect, "method");
-        FUZZ_CHECK(method == "eth_chainId" || method == "eth_blockNumber" || method == "eth_getLogs" ||
-                       method == "eth_getTransactionReceipt",
+        FUZZ_CHECK(method == "eth_chainId" || method == "eth_blockNumber" ||
+                       method == "eth_getLogs" || method == "eth_getTransactionReceipt",
                    text);
         FUZZ_CHECK(effect.contains("params") && field(effect, "params").is_array(), text);
     } else if (op == "http") {
@@ -415,9 +475,11 @@ void check_effect(const Json& effect) {
         FUZZ_CHECK(field(effect, "headers").is_object() && field(effect, "body").is_string() &&
                        field(effect, "timeoutMs").is_number_integer(),
                    text);
-        for (const auto& [name, value] : field(effect, "headers").items()) FUZZ_CHECK(value.is_string(), text);
+        for (const auto& [name, value] : field(effect, "headers").items())
+            FUZZ_CHECK(value.is_string(), text);
     } else {
-        FUZZ_CHECK(op == "qr.svg" && effect.contains("text") && field(effect, "text").is_string(), text);
+        FUZZ_CHECK(op == "qr.svg" && effect.contains("text") && field(effect, "text").is_string(),
+                   text);
     }
 }
 
@@ -434,24 +496,27 @@ Answer check_answer(const std::string& text, std::optional<std::uint32_t> expect
         FUZZ_CHECK(answer.size() == 1 && field(answer, "error").is_string(), text.substr(0, 2000));
         return Answer::error;
     }
-    FUZZ_CHECK(answer.contains("exchange") && field(answer, "exchange").is_number_unsigned(), text.substr(0, 2000));
+    FUZZ_CHECK(answer.contains("exchange") && field(answer, "exchange").is_number_unsigned(),
+               text.substr(0, 2000));
     *id_out = field(answer, "exchange").get<std::uint32_t>();
     if (expected_id) FUZZ_CHECK(*id_out == *expected_id, text.substr(0, 2000));
     if (answer.contains("effects")) {
         const auto& effects = field(answer, "effects");
         FUZZ_CHECK(effects.is_array() && !effects.empty(), text.substr(0, 2000));
-        for (const auto& effect : effects) check_effect(effect);
+        for (const auto& effect : effects)
+            check_effect(effect);
         return Answer::effects;
     }
     if (answer.contains("response")) {
         const auto& response = field(answer, "response");
-        FUZZ_CHECK(field(response, "status").is_number_integer() && field(response, "status") >= 100 &&
-                       field(response, "status") <= 599,
+        FUZZ_CHECK(field(response, "status").is_number_integer() &&
+                       field(response, "status") >= 100 && field(response, "status") <= 599,
                    text.substr(0, 2000));
-        FUZZ_CHECK(field(response, "body").is_string() && field(response, "headers").is_object(), text.substr(0, 2000));
+        FUZZ_CHECK(field(response, "body").is_string() && field(response, "headers").is_object(),
+                   text.substr(0, 2000));
         for (const auto& [name, value] : field(response, "headers").items())
-            FUZZ_CHECK(value.is_string() && value.get_ref<const std::string&>().find_first_of("\r\n") ==
-                                                std::string::npos,
+            FUZZ_CHECK(value.is_string() && value.get_ref<const std::string&>().find_first_of(
+                                                "\r\n") == std::string::npos,
                        text.substr(0, 2000));
     } else {
         FUZZ_CHECK(answer.contains("result"), text.substr(0, 2000));
@@ -459,7 +524,8 @@ Answer check_answer(const std::string& text, std::optional<std::uint32_t> expect
     if (answer.contains("followUps")) {
         FUZZ_CHECK(field(answer, "followUps").is_array(), text.substr(0, 2000));
         for (const auto& message : field(answer, "followUps"))
-            FUZZ_CHECK(message.is_object() && message.value("kind", "") == "deliver", text.substr(0, 2000));
+            FUZZ_CHECK(message.is_object() && message.value("kind", "") == "deliver",
+                       text.substr(0, 2000));
     }
     return Answer::done;
 }
@@ -476,7 +542,8 @@ std::string entropy_for(World& world) {
 
 std::string fill(World& world, std::string_view prefix, FuzzedDataProvider& in) {
     switch (in.ConsumeIntegralInRange<int>(0, 5)) {
-    case 0: return random_text(in);
+    case 0:
+        return random_text(in);
     case 1: {
         static constexpr std::string_view kOthers[] = {"link/", "cs/", "evt/", "we/", "slug/"};
         return known_id(world, in.PickValueInArray(kOthers), in);
@@ -490,26 +557,45 @@ std::string fill(World& world, std::string_view prefix, FuzzedDataProvider& in) 
 
 std::string request_path(World& world, FuzzedDataProvider& in) {
     switch (in.ConsumeIntegralInRange<int>(0, 19)) {
-    case 0: return "/healthz";
-    case 1: return "/api/v1/payment_links";
-    case 2: return "/api/v1/payment_links/" + fill(world, "link/", in);
-    case 3: return "/api/v1/checkout_sessions";
-    case 4: return "/api/v1/checkout_sessions/" + fill(world, "cs/", in);
-    case 5: return "/api/v1/checkout_sessions/" + fill(world, "cs/", in) + "/expire";
-    case 6: return "/l/" + fill(world, "slug/", in);
-    case 7: return "/c/" + fill(world, "cs/", in);
+    case 0:
+        return "/healthz";
+    case 1:
+        return "/api/v1/payment_links";
+    case 2:
+        return "/api/v1/payment_links/" + fill(world, "link/", in);
+    case 3:
+        return "/api/v1/checkout_sessions";
+    case 4:
+        return "/api/v1/checkout_sessions/" + fill(world, "cs/", in);
+    case 5:
+        return "/api/v1/checkout_sessions/" + fill(world, "cs/", in) + "/expire";
+    case 6:
+        return "/l/" + fill(world, "slug/", in);
+    case 7:
+        return "/c/" + fill(world, "cs/", in);
     case 8:
-    case 9: return "/c/" + fill(world, "cs/", in) + "/status";
-    case 10: return "/c/" + fill(world, "cs/", in) + "/verify";
-    case 11: return "/api/v1/events";
-    case 12: return "/api/v1/events/" + fill(world, "evt/", in);
-    case 13: return "/api/v1/events/" + fill(world, "evt/", in) + "/resend";
-    case 14: return "/api/v1/webhook_endpoints";
-    case 15: return "/api/v1/webhook_endpoints/" + fill(world, "we/", in);
-    case 16: return "/api/v1/webhook_endpoints/" + fill(world, "we/", in) + "/rotate_secret";
-    case 17: return "/dashboard";
-    case 18: return "/assets/" + random_text(in);
-    default: return "/" + random_text(in);
+    case 9:
+        return "/c/" + fill(world, "cs/", in) + "/status";
+    case 10:
+        return "/c/" + fill(world, "cs/", in) + "/verify";
+    case 11:
+        return "/api/v1/events";
+    case 12:
+        return "/api/v1/events/" + fill(world, "evt/", in);
+    case 13:
+        return "/api/v1/events/" + fill(world, "evt/", in) + "/resend";
+    case 14:
+        return "/api/v1/webhook_endpoints";
+    case 15:
+        return "/api/v1/webhook_endpoints/" + fill(world, "we/", in);
+    case 16:
+        return "/api/v1/webhook_endpoints/" + fill(world, "we/", in) + "/rotate_secret";
+    case 17:
+        return "/dashboard";
+    case 18:
+        return "/assets/" + random_text(in);
+    default:
+        return "/" + random_text(in);
     }
 }
 
@@ -521,13 +607,29 @@ std::string query_string(World& world, FuzzedDataProvider& in) {
     for (int i = 0; i < n; ++i) {
         query += i == 0 ? "?" : "&";
         switch (in.ConsumeIntegralInRange<int>(0, 6)) {
-        case 0: query += "limit=" + (in.ConsumeBool() ? std::to_string(in.ConsumeIntegralInRange<int>(0, 101)) : random_text(in)); break;
-        case 1: query += "starting_after=" + fill(world, in.ConsumeBool() ? "link/" : "cs/", in); break;
-        case 2: query += "ending_before=" + fill(world, in.ConsumeBool() ? "evt/" : "cs/", in); break;
-        case 3: query += "status=" + random_text(in); break;
-        case 4: query += "linkId=" + fill(world, "link/", in); break;
-        case 5: query += "type=" + random_text(in); break;
-        default: query += random_text(in) + "=" + random_text(in); break;
+        case 0:
+            query += "limit=" + (in.ConsumeBool()
+                                     ? std::to_string(in.ConsumeIntegralInRange<int>(0, 101))
+                                     : random_text(in));
+            break;
+        case 1:
+            query += "starting_after=" + fill(world, in.ConsumeBool() ? "link/" : "cs/", in);
+            break;
+        case 2:
+            query += "ending_before=" + fill(world, in.ConsumeBool() ? "evt/" : "cs/", in);
+            break;
+        case 3:
+            query += "status=" + random_text(in);
+            break;
+        case 4:
+            query += "linkId=" + fill(world, "link/", in);
+            break;
+        case 5:
+            query += "type=" + random_text(in);
+            break;
+        default:
+            query += random_text(in) + "=" + random_text(in);
+            break;
         }
     }
     return query;
@@ -538,11 +640,15 @@ Json request_body(World& world, const std::string& path, FuzzedDataProvider& in)
     if (path.find("/verify") != std::string::npos) {
         std::string tx = "0x" + std::string(64, 'a');
         if (!world.transfers.empty() && in.ConsumeBool())
-            tx = world.transfers[in.ConsumeIntegralInRange<std::size_t>(0, world.transfers.size() - 1)].tx;
+            tx = world
+                     .transfers[in.ConsumeIntegralInRange<std::size_t>(0,
+                                                                       world.transfers.size() - 1)]
+                     .tx;
         body = Json{{"transactionHash", tx}};
     } else if (path.rfind("/api/v1/payment_links", 0) == 0) {
         body = Json{{"title", "Summer tee"}, {"fiatAmount", "25.00"}};
-        if (in.ConsumeBool()) body["fiatCurrency"] = in.PickValueInArray({"USD", "EUR", "JPY", "usdc"});
+        if (in.ConsumeBool())
+            body["fiatCurrency"] = in.PickValueInArray({"USD", "EUR", "JPY", "usdc"});
         if (in.ConsumeBool()) body["slug"] = in.ConsumeBool() ? "summer-tee" : "winter-hat";
         if (in.ConsumeBool()) body["description"] = "Organic cotton";
         if (in.ConsumeBool()) body["successUrl"] = "https://shop.example/thanks";
@@ -561,32 +667,41 @@ Json request_body(World& world, const std::string& path, FuzzedDataProvider& in)
     } else if (path.rfind("/api/v1/webhook_endpoints", 0) == 0) {
         body = Json{{"url", "https://merchant.example/hooks"}};
         if (in.ConsumeBool())
-            body["enabledEvents"] = Json::array({in.PickValueInArray({"*", "checkout_session.paid",
-                                                                      "payment_link.created"})});
+            body["enabledEvents"] = Json::array(
+                {in.PickValueInArray({"*", "checkout_session.paid", "payment_link.created"})});
         if (in.ConsumeBool()) body["active"] = in.ConsumeBool();
     } else {
         body = Json::object();
     }
     const int mutations = in.ConsumeIntegralInRange<int>(0, 3);
-    for (int i = 0; i < mutations; ++i) mutate_json(body, in);
+    for (int i = 0; i < mutations; ++i)
+        mutate_json(body, in);
     return body;
 }
 
 Json http_start(World& world, FuzzedDataProvider& in) {
-    static constexpr const char* kMethods[] = {"GET", "GET", "POST", "POST", "PATCH", "DELETE",
-                                               "HEAD", "PUT", "OPTIONS", "post"};
+    static constexpr const char* kMethods[] = {"GET",    "GET",  "POST", "POST",    "PATCH",
+                                               "DELETE", "HEAD", "PUT",  "OPTIONS", "post"};
     std::string method = in.ConsumeIntegralInRange<int>(0, 15) == 0 ? random_text(in)
-                                                                   : in.PickValueInArray(kMethods);
+                                                                    : in.PickValueInArray(kMethods);
     const std::string path = request_path(world, in);
-    const std::string url = (in.ConsumeIntegralInRange<int>(0, 15) == 0 ? random_text(in)
-                                                                       : std::string("https://pay.example")) +
-                            path + query_string(world, in);
+    const std::string url =
+        (in.ConsumeIntegralInRange<int>(0, 15) == 0 ? random_text(in)
+                                                    : std::string("https://pay.example")) +
+        path + query_string(world, in);
     Json headers = Json::object();
     switch (in.ConsumeIntegralInRange<int>(0, 7)) {
-    case 0: break;
-    case 1: headers["authorization"] = random_text(in); break;
-    case 2: headers["Authorization"] = "Bearer sk_test_nope"; break;
-    default: headers["authorization"] = std::string("Bearer ") + kApiKey; break;
+    case 0:
+        break;
+    case 1:
+        headers["authorization"] = random_text(in);
+        break;
+    case 2:
+        headers["Authorization"] = "Bearer sk_test_nope";
+        break;
+    default:
+        headers["authorization"] = std::string("Bearer ") + kApiKey;
+        break;
     }
     std::string body;
     if (in.ConsumeIntegralInRange<int>(0, 7) == 0) {
@@ -609,12 +724,23 @@ Json http_start(World& world, FuzzedDataProvider& in) {
 
 void advance_clock(World& world, FuzzedDataProvider& in) {
     switch (in.ConsumeIntegralInRange<int>(0, 7)) {
-    case 0: world.now += 3'001; break;
-    case 1: world.now += 61'000; break;
-    case 2: world.now += 3'600'000; break;
-    case 3: world.now += 2 * 86'400'000; break;
-    case 4: world.now += in.ConsumeIntegralInRange<std::int64_t>(0, 40LL * 86'400'000); break;
-    default: break;
+    case 0:
+        world.now += 3'001;
+        break;
+    case 1:
+        world.now += 61'000;
+        break;
+    case 2:
+        world.now += 3'600'000;
+        break;
+    case 3:
+        world.now += 2 * 86'400'000;
+        break;
+    case 4:
+        world.now += in.ConsumeIntegralInRange<std::int64_t>(0, 40LL * 86'400'000);
+        break;
+    default:
+        break;
     }
 }
 
@@ -637,12 +763,16 @@ struct Harness {
         std::uint32_t id = 0;
         Json answer;
         switch (check_answer(text, expected, &id, &answer)) {
-        case Answer::error: return;
-        case Answer::effects: open.push_back(Open{id, answer["effects"], rounds}); return;
+        case Answer::error:
+            return;
+        case Answer::effects:
+            open.push_back(Open{id, answer["effects"], rounds});
+            return;
         case Answer::done:
             closed.push_back(id);
             if (answer.contains("followUps"))
-                for (const auto& message : answer["followUps"]) world.follow_ups.push_back(message);
+                for (const auto& message : answer["followUps"])
+                    world.follow_ups.push_back(message);
             return;
         }
     }
@@ -668,10 +798,18 @@ struct Harness {
         if (in && in->ConsumeIntegralInRange<int>(0, 15) == 0) {
             // Too few, too many, or no results at all.
             switch (in->ConsumeIntegralInRange<int>(0, 3)) {
-            case 0: if (!results.empty()) results.erase(results.end() - 1); break;
-            case 1: results.push_back(random_json(*in, 1)); break;
-            case 2: results = random_json(*in, 1); break;
-            default: results = Json::array(); break;
+            case 0:
+                if (!results.empty()) results.erase(results.end() - 1);
+                break;
+            case 1:
+                results.push_back(random_json(*in, 1));
+                break;
+            case 2:
+                results = random_json(*in, 1);
+                break;
+            default:
+                results = Json::array();
+                break;
             }
         }
         take(engine.resume(dump_json(Json{{"exchange", exchange.id}, {"results", results}})),
@@ -681,7 +819,8 @@ struct Harness {
     /// Runs `message` to completion with honest answers (for building the initial state).
     void run_honestly(Json message) {
         start(std::move(message), nullptr);
-        while (!open.empty()) resume(open.size() - 1, nullptr);
+        while (!open.empty())
+            resume(open.size() - 1, nullptr);
     }
 };
 
@@ -697,15 +836,19 @@ Json api(const char* method, const std::string& path, const Json& body = nullptr
     }
     return Json{{"kind", "http"},
                 {"request",
-                 {{"method", method}, {"url", "https://pay.example" + path}, {"headers", headers},
+                 {{"method", method},
+                  {"url", "https://pay.example" + path},
+                  {"headers", headers},
                   {"body", text}}}};
 }
 
 Json page(const std::string& path) {
     return Json{{"kind", "http"},
                 {"request",
-                 {{"method", "GET"}, {"url", "https://pay.example" + path},
-                  {"headers", Json::object()}, {"body", ""}}}};
+                 {{"method", "GET"},
+                  {"url", "https://pay.example" + path},
+                  {"headers", Json::object()},
+                  {"body", ""}}}};
 }
 
 /// Pays a stored session: the share of its amount due (in percent), mined at the head.
@@ -730,29 +873,37 @@ const World& initial_world() {
         h.engine.configure(dump_json(environment()));
         h.run_honestly(api("POST", "/api/v1/webhook_endpoints",
                            Json{{"url", "https://merchant.example/hooks"}}));
-        h.run_honestly(api("POST", "/api/v1/payment_links",
-                           Json{{"title", "Summer tee"}, {"fiatAmount", "25.00"}, {"slug", "summer-tee"}}));
-        h.run_honestly(api("POST", "/api/v1/payment_links",
-                           Json{{"title", "Hat"}, {"fiatAmount", "1000"}, {"fiatCurrency", "JPY"}}));
+        h.run_honestly(
+            api("POST", "/api/v1/payment_links",
+                Json{{"title", "Summer tee"}, {"fiatAmount", "25.00"}, {"slug", "summer-tee"}}));
+        h.run_honestly(
+            api("POST", "/api/v1/payment_links",
+                Json{{"title", "Hat"}, {"fiatAmount", "1000"}, {"fiatCurrency", "JPY"}}));
         h.run_honestly(page("/l/summer-tee"));
-        h.run_honestly(api("POST", "/api/v1/checkout_sessions",
-                           Json{{"fiatAmount", "12.34"}, {"title", "Order 7"},
-                                {"metadata", {{"order", "7"}}}}));
-        h.run_honestly(api("POST", "/api/v1/checkout_sessions",
-                           Json{{"fiatAmount", "9.99"}, {"fiatCurrency", "EUR"}, {"title", "Order 8"}}));
+        h.run_honestly(api(
+            "POST", "/api/v1/checkout_sessions",
+            Json{{"fiatAmount", "12.34"}, {"title", "Order 7"}, {"metadata", {{"order", "7"}}}}));
+        h.run_honestly(
+            api("POST", "/api/v1/checkout_sessions",
+                Json{{"fiatAmount", "9.99"}, {"fiatCurrency", "EUR"}, {"title", "Order 8"}}));
         // One session paid in full, one in part, one overpaid; all confirmed.
         auto sessions = known_keys(h.world, "cs/");
         for (std::size_t i = 0; i < sessions.size(); ++i)
             pay(h.world, sessions[i], i == 0 ? 100 : i == 1 ? 50 : 120, i);
         h.world.head += 3;
         h.world.now += 4'000;
-        for (const auto& key : sessions) h.run_honestly(page("/c/" + key.substr(3) + "/status"));
+        for (const auto& key : sessions)
+            h.run_honestly(page("/c/" + key.substr(3) + "/status"));
         h.world.now += 4'000;
         h.run_honestly(Json{{"kind", "scheduled"}, {"cron", "* * * * *"}});
-        // Deliveries: the first fail (so retries are pending), the rest succeed.
+        // Deliveries: every other one fails, so retries are pending.
         auto follow_ups = std::move(h.world.follow_ups);
         h.world.follow_ups.clear();
-        for (auto& message : follow_ups) h.run_honestly(std::move(message));
+        for (std::size_t i = 0; i < follow_ups.size(); ++i) {
+            h.world.merchant_down = i % 2 == 0;
+            h.run_honestly(std::move(follow_ups[i]));
+        }
+        h.world.merchant_down = false;
         return h.world;
     }();
     return world;
@@ -783,14 +934,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         }
         advance_clock(h.world, in);
         switch (in.ConsumeIntegralInRange<int>(0, 11)) {
-        case 9: h.start(Json{{"kind", "scheduled"}, {"cron", in.ConsumeBool() ? "* * * * *" : random_text(in)}}, &in); break;
+        case 9:
+            h.start(Json{{"kind", "scheduled"},
+                         {"cron", in.ConsumeBool() ? "* * * * *" : random_text(in)}},
+                    &in);
+            break;
         case 10: {
             Json message{{"kind", "deliver"}};
             if (!h.world.follow_ups.empty()) {
                 message = h.world.follow_ups.back();
                 h.world.follow_ups.pop_back();
             } else {
-                message["event"] = in.ConsumeBool() ? Json(fill(h.world, "evt/", in)) : random_json(in, 0);
+                message["event"] =
+                    in.ConsumeBool() ? Json(fill(h.world, "evt/", in)) : random_json(in, 0);
             }
             h.start(std::move(message), &in);
             break;
@@ -815,15 +971,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
             break;
         }
-        default: h.start(http_start(h.world, in), &in); break;
+        default:
+            h.start(http_start(h.world, in), &in);
+            break;
         }
         // Resuming one that has finished is a protocol error, not a crash.
         if (!h.closed.empty() && in.ConsumeIntegralInRange<int>(0, 15) == 0) {
-            auto answer = h.engine.resume(dump_json(Json{{"exchange", h.closed.back()}, {"results", Json::array()}}));
-            FUZZ_CHECK(parse_json(answer).has_value() && parse_json(answer)->contains("error"), answer);
+            auto answer = h.engine.resume(
+                dump_json(Json{{"exchange", h.closed.back()}, {"results", Json::array()}}));
+            FUZZ_CHECK(parse_json(answer).has_value() && parse_json(answer)->contains("error"),
+                       answer);
         }
     }
     // Whatever is still open finishes with honest answers, within the bound.
-    while (!h.open.empty()) h.resume(h.open.size() - 1, nullptr);
+    while (!h.open.empty())
+        h.resume(h.open.size() - 1, nullptr);
     return 0;
 }

@@ -27,9 +27,9 @@ std::string describe(const sessions::Session& session) {
     std::string out = std::string(sessions::to_string(session.status)) +
                       " due=" + num::to_decimal(session.amount_due) + " payments:";
     for (const auto& p : session.payments)
-        out += " [" + p.transaction_hash.substr(0, 6) + "/" + std::to_string(p.log_index) +
-               " " + num::to_decimal(p.amount) + " block " + std::to_string(p.block_number) +
-               " conf " + std::to_string(p.confirmations) + (p.confirmed ? " ok" : "") + "]";
+        out += " [" + p.transaction_hash.substr(0, 6) + "/" + std::to_string(p.log_index) + " " +
+               num::to_decimal(p.amount) + " block " + std::to_string(p.block_number) + " conf " +
+               std::to_string(p.confirmations) + (p.confirmed ? " ok" : "") + "]";
     return out;
 }
 
@@ -38,26 +38,36 @@ std::string describe(const sessions::Session& session) {
 num::uint256 counted_total(const sessions::Session& session, const sessions::StateRules& rules) {
     num::uint256 total = 0;
     for (const auto& p : session.payments)
-        if (p.confirmed && p.time_ms <= session.expires_at_ms + rules.late_window_ms) total += p.amount;
+        if (p.confirmed && p.time_ms <= session.expires_at_ms + rules.late_window_ms)
+            total += p.amount;
     return total;
 }
 
 std::string hash_of(unsigned n) {
     std::string hash = "0x";
-    for (int i = 0; i < 32; ++i) hash += "0123456789abcdef"[(n + i) % 16], hash += 'a';
+    for (int i = 0; i < 32; ++i)
+        hash += "0123456789abcdef"[(n + i) % 16], hash += 'a';
     return hash.substr(0, 66);
 }
 
 num::uint256 pick_amount(FuzzedDataProvider& in, const num::uint256& due) {
     switch (in.ConsumeIntegralInRange<int>(0, 7)) {
-    case 0: return due;
-    case 1: return due - 1;
-    case 2: return due / 2;
-    case 3: return due + 1;
-    case 4: return 1;
-    case 5: return 0;
-    case 6: return due - due / 2;
-    default: return in.ConsumeIntegral<std::uint64_t>();
+    case 0:
+        return due;
+    case 1:
+        return due - 1;
+    case 2:
+        return due / 2;
+    case 3:
+        return due + 1;
+    case 4:
+        return 1;
+    case 5:
+        return 0;
+    case 6:
+        return due - due / 2;
+    default:
+        return in.ConsumeIntegral<std::uint64_t>();
     }
 }
 
@@ -71,10 +81,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     session.created_at_ms = kStart;
     session.expires_at_ms = kStart + in.ConsumeIntegralInRange<std::int64_t>(5, 1440) * 60'000;
     switch (in.ConsumeIntegralInRange<int>(0, 3)) {
-    case 0: session.amount_due = 150'000'000; break;
-    case 1: session.amount_due = 1; break;
-    case 2: session.amount_due = 2; break;
-    default: session.amount_due = in.ConsumeIntegralInRange<std::uint64_t>(1, ~0ull); break;
+    case 0:
+        session.amount_due = 150'000'000;
+        break;
+    case 1:
+        session.amount_due = 1;
+        break;
+    case 2:
+        session.amount_due = 2;
+        break;
+    default:
+        session.amount_due = in.ConsumeIntegralInRange<std::uint64_t>(1, ~0ull);
+        break;
     }
     sessions::StateRules rules;
     rules.confirmations_required = in.ConsumeIntegralInRange<int>(1, 12);
@@ -89,26 +107,39 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // block's (when the node reports block times at all), so a moved log moves in time too.
     num::uint256 amounts[4][3];
     for (auto& row : amounts)
-        for (auto& amount : row) amount = pick_amount(in, session.amount_due);
+        for (auto& amount : row)
+            amount = pick_amount(in, session.amount_due);
     const bool node_reports_time = in.ConsumeBool();
-    const std::int64_t block_interval_ms = in.PickValueInArray<std::int64_t>({1000, 12'000, 600'000});
+    const std::int64_t block_interval_ms =
+        in.PickValueInArray<std::int64_t>({1000, 12'000, 600'000});
     const std::uint64_t first_head = head;
-    const std::int64_t time_shift_ms = in.ConsumeIntegralInRange<std::int64_t>(-7'200'000, 7'200'000);
+    const std::int64_t time_shift_ms =
+        in.ConsumeIntegralInRange<std::int64_t>(-7'200'000, 7'200'000);
     auto block_time = [&](std::uint64_t block) -> std::optional<std::int64_t> {
         if (!node_reports_time || block > first_head + 1'000'000) return std::nullopt;
         return kStart + time_shift_ms +
-               (static_cast<std::int64_t>(block) - static_cast<std::int64_t>(first_head)) * block_interval_ms;
+               (static_cast<std::int64_t>(block) - static_cast<std::int64_t>(first_head)) *
+                   block_interval_ms;
     };
 
     const int steps = in.ConsumeIntegralInRange<int>(1, 16);
     for (int step = 0; step < steps && in.remaining_bytes() > 0; ++step) {
         now += in.ConsumeIntegralInRange<std::int64_t>(0, 7'200'000);
         switch (in.ConsumeIntegralInRange<int>(0, 5)) {
-        case 0: break;
-        case 1: head += in.ConsumeIntegralInRange<std::uint64_t>(1, 20); break;
-        case 2: head -= std::min<std::uint64_t>(head, in.ConsumeIntegralInRange<std::uint64_t>(1, 5)); break;
-        case 3: head = in.ConsumeIntegral<std::uint64_t>(); break;
-        default: head += 1; break;
+        case 0:
+            break;
+        case 1:
+            head += in.ConsumeIntegralInRange<std::uint64_t>(1, 20);
+            break;
+        case 2:
+            head -= std::min<std::uint64_t>(head, in.ConsumeIntegralInRange<std::uint64_t>(1, 5));
+            break;
+        case 3:
+            head = in.ConsumeIntegral<std::uint64_t>();
+            break;
+        default:
+            head += 1;
+            break;
         }
 
         sessions::ChainObservation observation;
@@ -122,9 +153,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             log.log_index = in.ConsumeIntegralInRange<std::uint64_t>(0, 2);
             log.value = amounts[tx][log.log_index];
             log.from.bytes[19] = 7;
-            log.block_number = in.ConsumeBool()
-                                   ? head - std::min<std::uint64_t>(head, in.ConsumeIntegralInRange<std::uint64_t>(0, 14))
-                                   : in.ConsumeIntegral<std::uint64_t>();
+            log.block_number =
+                in.ConsumeBool() ? head - std::min<std::uint64_t>(
+                                              head, in.ConsumeIntegralInRange<std::uint64_t>(0, 14))
+                                 : in.ConsumeIntegral<std::uint64_t>();
             log.removed = in.ConsumeIntegralInRange<int>(0, 7) == 0;
             transfer.block_time_ms = block_time(log.block_number);
             if (!log.removed) ever_observed.emplace(log.transaction_hash, log.log_index);
@@ -138,9 +170,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             changed = sessions::apply_clock(session, now);
             FUZZ_CHECK(session.payments.size() == before.payments.size(), describe(session));
             if (changed) {
-                FUZZ_CHECK(session.status == Status::expired && now >= session.expires_at_ms &&
-                               (before.status == Status::open || before.status == Status::underpaid),
-                           describe(before) + " → " + describe(session));
+                FUZZ_CHECK(
+                    session.status == Status::expired && now >= session.expires_at_ms &&
+                        (before.status == Status::open || before.status == Status::underpaid),
+                    describe(before) + " → " + describe(session));
             }
         } else {
             changed = sessions::apply_observation(session, observation, rules, now);
@@ -164,8 +197,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const auto total = counted_total(session, rules);
         if (session.status != before.status) {
             if (session.status == Status::paid) FUZZ_CHECK(total == session.amount_due, transition);
-            if (session.status == Status::overpaid) FUZZ_CHECK(total > session.amount_due, transition);
-            if (session.status == Status::paid_late) FUZZ_CHECK(total >= session.amount_due, transition);
+            if (session.status == Status::overpaid)
+                FUZZ_CHECK(total > session.amount_due, transition);
+            if (session.status == Status::paid_late)
+                FUZZ_CHECK(total >= session.amount_due, transition);
         }
         if (!sessions::is_fulfilled(session.status))
             FUZZ_CHECK(total < session.amount_due, transition);
@@ -174,7 +209,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         if (session.status == Status::detected) {
             bool pending = false;
             for (const auto& p : session.payments)
-                pending = pending || (!p.confirmed && p.time_ms <= session.expires_at_ms + rules.late_window_ms);
+                pending = pending || (!p.confirmed &&
+                                      p.time_ms <= session.expires_at_ms + rules.late_window_ms);
             FUZZ_CHECK(pending, transition);
         }
         if (session.status == Status::expired) FUZZ_CHECK(now >= session.expires_at_ms, transition);
@@ -187,7 +223,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             FUZZ_CHECK(ever_observed.count({p.transaction_hash, p.log_index}) == 1, transition);
             if (i > 0) {
                 const auto& q = session.payments[i - 1];
-                FUZZ_CHECK(std::tie(q.block_number, q.log_index) <= std::tie(p.block_number, p.log_index),
+                FUZZ_CHECK(std::tie(q.block_number, q.log_index) <=
+                               std::tie(p.block_number, p.log_index),
                            transition);
             }
         }
@@ -197,13 +234,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (const auto& p : session.payments) {
                 bool shown = false;
                 for (const auto& t : observation.transfers)
-                    shown = shown || (!t.log.removed && t.log.transaction_hash == p.transaction_hash &&
-                                      t.log.log_index == p.log_index);
+                    shown =
+                        shown || (!t.log.removed && t.log.transaction_hash == p.transaction_hash &&
+                                  t.log.log_index == p.log_index);
                 if (!shown) continue;
                 if (sessions::is_fulfilled(before.status) && p.confirmed) continue;
                 // head − block + 1, saturating at the largest count there is.
-                num::uint256 expected =
-                    head >= p.block_number ? num::uint256(head - p.block_number) + 1 : num::uint256(0);
+                num::uint256 expected = head >= p.block_number
+                                            ? num::uint256(head - p.block_number) + 1
+                                            : num::uint256(0);
                 expected = std::min(expected, num::uint256(~std::uint64_t{0}));
                 FUZZ_CHECK(num::uint256(p.confirmations) == expected, transition);
                 FUZZ_CHECK(p.confirmed == (expected >= num::uint256(rules.confirmations_required)),
@@ -216,11 +255,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         for (std::size_t i = 0; !payments_differ && i < session.payments.size(); ++i) {
             const auto& a = session.payments[i];
             const auto& b = before.payments[i];
-            payments_differ = a.transaction_hash != b.transaction_hash || a.log_index != b.log_index ||
-                              a.amount != b.amount || a.confirmations != b.confirmations ||
-                              a.confirmed != b.confirmed || a.block_number != b.block_number;
+            payments_differ = a.transaction_hash != b.transaction_hash ||
+                              a.log_index != b.log_index || a.amount != b.amount ||
+                              a.confirmations != b.confirmations || a.confirmed != b.confirmed ||
+                              a.block_number != b.block_number;
         }
-        if (session.status != before.status || payments_differ || session.paid_at_ms != before.paid_at_ms)
+        if (session.status != before.status || payments_differ ||
+            session.paid_at_ms != before.paid_at_ms)
             FUZZ_CHECK(changed, transition);
     }
     return 0;

@@ -105,7 +105,8 @@ void check_result(const Json& result) {
     auto receipt = chain::read_receipt(result, kToken, kRecipient);
     if (auto* verdict = std::get_if<chain::ReceiptVerdict>(&receipt)) {
         FUZZ_CHECK(engine::succeeded(result), dump_json(result));
-        if (!verdict->found) FUZZ_CHECK(!verdict->succeeded && verdict->transfers.empty(), dump_json(result));
+        if (!verdict->found)
+            FUZZ_CHECK(!verdict->succeeded && verdict->transfers.empty(), dump_json(result));
         check_transfers(verdict->transfers, {kRecipient}, result);
         for (const auto& transfer : verdict->transfers)
             FUZZ_CHECK(transfer.log.to != kNotWatched && transfer.log.to == kRecipient,
@@ -125,7 +126,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     check_log(input);
     if (input.is_array())
-        for (const auto& item : input) check_log(item);
+        for (const auto& item : input)
+            check_log(item);
     if (input.is_object()) (void)chain::block_time_ms(input);
 
     check_result(input);

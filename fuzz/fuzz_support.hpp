@@ -3,14 +3,14 @@
 // values of every type and mutations of well-formed objects — drawn from the input bytes.
 #include "core/util/json.hpp"
 
-#include <fuzzer/FuzzedDataProvider.h>
-
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <fuzzer/FuzzedDataProvider.h>
 #include <limits>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace paylinks::fuzzing {
 
@@ -21,9 +21,9 @@ namespace paylinks::fuzzing {
 }
 
 /// Aborts (a finding) when a property does not hold; `detail` says what was seen.
-#define FUZZ_CHECK(condition, detail)                                                        \
-    do {                                                                                     \
-        if (!(condition)) ::paylinks::fuzzing::fail(#condition, __FILE__, __LINE__, (detail)); \
+#define FUZZ_CHECK(condition, detail)                                                              \
+    do {                                                                                           \
+        if (!(condition)) ::paylinks::fuzzing::fail(#condition, __FILE__, __LINE__, (detail));     \
     } while (0)
 
 /// Strings the core reads somewhere: hex quantities at their edges, addresses and topics,
@@ -95,45 +95,110 @@ inline std::string random_text(FuzzedDataProvider& in) {
 
 inline Json random_number(FuzzedDataProvider& in) {
     switch (in.ConsumeIntegralInRange<int>(0, 11)) {
-    case 0: return 0;
-    case 1: return -1;
-    case 2: return std::numeric_limits<std::int64_t>::min();
-    case 3: return std::numeric_limits<std::int64_t>::max();
-    case 4: return std::numeric_limits<std::uint64_t>::max();
-    case 5: return 1.5;
-    case 6: return -0.0;
-    case 7: return 1e300;
-    case 8: return std::int64_t{253402300799};
-    case 9: return std::int64_t{1'795'000'000'000};
-    case 10: return in.ConsumeIntegral<std::uint64_t>();
-    default: return in.ConsumeIntegral<std::int64_t>();
+    case 0:
+        return 0;
+    case 1:
+        return -1;
+    case 2:
+        return std::numeric_limits<std::int64_t>::min();
+    case 3:
+        return std::numeric_limits<std::int64_t>::max();
+    case 4:
+        return std::numeric_limits<std::uint64_t>::max();
+    case 5:
+        return 1.5;
+    case 6:
+        return -0.0;
+    case 7:
+        return 1e300;
+    case 8:
+        return std::int64_t{253402300799};
+    case 9:
+        return std::int64_t{1'795'000'000'000};
+    case 10:
+        return in.ConsumeIntegral<std::uint64_t>();
+    default:
+        return in.ConsumeIntegral<std::int64_t>();
     }
 }
 
 /// Field names of the stored objects, API bodies, effect results, logs and receipts.
 inline constexpr const char* kFieldNames[] = {
-    "ok",     "error",   "value",        "keys",      "name",        "metadata",    "cursor",
-    "complete", "status", "body",        "durationMs", "id",         "v",           "mode",
-    "title",  "fiatAmount", "fiatCurrency", "rate",   "due",         "deposit",     "payments",
-    "tx",     "li",      "from",         "amount",    "block",       "time",        "conf",
-    "expiresAt", "createdAt", "updatedAt", "paidAt",  "livemode",    "linkId",      "slug",
-    "active", "url",     "secret",       "enabledEvents", "type",    "data",        "attempts",
-    "address", "topics", "transactionHash", "blockNumber", "logIndex", "removed",    "logs",
-    "blockTimestamp", "d", "c",           "e",         "s",           "n",           "l",
+    "ok",
+    "error",
+    "value",
+    "keys",
+    "name",
+    "metadata",
+    "cursor",
+    "complete",
+    "status",
+    "body",
+    "durationMs",
+    "id",
+    "v",
+    "mode",
+    "title",
+    "fiatAmount",
+    "fiatCurrency",
+    "rate",
+    "due",
+    "deposit",
+    "payments",
+    "tx",
+    "li",
+    "from",
+    "amount",
+    "block",
+    "time",
+    "conf",
+    "expiresAt",
+    "createdAt",
+    "updatedAt",
+    "paidAt",
+    "livemode",
+    "linkId",
+    "slug",
+    "active",
+    "url",
+    "secret",
+    "enabledEvents",
+    "type",
+    "data",
+    "attempts",
+    "address",
+    "topics",
+    "transactionHash",
+    "blockNumber",
+    "logIndex",
+    "removed",
+    "logs",
+    "blockTimestamp",
+    "d",
+    "c",
+    "e",
+    "s",
+    "n",
+    "l",
 };
 
 inline Json random_json(FuzzedDataProvider& in, int depth = 3) {
     const int kind = in.ConsumeIntegralInRange<int>(0, depth > 0 ? 6 : 3);
     switch (kind) {
-    case 0: return nullptr;
-    case 1: return in.ConsumeBool();
-    case 2: return random_number(in);
-    case 3: return random_text(in);
+    case 0:
+        return nullptr;
+    case 1:
+        return in.ConsumeBool();
+    case 2:
+        return random_number(in);
+    case 3:
+        return random_text(in);
     case 4:
     case 5: {
         Json array = Json::array();
         const int n = in.ConsumeIntegralInRange<int>(0, 4);
-        for (int i = 0; i < n; ++i) array.push_back(random_json(in, depth - 1));
+        for (int i = 0; i < n; ++i)
+            array.push_back(random_json(in, depth - 1));
         return array;
     }
     default: {
@@ -149,10 +214,27 @@ inline Json random_json(FuzzedDataProvider& in, int depth = 3) {
     }
 }
 
+inline void collect_numbers(Json& value, std::vector<Json*>& out) {
+    if (value.is_number()) out.push_back(&value);
+    if (value.is_structured())
+        for (auto& item : value)
+            collect_numbers(item, out);
+}
+
 /// Changes one node of `value` somewhere: a new value of any type, a removed or added member,
 /// a cut string, an extreme number. Everything else stays as it was, so well-formed objects
 /// become almost-well-formed ones and reach the readers' deepest checks.
 inline void mutate_json(Json& value, FuzzedDataProvider& in) {
+    if (in.ConsumeIntegralInRange<int>(0, 3) == 0) {
+        // Any number anywhere (a time, a count, a status) at an edge of its type.
+        std::vector<Json*> numbers;
+        collect_numbers(value, numbers);
+        if (!numbers.empty()) {
+            *numbers[in.ConsumeIntegralInRange<std::size_t>(0, numbers.size() - 1)] =
+                random_number(in);
+            return;
+        }
+    }
     Json* node = &value;
     Json* parent = nullptr;
     std::string key_in_parent;
@@ -195,17 +277,25 @@ inline void mutate_json(Json& value, FuzzedDataProvider& in) {
         }
         *node = random_number(in);
         return;
-    case 3: *node = random_number(in); return;
-    case 4: *node = random_text(in); return;
-    default: *node = random_json(in); return;
+    case 3:
+        *node = random_number(in);
+        return;
+    case 4:
+        *node = random_text(in);
+        return;
+    default:
+        *node = random_json(in);
+        return;
     }
 }
 
 /// `text` (a stored JSON document) after mutate_json, or cut short, or not JSON at all.
 inline std::string mutate_document(const std::string& text, FuzzedDataProvider& in) {
     switch (in.ConsumeIntegralInRange<int>(0, 4)) {
-    case 0: return text.substr(0, in.ConsumeIntegralInRange<std::size_t>(0, text.size()));
-    case 1: return in.ConsumeRandomLengthString(64);
+    case 0:
+        return text.substr(0, in.ConsumeIntegralInRange<std::size_t>(0, text.size()));
+    case 1:
+        return in.ConsumeRandomLengthString(64);
     default: {
         auto parsed = parse_json(text);
         if (!parsed) return text;

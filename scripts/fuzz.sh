@@ -7,8 +7,8 @@
 #
 # Prints one line per target and ends with "N passed, M failed" (a target passes when it
 # found nothing); exits non-zero if any target found a crash, a timeout or an OOM.
-# Findings land in build/fuzz/artifacts/<target>/, the grown corpus in build/fuzz/corpus/<target>/
-# (reused by the next run), the fuzzer's output in build/fuzz/logs/<target>.log.
+# Findings land in build/fuzz/artifacts/<target>/, the corpus grown from the seeds in
+# build/fuzz/corpus/<target>/ (fresh each run), the fuzzer's output in build/fuzz/logs/<target>.log.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,8 +50,9 @@ for target in "${targets[@]}"; do
   artifacts=$build/artifacts/$target
   log=$build/logs/$target.log
   mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
-  # A copy: the fuzzer adds to it, the committed seeds stay as they are.
-  if [ -d "fuzz/corpus/$target" ]; then cp -n "fuzz/corpus/$target"/* "$corpus"/ 2>/dev/null; fi
+  # A fresh copy: the fuzzer adds to it, the committed seeds stay as they are.
+  rm -rf "$corpus" && mkdir -p "$corpus"
+  if [ -d "fuzz/corpus/$target" ]; then cp "fuzz/corpus/$target"/* "$corpus"/ 2>/dev/null; fi
   before=$(find "$artifacts" -type f | wc -l)
   "$build/$target" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1

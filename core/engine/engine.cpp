@@ -3,6 +3,7 @@
 #include "core/app/app.hpp"
 #include "core/crypto/hex.hpp"
 #include "core/crypto/keccak.hpp"
+#include "core/util/time.hpp"
 
 #include <cstring>
 
@@ -83,8 +84,9 @@ std::string Engine::start(std::string_view input_json) {
     auto input = parse_json(input_json);
     if (!input || !input->is_object()) return dump_json(protocol_error("start: not a JSON object"));
     auto now = input->find("now");
-    if (now == input->end() || !now->is_number_integer())
-        return dump_json(protocol_error("start: now must be integer milliseconds"));
+    if (now == input->end() || !now->is_number_integer() || now->get<std::int64_t>() < 0 ||
+        now->get<std::int64_t>() > time::kMaxUnixMs)
+        return dump_json(protocol_error("start: now must be integer milliseconds since 1970"));
     auto entropy = read_entropy(*input);
     if (!entropy) return dump_json(protocol_error("start: entropy must be 64 hex digits"));
     auto kind = input->find("kind");

@@ -1,6 +1,7 @@
 #include "core/sessions/payment_state.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <tuple>
 
 namespace paylinks::sessions {
@@ -63,9 +64,13 @@ bool apply_observation(Session& session, const ChainObservation& observation,
         payment.from = log.from;
         payment.amount = log.value;
         payment.block_number = log.block_number;
-        payment.confirmations = observation.head_block >= log.block_number
-                                    ? observation.head_block - log.block_number + 1
-                                    : 0;
+        // The log's block and those on top of it (saturating: a head of 2^64 − 1 over block 0
+        // must not wrap to none).
+        payment.confirmations =
+            observation.head_block >= log.block_number
+                ? std::min(observation.head_block - log.block_number,
+                           std::numeric_limits<std::uint64_t>::max() - 1) + 1
+                : 0;
         payment.confirmed =
             payment.confirmations >= static_cast<std::uint64_t>(rules.confirmations_required);
         // Keep the first-seen time of a known payment; a log's own block time wins.

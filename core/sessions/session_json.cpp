@@ -34,6 +34,11 @@ bool read_int(const Json& object, const char* name, std::int64_t& out) {
     return true;
 }
 
+// A time: integer milliseconds within [0, time::kMaxUnixMs].
+bool read_time(const Json& object, const char* name, std::int64_t& out) {
+    return read_int(object, name, out) && out >= 0 && out <= time::kMaxUnixMs;
+}
+
 bool read_u256(const Json& object, const char* name, num::uint256& out) {
     std::string text;
     if (!read_string(object, name, text)) return false;
@@ -141,9 +146,9 @@ std::optional<Session> from_storage(std::string_view text) {
         !read_optional_string(stored, "customerEmail", session.customer_email) ||
         !read_optional_string(stored, "successUrl", session.success_url) ||
         !read_optional_string(stored, "cancelUrl", session.cancel_url) ||
-        !read_int(stored, "expiresAt", session.expires_at_ms) ||
-        !read_int(stored, "createdAt", session.created_at_ms) ||
-        !read_int(stored, "updatedAt", session.updated_at_ms))
+        !read_time(stored, "expiresAt", session.expires_at_ms) ||
+        !read_time(stored, "createdAt", session.created_at_ms) ||
+        !read_time(stored, "updatedAt", session.updated_at_ms))
         return std::nullopt;
     auto parsed_status = parse_status(status);
     if (!parsed_status) return std::nullopt;
@@ -157,8 +162,9 @@ std::optional<Session> from_storage(std::string_view text) {
     session.metadata = *metadata;
     auto paid_at = stored.find("paidAt");
     if (paid_at != stored.end() && !paid_at->is_null()) {
-        if (!paid_at->is_number_integer()) return std::nullopt;
-        session.paid_at_ms = paid_at->get<std::int64_t>();
+        std::int64_t paid_at_ms = 0;
+        if (!read_time(stored, "paidAt", paid_at_ms)) return std::nullopt;
+        session.paid_at_ms = paid_at_ms;
     }
     auto payments = stored.find("payments");
     if (payments == stored.end() || !payments->is_array()) return std::nullopt;
@@ -170,7 +176,7 @@ std::optional<Session> from_storage(std::string_view text) {
         if (!read_string(item, "tx", payment.transaction_hash) ||
             !read_int(item, "li", log_index) || !read_address(item, "from", payment.from) ||
             !read_u256(item, "amount", payment.amount) || !read_int(item, "block", block) ||
-            !read_int(item, "time", payment.time_ms) || !read_int(item, "conf", conf) ||
+            !read_time(item, "time", payment.time_ms) || !read_int(item, "conf", conf) ||
             ok == item.end() || !ok->is_boolean() || log_index < 0 || block < 0 || conf < 0)
             return std::nullopt;
         payment.log_index = static_cast<std::uint64_t>(log_index);
@@ -257,8 +263,8 @@ std::optional<WatchEntry> read_watch_metadata(std::string id, const Json& metada
     std::string deposit, status;
     std::int64_t count = 0;
     if (!read_address(metadata, "d", entry.deposit_address) ||
-        !read_int(metadata, "c", entry.created_at_ms) ||
-        !read_int(metadata, "e", entry.expires_at_ms) || !read_string(metadata, "s", status) ||
+        !read_time(metadata, "c", entry.created_at_ms) ||
+        !read_time(metadata, "e", entry.expires_at_ms) || !read_string(metadata, "s", status) ||
         !read_int(metadata, "n", count) || count < 0)
         return std::nullopt;
     auto parsed = parse_status(status);

@@ -59,8 +59,13 @@ bool read_digits(std::string_view text, std::size_t at, std::size_t count, unsig
 } // namespace
 
 std::string format_iso8601(std::int64_t unix_ms) {
-    std::int64_t days = unix_ms >= 0 ? unix_ms / 86400000 : (unix_ms - 86399999) / 86400000;
-    std::int64_t ms_of_day = unix_ms - days * 86400000;
+    // Floor division, without an intermediate that could overflow.
+    std::int64_t days = unix_ms / 86400000;
+    std::int64_t ms_of_day = unix_ms % 86400000;
+    if (ms_of_day < 0) {
+        ms_of_day += 86400000;
+        --days;
+    }
     auto civil = civil_from_days(days);
     char buffer[64];
     std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",

@@ -4,6 +4,7 @@
 #include "support/driver.hpp"
 
 #include <catch2/catch.hpp>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -23,7 +24,8 @@ Json quiet_chain(const Json& effect) {
 
 /// Answers kv.list for `prefix` with `keys` instead of the store.
 auto list_answer(std::string prefix, Json keys) {
-    return [prefix = std::move(prefix), keys = std::move(keys)](const Json& effect) -> std::optional<Json> {
+    return [prefix = std::move(prefix),
+            keys = std::move(keys)](const Json& effect) -> std::optional<Json> {
         if (effect.value("op", "") != "kv.list" || effect.value("prefix", "") != prefix)
             return std::nullopt;
         return Json{{"ok", true}, {"keys", keys}, {"complete", true}};
@@ -38,8 +40,9 @@ bool deleted(const Driver& driver, const std::string& key) {
 
 /// A webhook endpoint and one event for it, whose delivery is waiting to run.
 void endpoint_and_event(Driver& driver) {
-    REQUIRE(driver.api("POST", "/api/v1/webhook_endpoints",
-                       Json{{"url", "https://merchant.example/hooks"}})
+    REQUIRE(driver
+                .api("POST", "/api/v1/webhook_endpoints",
+                     Json{{"url", "https://merchant.example/hooks"}})
                 .status == 201);
     REQUIRE(driver.api("POST", "/api/v1/payment_links", Json{{"title", "Tee"}, {"fiatAmount", "5"}})
                 .status == 201);
@@ -53,8 +56,8 @@ TEST_CASE("the chain scan skips list names shorter than or outside its prefix", 
     Driver driver;
     driver.rpc = quiet_chain;
     driver.kv["cs/keep"] = {"{}", nullptr};
-    driver.kv_fault = list_answer("watch/", Json::array({Json{{"name", "w"}},
-                                                         Json{{"name", "cs/keep"}, {"metadata", 1}}}));
+    driver.kv_fault = list_answer(
+        "watch/", Json::array({Json{{"name", "w"}}, Json{{"name", "cs/keep"}, {"metadata", 1}}}));
     auto answer = driver.scheduled();
     REQUIRE(answer.contains("result"));
     CHECK(answer["result"]["watched"] == 0);
@@ -66,7 +69,8 @@ TEST_CASE("webhook retries skip list names shorter than or outside their prefix"
     Driver driver;
     driver.rpc = quiet_chain;
     driver.kv["we/keep"] = {"{}", nullptr};
-    driver.kv_fault = list_answer("retry/", Json::array({Json{{"name", "r"}}, Json{{"name", "we/keep"}}}));
+    driver.kv_fault =
+        list_answer("retry/", Json::array({Json{{"name", "r"}}, Json{{"name", "we/keep"}}}));
     auto answer = driver.scheduled();
     REQUIRE(answer.contains("result"));
     CHECK(answer["result"]["webhooksDelivered"] == 0);
@@ -85,7 +89,8 @@ TEST_CASE("an outbound HTTP answer of the wrong shape is a failed attempt", "[fu
         driver.http = [&](const Json&) { return answer; };
         driver.run_follow_ups();
         auto events = driver.api("GET", "/api/v1/events?limit=1");
-        auto read = driver.api("GET", "/api/v1/events/" + events.json["data"][0]["id"].get<std::string>());
+        auto read =
+            driver.api("GET", "/api/v1/events/" + events.json["data"][0]["id"].get<std::string>());
         REQUIRE(read.status == 200);
         REQUIRE(read.json["deliveries"].size() == 1);
         CHECK(read.json["deliveries"][0]["status"] == "pending");
@@ -101,13 +106,16 @@ TEST_CASE("a stored delivery with members of the wrong type is read as far as it
     driver.kv_fault = [](const Json& effect) -> std::optional<Json> {
         if (effect.value("op", "") != "kv.get" || effect.value("key", "").rfind("dlv/", 0) != 0)
             return std::nullopt;
-        return Json{{"ok", true},
-                    {"value", R"({"event":7,"state":[],"attempts":[{"at":"x","status":"500","ms":{},"error":1}]})"}};
+        return Json{
+            {"ok", true},
+            {"value",
+             R"({"event":7,"state":[],"attempts":[{"at":"x","status":"500","ms":{},"error":1}]})"}};
     };
     driver.run_follow_ups();
     driver.kv_fault = nullptr;
     auto events = driver.api("GET", "/api/v1/events?limit=1");
-    auto read = driver.api("GET", "/api/v1/events/" + events.json["data"][0]["id"].get<std::string>());
+    auto read =
+        driver.api("GET", "/api/v1/events/" + events.json["data"][0]["id"].get<std::string>());
     REQUIRE(read.status == 200);
     CHECK(read.json["deliveries"][0]["status"] == "succeeded");
 }
@@ -115,13 +123,63 @@ TEST_CASE("a stored delivery with members of the wrong type is read as far as it
 TEST_CASE("list filters read index metadata of any shape", "[fuzz]") {
     // Index metadata is KV's to return: a status or type of the wrong type, or none at all,
     // is an entry that does not match the filter.
-    const Json junk = Json::array({Json{{"name", "idx/cs/x"}, {"metadata", nullptr}},
-                                   Json{{"name", "idx/cs/y"}, {"metadata", {{"s", 1}, {"l", false}}}},
-                                   Json{{"name", "idx/evt/z"}, {"metadata", {{"t", Json::array()}}}}});
+    const Json junk =
+        Json::array({Json{{"name", "idx/cs/x"}, {"metadata", nullptr}},
+                     Json{{"name", "idx/cs/y"}, {"metadata", {{"s", 1}, {"l", false}}}},
+                     Json{{"name", "idx/evt/z"}, {"metadata", {{"t", Json::array()}}}}});
     Driver driver;
     driver.kv_fault = list_answer("idx/cs/", junk);
     CHECK(driver.api("GET", "/api/v1/checkout_sessions?status=open").status == 200);
-    CHECK(driver.api("GET", "/api/v1/checkout_sessions?linkId=pl_01M7Q5CVD0SRT77FE3R0N6MH8Q").status == 200);
+    CHECK(driver.api("GET", "/api/v1/checkout_sessions?linkId=pl_01M7Q5CVD0SRT77FE3R0N6MH8Q")
+              .status == 200);
     driver.kv_fault = list_answer("idx/evt/", junk);
     CHECK(driver.api("GET", "/api/v1/events?type=payment_link.created").status == 200);
+}
+
+TEST_CASE("a start message with a clock outside 1970–9999 is refused", "[fuzz]") {
+    // now = 2^63 − 1 overflowed expiresAt (now + TTL); now = −2^63 overflowed the date writer.
+    paylinks::engine::Engine engine;
+    REQUIRE(paylinks::parse_json(engine.configure(paylinks::dump_json(Driver::default_env())))
+                ->value("ok", false));
+    const std::string request =
+        R"("kind":"http","request":{"method":"GET","url":"https://pay.example/l/tee",)"
+        R"("headers":{},"body":""},"entropy":")" + std::string(63, '0') + "1\"";
+    for (const char* now : {"9223372036854775807", "-9223372036854775808", "-1", "253402300800000",
+                            "18446744073709551615"}) {
+        INFO(now);
+        auto answer = paylinks::parse_json(engine.start("{" + request + ",\"now\":" + now + "}"));
+        REQUIRE(answer);
+        CHECK(answer->value("error", "").find("now must be") != std::string::npos);
+    }
+    CHECK(engine.open_exchanges() == 0);
+}
+
+TEST_CASE("stored times outside 1970–9999 make a session unreadable, not an overflow", "[fuzz]") {
+    // A session document with createdAt −2^63 overflowed the scan's block range (now − created)
+    // and the date writer; expiresAt 2^63 − 1 overflowed expiresAt + late window.
+    for (const char* field : {"createdAt", "expiresAt", "updatedAt", "paidAt"}) {
+        for (std::int64_t value : {std::numeric_limits<std::int64_t>::min(),
+                                   std::numeric_limits<std::int64_t>::max(), std::int64_t{-1}}) {
+            INFO(field << " = " << value);
+            Driver driver;
+            driver.rpc = quiet_chain;
+            auto created = driver.api("POST", "/api/v1/checkout_sessions",
+                                      Json{{"fiatAmount", "5"}, {"title", "x"}});
+            REQUIRE(created.status == 201);
+            const std::string id = created.json["id"];
+            auto& stored = driver.kv.at("cs/" + id);
+            auto document = *paylinks::parse_json(stored.value);
+            document[field] = value;
+            stored.value = paylinks::dump_json(document);
+            for (auto& [key, entry] : driver.kv)
+                if (key.rfind("watch/", 0) == 0)
+                    entry.metadata[field[0] == 'e' ? "e" : "c"] = value;
+
+            CHECK(driver.api("GET", "/api/v1/checkout_sessions/" + id).status == 503);
+            CHECK(driver.request("GET", "/c/" + id + "/status").status == 503);
+            driver.now_ms += 10'000;
+            auto tick = driver.scheduled();
+            CHECK(tick["result"]["watched"] == 0);
+        }
+    }
 }
