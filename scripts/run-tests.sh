@@ -43,15 +43,15 @@ run() {
   count "$suite" "${PIPESTATUS[0]}"
 }
 
-run "unit (native)" build/native/paylinks_unit_tests
+run "unit (native)" build/native/paylinks_unit_tests --use-colour no
 
 cmake --preset asan >/dev/null && cmake --build build/asan -j"$JOBS" --target paylinks_unit_tests >/dev/null \
   || { echo "asan build failed"; failed=$((failed + 1)); failed_suites+=("asan build"); }
-run "unit (native, ASan+UBSan)" build/asan/paylinks_unit_tests
+run "unit (native, ASan+UBSan)" build/asan/paylinks_unit_tests --use-colour no
 
 cmake --build build/emscripten -j"$JOBS" --target paylinks_unit_tests >/dev/null \
   || { echo "emscripten test build failed"; failed=$((failed + 1)); failed_suites+=("emscripten build"); }
-run "unit (wasm, Emscripten as shipped, Node)" node --no-experimental-fetch build/emscripten/paylinks_unit_tests.js
+run "unit (wasm, Emscripten as shipped, Node)" node --no-experimental-fetch build/emscripten/paylinks_unit_tests.js --use-colour no
 
 # The wasm32-wasi build runs the same tests (`make test-wasi`); it is left out here to keep
 # `make test` short, since the Emscripten build above is the one the worker ships.
