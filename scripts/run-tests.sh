@@ -14,7 +14,7 @@ trap 'rm -f "$log"' EXIT
 
 # Catch2 prints "All tests passed (A assertions in N test cases)" or
 # "test cases: N | P passed | F failed"; node's runner prints "# pass N" / "# fail N" (tap)
-# or "ℹ pass N" (spec).
+# or "ℹ pass N" (spec); the fuzz smoke ends with "N passed, M failed".
 count() {
   local suite=$1 status=$2 p f
   p=$(grep -oP 'All tests passed \(\d+ assertions? in \K\d+' "$log" | tail -1)
@@ -25,6 +25,10 @@ count() {
   if [ -z "$p" ]; then
     p=$(grep -oP '^(# |ℹ )pass \K\d+' "$log" | tail -1)
     f=$(grep -oP '^(# |ℹ )fail \K\d+' "$log" | tail -1)
+  fi
+  if [ -z "$p" ]; then
+    p=$(grep -oP '^\d+(?= passed, \d+ failed$)' "$log" | tail -1)
+    f=$(grep -oP '^\d+ passed, \K\d+(?= failed$)' "$log" | tail -1)
   fi
   p=${p:-0}
   f=${f:-0}
