@@ -60,8 +60,8 @@ for target in "${targets[@]}"; do
   after=$(find "$artifacts" -type f | wc -l)
   findings=$((after - before))
   if [ "$status" -ne 0 ] && [ "$findings" -eq 0 ]; then findings=1; fi
-  runs=$(grep -oP '^stat::number_of_executed_units:\s*\K\d+' "$log" | tail -1)
-  stats=$(grep -P '^#\d+\s' "$log" | tail -1)
+  runs=$(grep -aoP '^stat::number_of_executed_units:\s*\K\d+' "$log" | tail -1)
+  stats=$(grep -aP '^#\d+\s' "$log" | tail -1)
   cov=$(grep -oP 'cov: \K\d+' <<<"$stats")
   ft=$(grep -oP 'ft: \K\d+' <<<"$stats")
   corp=$(grep -oP 'corp: \K\d+' <<<"$stats")
@@ -71,7 +71,7 @@ for target in "${targets[@]}"; do
     passed=$((passed + 1))
   else
     failed=$((failed + 1))
-    grep -m1 -B2 -A25 -E '^==[0-9]+==ERROR|runtime error|property violated|ALARM|out-of-memory' "$log" | head -40
+    grep -a -m1 -B2 -A25 -E '^==[0-9]+==ERROR|runtime error|property violated|ALARM|out-of-memory' "$log" | head -40
     newest=$(ls -t "$artifacts" 2>/dev/null | head -1)
     [ -n "$newest" ] && echo "  reproduce: $build/$target $artifacts/$newest"
   fi
