@@ -1,5 +1,6 @@
 #include "core/links/link.hpp"
 
+#include "core/util/stored_fields.hpp"
 #include "core/util/time.hpp"
 
 namespace paylinks::links {
@@ -9,37 +10,13 @@ std::string slug_key(std::string_view slug) { return "slug/" + std::string(slug)
 
 namespace {
 
-Json optional_string(const std::optional<std::string>& value) {
-    return value ? Json(*value) : Json(nullptr);
-}
+using stored::optional_string;
+using stored::read_int;
+using stored::read_optional_string;
+using stored::read_string;
 
 Json optional_time(const std::optional<std::int64_t>& value) {
     return value ? Json(time::format_iso8601(*value)) : Json(nullptr);
-}
-
-bool read_string(const Json& object, const char* name, std::string& out) {
-    auto it = object.find(name);
-    if (it == object.end() || !it->is_string()) return false;
-    out = it->get<std::string>();
-    return true;
-}
-
-bool read_optional_string(const Json& object, const char* name, std::optional<std::string>& out) {
-    auto it = object.find(name);
-    if (it == object.end() || it->is_null()) {
-        out.reset();
-        return true;
-    }
-    if (!it->is_string()) return false;
-    out = it->get<std::string>();
-    return true;
-}
-
-bool read_int(const Json& object, const char* name, std::int64_t& out) {
-    auto it = object.find(name);
-    if (it == object.end() || !it->is_number_integer()) return false;
-    out = it->get<std::int64_t>();
-    return true;
 }
 
 } // namespace

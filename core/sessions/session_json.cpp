@@ -3,36 +3,16 @@
 #include "core/eth/eip681.hpp"
 #include "core/ids/ids.hpp"
 #include "core/money/fiat.hpp"
+#include "core/util/stored_fields.hpp"
 #include "core/util/time.hpp"
 
 namespace paylinks::sessions {
 namespace {
 
-Json optional_string(const std::optional<std::string>& value) {
-    return value ? Json(*value) : Json(nullptr);
-}
-
-bool read_string(const Json& object, const char* name, std::string& out) {
-    auto it = object.find(name);
-    if (it == object.end() || !it->is_string()) return false;
-    out = it->get<std::string>();
-    return true;
-}
-
-bool read_optional_string(const Json& object, const char* name, std::optional<std::string>& out) {
-    auto it = object.find(name);
-    if (it == object.end() || it->is_null()) return true;
-    if (!it->is_string()) return false;
-    out = it->get<std::string>();
-    return true;
-}
-
-bool read_int(const Json& object, const char* name, std::int64_t& out) {
-    auto it = object.find(name);
-    if (it == object.end() || !it->is_number_integer()) return false;
-    out = it->get<std::int64_t>();
-    return true;
-}
+using stored::optional_string;
+using stored::read_int;
+using stored::read_optional_string;
+using stored::read_string;
 
 // A time: integer milliseconds within [0, time::kMaxUnixMs].
 bool read_time(const Json& object, const char* name, std::int64_t& out) {
