@@ -29,6 +29,13 @@ if ! command -v clang++ >/dev/null; then
 fi
 
 mkdir -p "$build"
+# One run at a time: a second one (`make test` during `make fuzz`) would reset the corpora and
+# logs the first is using.
+exec 9>"$build/.fuzz.lock"
+if ! flock -n 9; then
+  echo "another scripts/fuzz.sh is running; waiting for it"
+  flock 9
+fi
 build_log=$build/fuzz-build.log
 start=$(date +%s)
 if ! { cmake --preset fuzz && cmake --build "$build" -j"$jobs" --target "${targets[@]}"; } >"$build_log" 2>&1; then

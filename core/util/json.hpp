@@ -14,11 +14,8 @@ namespace paylinks {
 using Json = nlohmann::ordered_json;
 
 /// Parses `text`; nullopt for anything that is not exactly one JSON value.
-[[nodiscard]] inline std::optional<Json> parse_json(std::string_view text) noexcept {
-    Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (value.is_discarded()) return std::nullopt;
-    return value;
-}
+/// (Defined in json.cpp, which is built with inlining: see CMakeLists.txt.)
+[[nodiscard]] std::optional<Json> parse_json(std::string_view text) noexcept;
 
 /// The string member `key` of an untrusted object, else `fallback` (also when `object` is not
 /// an object or the member has another type, where nlohmann's value() would abort).
@@ -37,9 +34,7 @@ using Json = nlohmann::ordered_json;
     return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
 }
 
-/// Serialises with invalid UTF-8 replaced, so dumping never aborts.
-[[nodiscard]] inline std::string dump_json(const Json& value) {
-    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
-}
+/// Serialises with invalid UTF-8 replaced, so dumping never aborts. (Defined in json.cpp.)
+[[nodiscard]] std::string dump_json(const Json& value);
 
 } // namespace paylinks
