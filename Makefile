@@ -11,7 +11,7 @@ export WRANGLER_SEND_METRICS := false
 export PORT ANVIL_PORT
 
 APT_PACKAGES := cmake ninja-build g++ clang clang-format emscripten wasi-libc libc++-dev-wasm32 \
-  libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 libclang-rt-14-dev nlohmann-json3-dev \
+  libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 libclang-rt-14-dev \
   libboost-dev catch2 binaryen wabt chromium zbar-tools wrk
 
 WASM := dist/paylinks.wasm

@@ -241,8 +241,17 @@ Stats stats(std::vector<double> samples) {
     return s;
 }
 
+/// A timing as a JSON number (the core's Json keeps non-integers as text; these are
+/// measurements, never money).
+Json figure(double value) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", value);
+    return Json::number_text(text);
+}
+
 Json to_json(const Stats& s) {
-    return Json{{"median", s.median}, {"p10", s.p10}, {"p90", s.p90}, {"n", s.n}};
+    return Json{
+        {"median", figure(s.median)}, {"p10", figure(s.p10)}, {"p90", figure(s.p90)}, {"n", s.n}};
 }
 
 [[noreturn]] void fail(const std::string& what, const Json& detail = nullptr) {
@@ -355,7 +364,7 @@ int main(int argc, char** argv) {
             return r.core_us;
         }));
         out["status_rpc_per_request"] =
-            static_cast<double>(world.rpc_calls - rpc_before) / static_cast<double>(runs);
+            figure(static_cast<double>(world.rpc_calls - rpc_before) / static_cast<double>(runs));
     }
     {
         // Verify: a fresh session each time, paid in full by the stubbed receipt.
@@ -478,8 +487,8 @@ int main(int argc, char** argv) {
                                  {"reportedKvLists", result.value("kvLists", -1)},
                                  {"reportedRpcCalls", result.value("rpcCalls", -1)},
                                  {"watched", result.value("watched", -1)},
-                                 {"coreMs", r.core_cpu_ms},
-                                 {"coreWallMs", r.core_us / 1000}});
+                                 {"coreMs", figure(r.core_cpu_ms)},
+                                 {"coreWallMs", figure(r.core_us / 1000)}});
             if (s > 0) {
                 core_ms.push_back(r.core_cpu_ms);
                 wall_ms.push_back(r.core_us / 1000);

@@ -261,9 +261,12 @@ Json hostile_list(World& world, const Json& effect, FuzzedDataProvider& in) {
         }
         }
         if (in.ConsumeBool()) entry["metadata"] = random_json(in, 2);
-        keys.insert(keys.begin() + static_cast<std::ptrdiff_t>(
-                                       in.ConsumeIntegralInRange<std::size_t>(0, keys.size())),
-                    in.ConsumeBool() ? entry : random_json(in, 1));
+        auto elements = keys.release_elements();
+        elements.insert(elements.begin() +
+                            static_cast<std::ptrdiff_t>(
+                                in.ConsumeIntegralInRange<std::size_t>(0, elements.size())),
+                        in.ConsumeBool() ? entry : random_json(in, 1));
+        keys = Json::array(std::move(elements));
     }
     if (in.ConsumeBool() && !keys.empty()) {
         auto& victim = keys[in.ConsumeIntegralInRange<std::size_t>(0, keys.size() - 1)];
@@ -435,8 +438,9 @@ void check_effect(const Json& effect) {
     if (op.rfind("kv.", 0) == 0) {
         if (op == "kv.list") {
             FUZZ_CHECK(effect.contains("prefix") && field(effect, "prefix").is_string(), text);
-            FUZZ_CHECK(field(effect, "limit").is_number_integer() && field(effect, "limit") >= 1 &&
-                           field(effect, "limit") <= 1000,
+            FUZZ_CHECK(field(effect, "limit").is_number_integer() &&
+                           field(effect, "limit").get<std::int64_t>() >= 1 &&
+                           field(effect, "limit").get<std::int64_t>() <= 1000,
                        text);
             if (effect.contains("cursor")) FUZZ_CHECK(field(effect, "cursor").is_string(), text);
             return;
@@ -448,7 +452,7 @@ void check_effect(const Json& effect) {
         if (op == "kv.get") {
             if (effect.contains("cacheTtl"))
                 FUZZ_CHECK(field(effect, "cacheTtl").is_number_integer() &&
-                               field(effect, "cacheTtl") >= 60,
+                               field(effect, "cacheTtl").get<std::int64_t>() >= 60,
                            text);
         } else if (op == "kv.put") {
             FUZZ_CHECK(effect.contains("value") && field(effect, "value").is_string(),
@@ -458,7 +462,7 @@ void check_effect(const Json& effect) {
                            text.substr(0, 2000));
             if (effect.contains("expirationTtl"))
                 FUZZ_CHECK(field(effect, "expirationTtl").is_number_integer() &&
-                               field(effect, "expirationTtl") >= 60,
+                               field(effect, "expirationTtl").get<std::int64_t>() >= 60,
                            text);
         } else {
             FUZZ_CHECK(op == "kv.delete", text);
@@ -510,7 +514,8 @@ Answer check_answer(const std::string& text, std::optional<std::uint32_t> expect
     if (answer.contains("response")) {
         const auto& response = field(answer, "response");
         FUZZ_CHECK(field(response, "status").is_number_integer() &&
-                       field(response, "status") >= 100 && field(response, "status") <= 599,
+                       field(response, "status").get<std::int64_t>() >= 100 &&
+                       field(response, "status").get<std::int64_t>() <= 599,
                    text.substr(0, 2000));
         FUZZ_CHECK(field(response, "body").is_string() && field(response, "headers").is_object(),
                    text.substr(0, 2000));
@@ -799,7 +804,7 @@ struct Harness {
             // Too few, too many, or no results at all.
             switch (in->ConsumeIntegralInRange<int>(0, 3)) {
             case 0:
-                if (!results.empty()) results.erase(results.end() - 1);
+                if (!results.empty()) results.erase(results.size() - 1);
                 break;
             case 1:
                 results.push_back(random_json(*in, 1));

@@ -106,11 +106,11 @@ inline Json random_number(FuzzedDataProvider& in) {
     case 4:
         return std::numeric_limits<std::uint64_t>::max();
     case 5:
-        return 1.5;
+        return Json::number_text("1.5");
     case 6:
-        return -0.0;
+        return Json::number_text("-0.0");
     case 7:
-        return 1e300;
+        return Json::number_text("1e300");
     case 8:
         return std::int64_t{253402300799};
     case 9:
@@ -246,10 +246,9 @@ inline void mutate_json(Json& value, FuzzedDataProvider& in) {
             node = &(*node)[index];
             key_in_parent.clear();
         } else {
-            auto it = node->begin();
-            std::advance(it, static_cast<std::ptrdiff_t>(index));
-            key_in_parent = it.key();
-            node = &*it;
+            auto& member = node->items()[index];
+            key_in_parent = member.first;
+            node = &member.second;
         }
     }
     switch (in.ConsumeIntegralInRange<int>(0, 5)) {

@@ -15,7 +15,7 @@ namespace paylinks::api {
 using http::ApiError;
 using MaybeError = std::optional<ApiError>;
 
-/// Number of Unicode code points in valid UTF-8 (nlohmann has already validated it).
+/// Number of Unicode code points in valid UTF-8 (parse_json has already validated it).
 [[nodiscard]] std::size_t utf8_length(std::string_view text) noexcept;
 /// C0 controls, DEL and C1 controls (U+0080–U+009F); `allow_newlines` lets \n, \r, \t in.
 [[nodiscard]] bool has_control_characters(std::string_view text, bool allow_newlines) noexcept;

@@ -53,7 +53,9 @@ void Exchange::deliver(std::vector<Json> results) noexcept {
 
 namespace {
 
-Json protocol_error(std::string message) { return Json{{"error", std::move(message)}}; }
+Json protocol_error(std::string message) {
+    return Json{{"error", std::move(message)}};
+}
 
 std::optional<std::array<std::uint8_t, 32>> read_entropy(const Json& input) {
     auto entropy = input.find("entropy");
@@ -95,23 +97,23 @@ std::string Engine::start(std::string_view input_json) {
 
     std::optional<Task<Json>> root;
     auto id = next_id_++;
-    auto exchange = std::make_unique<Exchange>(id, now->get<std::int64_t>(), *entropy, config_, shared_);
+    auto exchange =
+        std::make_unique<Exchange>(id, now->get<std::int64_t>(), *entropy, config_, shared_);
     if (*kind == "http") {
         auto request = http::read_request(*input);
         if (!request) return dump_json(protocol_error("start: malformed request"));
         root.emplace(app::serve_http(exchange->context(), std::move(*request)));
     } else if (*kind == "deliver") {
         auto event = input->find("event");
-        root.emplace(app::run_delivery(exchange->context(),
-                                       event != input->end() && event->is_string()
-                                           ? event->get<std::string>()
-                                           : std::string{}));
+        root.emplace(
+            app::run_delivery(exchange->context(), event != input->end() && event->is_string()
+                                                       ? event->get<std::string>()
+                                                       : std::string{}));
     } else if (*kind == "scheduled") {
         auto cron = input->find("cron");
-        root.emplace(app::run_scheduled(exchange->context(),
-                                        cron != input->end() && cron->is_string()
-                                            ? cron->get<std::string>()
-                                            : std::string{}));
+        root.emplace(app::run_scheduled(
+            exchange->context(),
+            cron != input->end() && cron->is_string() ? cron->get<std::string>() : std::string{}));
     } else {
         return dump_json(protocol_error("start: unknown kind"));
     }
@@ -123,7 +125,8 @@ std::string Engine::start(std::string_view input_json) {
 
 std::string Engine::resume(std::string_view input_json) {
     auto input = parse_json(input_json);
-    if (!input || !input->is_object()) return dump_json(protocol_error("resume: not a JSON object"));
+    if (!input || !input->is_object())
+        return dump_json(protocol_error("resume: not a JSON object"));
     auto id = input->find("exchange");
     if (id == input->end() || !id->is_number_unsigned())
         return dump_json(protocol_error("resume: exchange must be a number"));
@@ -132,7 +135,7 @@ std::string Engine::resume(std::string_view input_json) {
     auto results = input->find("results");
     std::vector<Json> delivered;
     if (results != input->end() && results->is_array()) {
-        delivered.assign(results->begin(), results->end());
+        delivered = results->release_elements();
     }
     // The coroutine reads exactly one result per effect it asked for; a shim that answers
     // too few gets failures in their place rather than a crash.

@@ -37,54 +37,56 @@ constexpr std::array kRoutes{
     RouteSpec{"GET", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_retrieve},
     RouteSpec{"PATCH", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_update},
     RouteSpec{"DELETE", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_delete},
-    RouteSpec{"POST", "/api/v1/webhook_endpoints/{}/rotate_secret",
-              Route::webhook_endpoint_rotate},
+    RouteSpec{"POST", "/api/v1/webhook_endpoints/{}/rotate_secret", Route::webhook_endpoint_rotate},
     RouteSpec{"GET", "/dashboard", Route::dashboard},
     RouteSpec{"GET", "/assets/{}", Route::asset},
 };
 
-std::vector<std::string_view> split_path(std::string_view path) {
-    std::vector<std::string_view> segments;
-    if (path.empty() || path.front() != '/') return segments;
-    path.remove_prefix(1);
-    while (true) {
-        auto slash = path.find('/');
-        segments.push_back(path.substr(0, slash));
-        if (slash == std::string_view::npos) break;
-        path.remove_prefix(slash + 1);
-    }
-    return segments;
+/// Takes the next segment of a path (after its leading '/'); false at the end.
+bool next_segment(std::string_view& rest, std::string_view& segment) noexcept {
+    if (rest.empty() || rest.front() != '/') return false;
+    rest.remove_prefix(1);
+    const auto slash = rest.find('/');
+    segment = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash);
+    return true;
 }
 
-bool match_pattern(std::string_view pattern, const std::vector<std::string_view>& segments,
+/// Whether `path` has the pattern's shape; with `params`, the decoded "{}" segments.
+/// Walks both strings in place: routing allocates nothing until a route matches.
+bool match_pattern(std::string_view pattern, std::string_view path,
                    std::vector<std::string>* params) {
-    auto expected = split_path(pattern);
-    if (expected.size() != segments.size()) return false;
-    for (std::size_t i = 0; i < expected.size(); ++i) {
-        if (expected[i] == "{}") {
-            if (segments[i].empty()) return false;
+    if (path.empty() || path.front() != '/') return false;
+    std::string_view expected, segment;
+    for (;;) {
+        const bool more_expected = next_segment(pattern, expected);
+        const bool more_path = next_segment(path, segment);
+        if (more_expected != more_path) return false;
+        if (!more_expected) return true;
+        if (expected == "{}") {
+            if (segment.empty()) return false;
             // A malformed escape is still an id, just one that names nothing: the handler
             // answers 404 resource_missing for it like for any other unknown id.
-            auto decoded = percent_decode(segments[i], false);
-            if (params) params->push_back(decoded ? std::move(*decoded) : std::string(segments[i]));
-        } else if (expected[i] != segments[i]) {
+            if (params) {
+                auto decoded = percent_decode(segment, false);
+                params->push_back(decoded ? std::move(*decoded) : std::string(segment));
+            }
+        } else if (expected != segment) {
             return false;
         }
     }
-    return true;
 }
 
 } // namespace
 
 std::variant<RouteMatch, RouteMiss> match_route(std::string_view method, std::string_view path) {
-    auto segments = split_path(path);
     std::string_view effective = method == "HEAD" ? std::string_view("GET") : method;
     RouteMiss miss;
     for (const auto& spec : kRoutes) {
-        if (!match_pattern(spec.pattern, segments, nullptr)) continue;
+        if (!match_pattern(spec.pattern, path, nullptr)) continue;
         if (spec.method == effective) {
             RouteMatch match{spec.route, {}};
-            match_pattern(spec.pattern, segments, &match.params);
+            match_pattern(spec.pattern, path, &match.params);
             return match;
         }
         miss.path_exists = true;

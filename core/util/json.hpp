@@ -1,40 +1,394 @@
 #pragma once
-// nlohmann::json as the core uses it: no exceptions (JSON_NOEXCEPTION is set by the build),
-// parse without throwing and check types before reading.
-#include <nlohmann/json.hpp>
-
+// The core's JSON value (RFC 8259): null, boolean, integer, string, array and
+// insertion-ordered object, so API objects read in the order the contract lists their fields.
+//
+// Theory of operation. Every exchange with the shim, every KV document and every RPC answer
+// is JSON, so parsing and serialising are the core's hottest code: values keep strings and
+// containers inline (no node allocation beyond the container's own buffer), the parser is a
+// single forward pass that validates UTF-8 as it copies, and the serialiser appends runs of
+// safe bytes at once. Money never passes through a floating-point type: a number with a
+// fraction or an exponent, or an integer beyond 64 bits, is kept as its source text
+// (`is_number_float()`), which the core only ever rejects or echoes.
+//
+// Reading an untrusted value never aborts: a member or element that is absent, or a value
+// read as another type, gives null / empty / zero. Check types before reading.
+#include <cstddef>
 #include <cstdint>
+#include <initializer_list>
+#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
 namespace paylinks {
 
-// Insertion-ordered, so API objects read in the order the contract lists their fields.
-using Json = nlohmann::ordered_json;
+class Json;
+class JsonRef;
 
-/// Parses `text`; nullopt for anything that is not exactly one JSON value.
-/// (Defined in json.cpp, which is built with inlining: see CMakeLists.txt.)
+using JsonArray = std::vector<Json>;
+using JsonMember = std::pair<std::string, Json>;
+/// Members in insertion order; keys are unique (a parsed duplicate keeps the last value).
+using JsonObject = std::vector<JsonMember>;
+
+/// An iterator over an array's elements or an object's member values (`key()` names the
+/// member). Primitive values have no elements.
+template<bool IsConst>
+class JsonIterator {
+public:
+    using Value = std::conditional_t<IsConst, const Json, Json>;
+    using Member = std::conditional_t<IsConst, const JsonMember, JsonMember>;
+
+    JsonIterator() noexcept = default;
+    JsonIterator(Value* element, Member* member) noexcept
+        : element_{element}
+        , member_{member} {}
+    template<bool C = IsConst, std::enable_if_t<C, int> = 0>
+    JsonIterator(const JsonIterator<false>& other) noexcept
+        : element_{other.element_}
+        , member_{other.member_} {}
+
+    [[nodiscard]] Value& operator*() const noexcept;
+    [[nodiscard]] Value* operator->() const noexcept { return &**this; }
+    [[nodiscard]] const std::string& key() const noexcept { return member_->first; }
+    [[nodiscard]] Value& value() const noexcept { return **this; }
+    JsonIterator& operator++() noexcept {
+        if (member_)
+            ++member_;
+        else
+            ++element_;
+        return *this;
+    }
+    [[nodiscard]] bool operator==(const JsonIterator& other) const noexcept {
+        return element_ == other.element_ && member_ == other.member_;
+    }
+
+private:
+    template<bool>
+    friend class JsonIterator;
+    Value* element_ = nullptr;
+    Member* member_ = nullptr;
+};
+
+class Json {
+public:
+    enum class Type : std::uint8_t {
+        null,
+        boolean,
+        integer,          ///< a negative integer, or one made from a signed C++ integer
+        unsigned_integer, ///< a parsed non-negative integer, or one from an unsigned C++ integer
+        number_text,      ///< any other number, kept as its source text
+        string,
+        array,
+        object,
+    };
+    using iterator = JsonIterator<false>;
+    using const_iterator = JsonIterator<true>;
+
+    Json() noexcept {}
+    Json(std::nullptr_t) noexcept {}
+    template<class T, std::enable_if_t<std::is_same_v<T, bool>, int> = 0>
+    Json(T value) noexcept
+        : type_{Type::boolean} {
+        boolean_ = value;
+    }
+    template<class T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool> &&
+                                           !std::is_same_v<T, char>,
+                                       int> = 0>
+    Json(T value) noexcept {
+        if constexpr (std::is_signed_v<T>) {
+            type_ = Type::integer;
+            integer_ = value;
+        } else {
+            type_ = Type::unsigned_integer;
+            unsigned_ = value;
+        }
+    }
+    Json(const char* text)
+        : Json(std::string_view(text)) {}
+    Json(std::string_view text)
+        : type_{Type::string} {
+        new (&string_) std::string(text);
+    }
+    Json(std::string&& text) noexcept
+        : type_{Type::string} {
+        new (&string_) std::string(std::move(text));
+    }
+    Json(const std::string& text)
+        : type_{Type::string} {
+        new (&string_) std::string(text);
+    }
+    /// An array of the elements, each converted to JSON.
+    template<class T, std::enable_if_t<std::is_constructible_v<Json, const T&>, int> = 0>
+    Json(const std::vector<T>& elements)
+        : type_{Type::array} {
+        new (&array_) JsonArray{};
+        array_.reserve(elements.size());
+        for (const auto& element : elements)
+            array_.emplace_back(element);
+    }
+    /// An object when every element is a two-element array whose first element is a string
+    /// (`{{"key", value}, ...}`), else an array.
+    Json(std::initializer_list<JsonRef> init);
+
+    explicit Json(JsonArray&& elements) noexcept
+        : type_{Type::array} {
+        new (&array_) JsonArray(std::move(elements));
+    }
+    explicit Json(JsonObject&& members) noexcept
+        : type_{Type::object} {
+        new (&object_) JsonObject(std::move(members));
+    }
+
+    Json(const Json& other);
+    Json(Json&& other) noexcept { take(std::move(other)); }
+    Json& operator=(const Json& other) {
+        if (this != &other) {
+            Json copy(other);
+            *this = std::move(copy);
+        }
+        return *this;
+    }
+    Json& operator=(Json&& other) noexcept {
+        if (this != &other) {
+            destroy();
+            take(std::move(other));
+        }
+        return *this;
+    }
+    ~Json() { destroy(); }
+
+    [[nodiscard]] static Json array() { return Json(JsonArray()); }
+    [[nodiscard]] static Json array(std::initializer_list<JsonRef> init);
+    [[nodiscard]] static Json array(JsonArray elements) { return Json(std::move(elements)); }
+    [[nodiscard]] static Json object() { return Json(JsonObject()); }
+    [[nodiscard]] static Json object(std::initializer_list<JsonRef> init);
+    [[nodiscard]] static Json object(JsonObject members) { return Json(std::move(members)); }
+    /// A number_text value; `text` must already be a JSON number (the parser's job).
+    [[nodiscard]] static Json number_text(std::string_view text) {
+        Json value(text);
+        value.type_ = Type::number_text;
+        return value;
+    }
+
+    // Types.
+    [[nodiscard]] Type type() const noexcept { return type_; }
+    [[nodiscard]] bool is_null() const noexcept { return type_ == Type::null; }
+    [[nodiscard]] bool is_boolean() const noexcept { return type_ == Type::boolean; }
+    [[nodiscard]] bool is_number() const noexcept {
+        return type_ == Type::integer || type_ == Type::unsigned_integer ||
+               type_ == Type::number_text;
+    }
+    [[nodiscard]] bool is_number_integer() const noexcept {
+        return type_ == Type::integer || type_ == Type::unsigned_integer;
+    }
+    [[nodiscard]] bool is_number_unsigned() const noexcept {
+        return type_ == Type::unsigned_integer;
+    }
+    [[nodiscard]] bool is_number_float() const noexcept { return type_ == Type::number_text; }
+    [[nodiscard]] bool is_string() const noexcept { return type_ == Type::string; }
+    [[nodiscard]] bool is_array() const noexcept { return type_ == Type::array; }
+    [[nodiscard]] bool is_object() const noexcept { return type_ == Type::object; }
+    [[nodiscard]] bool is_structured() const noexcept { return is_array() || is_object(); }
+    [[nodiscard]] bool is_primitive() const noexcept { return !is_structured(); }
+
+    // Reading: a value of another type reads as false / 0 / "" (never aborts).
+    /// bool, any integer type (two's-complement conversion, as a cast), std::string,
+    /// std::string_view (into this value) or Json.
+    template<class T>
+    [[nodiscard]] T get() const {
+        if constexpr (std::is_same_v<T, Json>) {
+            return *this;
+        } else if constexpr (std::is_same_v<T, bool>) {
+            return type_ == Type::boolean && boolean_;
+        } else if constexpr (std::is_integral_v<T>) {
+            if (type_ == Type::integer) return static_cast<T>(integer_);
+            if (type_ == Type::unsigned_integer) return static_cast<T>(unsigned_);
+            return T{};
+        } else if constexpr (std::is_same_v<T, std::string>) {
+            return type_ == Type::string ? string_ : std::string{};
+        } else {
+            static_assert(std::is_same_v<T, std::string_view>, "Json::get: unsupported type");
+            return type_ == Type::string ? std::string_view{string_} : std::string_view{};
+        }
+    }
+    /// The string of a string value ("" for any other type).
+    template<class T>
+    [[nodiscard]] const std::string& get_ref() const noexcept {
+        static_assert(std::is_same_v<T, const std::string&>, "Json::get_ref: strings only");
+        return type_ == Type::string ? string_ : empty_string();
+    }
+    template<class T>
+    [[nodiscard]] const std::string* get_ptr() const noexcept {
+        static_assert(std::is_same_v<T, const std::string*>, "Json::get_ptr: strings only");
+        return type_ == Type::string ? &string_ : nullptr;
+    }
+    /// The source text of a number_text value, else "".
+    [[nodiscard]] std::string_view number_source() const noexcept {
+        return type_ == Type::number_text ? std::string_view{string_} : std::string_view{};
+    }
+
+    // Containers. Mutating a null value first makes it an empty array or object.
+    [[nodiscard]] std::size_t size() const noexcept;
+    [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+
+    [[nodiscard]] iterator begin() noexcept;
+    [[nodiscard]] iterator end() noexcept;
+    [[nodiscard]] const_iterator begin() const noexcept;
+    [[nodiscard]] const_iterator end() const noexcept;
+
+    /// The member `key`, or end().
+    [[nodiscard]] iterator find(std::string_view key) noexcept;
+    [[nodiscard]] const_iterator find(std::string_view key) const noexcept;
+    [[nodiscard]] bool contains(std::string_view key) const noexcept { return find(key) != end(); }
+    [[nodiscard]] std::size_t count(std::string_view key) const noexcept {
+        return contains(key) ? 1 : 0;
+    }
+    /// The member `key`, inserted as null when absent.
+    Json& operator[](std::string_view key);
+    Json& operator[](const char* key) { return (*this)[std::string_view{key}]; }
+    /// The member `key`, or null when absent.
+    [[nodiscard]] const Json& operator[](std::string_view key) const noexcept;
+    [[nodiscard]] const Json& operator[](const char* key) const noexcept {
+        return (*this)[std::string_view{key}];
+    }
+    [[nodiscard]] const Json& at(std::string_view key) const noexcept { return (*this)[key]; }
+    /// Element `index`; the non-const form grows the array with nulls to reach it.
+    template<class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
+    Json& operator[](I index) {
+        return element(static_cast<std::size_t>(index));
+    }
+    template<class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
+    [[nodiscard]] const Json& operator[](I index) const noexcept {
+        return element(static_cast<std::size_t>(index));
+    }
+    [[nodiscard]] const Json& front() const noexcept { return element(0); }
+    [[nodiscard]] const Json& back() const noexcept;
+    Json& front() { return element(0); }
+    Json& back();
+
+    /// Inserts `key` unless present; {the member, whether inserted}.
+    std::pair<iterator, bool> emplace(std::string_view key, Json value);
+    /// Sets every member of `other` (an object) on this object.
+    void update(const Json& other);
+    /// Removes the member `key`; how many were removed.
+    std::size_t erase(std::string_view key);
+    std::size_t erase(const char* key) { return erase(std::string_view(key)); }
+    /// Removes element `index` of an array; how many were removed.
+    template<class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
+    std::size_t erase(I index) {
+        return erase_element(static_cast<std::size_t>(index));
+    }
+    void push_back(Json value);
+    template<class... Args>
+    Json& emplace_back(Args&&... args) {
+        return as_array().emplace_back(std::forward<Args>(args)...);
+    }
+    /// The member `key` if it has the type of `fallback`, else `fallback`.
+    template<class T>
+    [[nodiscard]] T value(std::string_view key, T fallback) const {
+        const Json& member = (*this)[key];
+        if constexpr (std::is_same_v<T, Json>) {
+            return contains(key) ? member : fallback;
+        } else if constexpr (std::is_same_v<T, bool>) {
+            return member.is_boolean() ? member.boolean_ : fallback;
+        } else if constexpr (std::is_integral_v<T>) {
+            return member.is_number_integer() ? member.get<T>() : fallback;
+        } else {
+            return member.is_string() ? T{member.string_} : fallback;
+        }
+    }
+    [[nodiscard]] std::string value(std::string_view key, const char* fallback) const {
+        return value<std::string>(key, fallback);
+    }
+
+    /// The members of an object (empty for any other type), for `for (auto& [k, v] : ...)`.
+    [[nodiscard]] JsonObject& items();
+    [[nodiscard]] const JsonObject& items() const noexcept;
+    /// The elements of an array (empty for any other type).
+    [[nodiscard]] const JsonArray& elements() const noexcept;
+    /// Moves an array's elements out (none for any other type), leaving this value null.
+    [[nodiscard]] JsonArray release_elements() noexcept;
+
+    /// Compact serialisation; invalid UTF-8 in strings becomes U+FFFD.
+    [[nodiscard]] std::string dump() const;
+
+    /// Integers compare by value across signedness; number_text by source text.
+    friend bool operator==(const Json& a, const Json& b) noexcept;
+    friend bool operator!=(const Json& a, const Json& b) noexcept { return !(a == b); }
+
+private:
+    friend class JsonRef;
+    static const std::string& empty_string() noexcept;
+    static const Json& null_value() noexcept;
+    JsonArray& as_array();
+    JsonObject& as_object();
+    Json& element(std::size_t index);
+    std::size_t erase_element(std::size_t index);
+    [[nodiscard]] const Json& element(std::size_t index) const noexcept;
+    template<class Source>
+    void construct_from(Source&& other);
+    void take(Json&& other) noexcept;
+    void destroy() noexcept;
+
+    Type type_ = Type::null;
+    union {
+        bool boolean_;
+        std::int64_t integer_;
+        std::uint64_t unsigned_;
+        std::string string_; // string and number_text
+        JsonArray array_;
+        JsonObject object_;
+    };
+};
+
+/// One element of a braced list of JSON values: owns its value, which the list's consumer
+/// moves out (initializer lists only give const access, hence `mutable`).
+class JsonRef {
+public:
+    template<class... Args, std::enable_if_t<std::is_constructible_v<Json, Args...>, int> = 0>
+    JsonRef(Args&&... args)
+        : value_(std::forward<Args>(args)...) {}
+    JsonRef(std::initializer_list<JsonRef> init)
+        : value_(init) {}
+
+    [[nodiscard]] Json take() const noexcept { return std::move(value_); }
+    [[nodiscard]] const Json& peek() const noexcept { return value_; }
+
+private:
+    mutable Json value_;
+};
+
+template<bool IsConst>
+inline typename JsonIterator<IsConst>::Value& JsonIterator<IsConst>::operator*() const noexcept {
+    return member_ ? member_->second : *element_;
+}
+
+/// Parses `text`; nullopt for anything that is not exactly one JSON value (RFC 8259, UTF-8,
+/// nested at most 512 deep).
 [[nodiscard]] std::optional<Json> parse_json(std::string_view text) noexcept;
 
-/// The string member `key` of an untrusted object, else `fallback` (also when `object` is not
-/// an object or the member has another type, where nlohmann's value() would abort).
-[[nodiscard]] inline std::string string_or(const Json& object, const char* key,
+/// Serialises compactly, with invalid UTF-8 replaced, so dumping never aborts.
+[[nodiscard]] std::string dump_json(const Json& value);
+/// Appends the serialisation of `value` to `out`.
+void append_json(std::string& out, const Json& value);
+/// Appends `text` as a JSON string literal (quotes included).
+void append_json_string(std::string& out, std::string_view text);
+
+/// The string member `key` of an untrusted object, else `fallback`.
+[[nodiscard]] inline std::string string_or(const Json& object, std::string_view key,
                                            std::string fallback = {}) {
-    if (!object.is_object()) return fallback;
-    auto it = object.find(key);
-    return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+    const Json& member = object[key];
+    return member.is_string() ? member.get_ref<const std::string&>() : fallback;
 }
 
 /// The integer member `key` of an untrusted object, else `fallback` (as string_or).
-[[nodiscard]] inline std::int64_t integer_or(const Json& object, const char* key,
+[[nodiscard]] inline std::int64_t integer_or(const Json& object, std::string_view key,
                                              std::int64_t fallback) {
-    if (!object.is_object()) return fallback;
-    auto it = object.find(key);
-    return it != object.end() && it->is_number_integer() ? it->get<std::int64_t>() : fallback;
+    const Json& member = object[key];
+    return member.is_number_integer() ? member.get<std::int64_t>() : fallback;
 }
-
-/// Serialises with invalid UTF-8 replaced, so dumping never aborts. (Defined in json.cpp.)
-[[nodiscard]] std::string dump_json(const Json& value);
 
 } // namespace paylinks

@@ -59,7 +59,7 @@ TEST_CASE("lists page newest first without gaps in both directions", "[api][link
         auto page = driver.api("GET", "/api/v1/payment_links?limit=7" +
                                           (after.empty() ? "" : "&starting_after=" + after));
         REQUIRE(page.status == 200);
-        for (const auto& item : page.json["data"]) seen.push_back(item["id"]);
+        for (const auto& item : page.json["data"]) seen.push_back(item["id"].get<std::string>());
         if (!page.json["has_more"].get<bool>()) break;
         after = seen.back();
     }

@@ -23,7 +23,7 @@ TEST_CASE("events are delivered, failures retried on the schedule, attempts reco
                                Json{{"url", "https://merchant.example/hooks"},
                                     {"enabledEvents", Json::array({"payment_link.created"})}});
     REQUIRE(endpoint.status == 201);
-    const std::string secret = endpoint.json["secret"];
+    const std::string secret = endpoint.json["secret"].get<std::string>();
     CHECK(secret.rfind("whsec_", 0) == 0);
     CHECK_FALSE(driver.api("GET", "/api/v1/webhook_endpoints/" +
                                       endpoint.json["id"].get<std::string>())
