@@ -142,7 +142,7 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
     view.amount_received = num::format_units(session->amount_received(), config.token_decimals);
     view.network_name = std::string(config.network->display_name);
     view.chain_id = config.network->chain_id;
-    view.token_address = eth::to_checksum_address(config.token);
+    view.token_address = config.token_text;
     view.deposit_address = eth::to_checksum_address(session->deposit_address);
     view.payment_uri = sessions::payment_uri(*session, config);
     view.status = std::string(sessions::to_string(session->status));

@@ -21,8 +21,10 @@ std::string read_var(const Json& env, const char* name) {
     auto it = env.find(name);
     if (it == env.end() || !it->is_string()) return {};
     std::string value = it->get<std::string>();
-    while (!value.empty() && (value.back() == ' ' || value.back() == '\n')) value.pop_back();
-    while (!value.empty() && value.front() == ' ') value.erase(value.begin());
+    while (!value.empty() && (value.back() == ' ' || value.back() == '\n'))
+        value.pop_back();
+    while (!value.empty() && value.front() == ' ')
+        value.erase(value.begin());
     return value;
 }
 
@@ -55,8 +57,10 @@ bool read_address(const Json& env, const char* name, bool required, eth::Address
     }
     auto address = eth::parse_address(text);
     if (!address) {
-        error = std::string(name) + " is not a valid address (0x + 40 hex digits, EIP-55 "
-                                    "checksum if mixed case): \"" + text + "\"";
+        error = std::string(name) +
+                " is not a valid address (0x + 40 hex digits, EIP-55 "
+                "checksum if mixed case): \"" +
+                text + "\"";
         return false;
     }
     out = *address;
@@ -78,8 +82,10 @@ std::optional<Rate> parse_rate(std::string_view text) noexcept {
     if (whole.empty() || whole.size() > 12 || fraction.size() > 12 ||
         (dot != std::string_view::npos && fraction.empty()))
         return std::nullopt;
-    while (!fraction.empty() && fraction.back() == '0') fraction.remove_suffix(1);
-    while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
+    while (!fraction.empty() && fraction.back() == '0')
+        fraction.remove_suffix(1);
+    while (whole.size() > 1 && whole.front() == '0')
+        whole.remove_prefix(1);
     // The numerator holds every significant digit: 19 always fit in 64 bits, 20 may not.
     if (whole.size() + fraction.size() > 19) return std::nullopt;
     Rate rate{{}, 0, 1};
@@ -154,6 +160,7 @@ Config load_config(const Json& env) {
     } else if (!read_address(env, "TOKEN_ADDRESS", true, config.token, config.error)) {
         return config;
     }
+    config.token_text = eth::to_checksum_address(config.token);
     if (!read_address(env, "FORWARDER_FACTORY", true, config.forwarder_factory, config.error) ||
         !read_address(env, "FORWARDER_IMPLEMENTATION", true, config.forwarder_implementation,
                       config.error))
@@ -186,7 +193,8 @@ Config load_config(const Json& env) {
             auto rate = value.is_string() ? parse_rate(value.get<std::string>()) : std::nullopt;
             if (!currency || !rate) {
                 config.error = "RATES has an unsupported currency or a rate that is not a "
-                               "positive decimal string: " + code;
+                               "positive decimal string: " +
+                               code;
                 return config;
             }
             config.rates[std::string(currency->code)] = *rate;

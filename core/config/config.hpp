@@ -17,7 +17,7 @@ struct Network {
     std::string_view name;         ///< NETWORK value
     std::string_view display_name; ///< for pages
     std::uint64_t chain_id;
-    std::string_view usdc;         ///< canonical USDC, empty when there is none (local)
+    std::string_view usdc; ///< canonical USDC, empty when there is none (local)
     std::string_view explorer_tx_url;
     std::int64_t block_time_ms;
     int default_confirmations;
@@ -46,6 +46,7 @@ struct Config {
     const Network* network = nullptr;
     std::string rpc_url;
     eth::Address token{};
+    std::string token_text; ///< `token` in EIP-55 form, as every API object shows it
     std::string token_symbol = "USDC";
     unsigned token_decimals = 6;
     eth::Address forwarder_factory{};

@@ -55,7 +55,9 @@ Json payments_json(const Session& session, const config::Config& config) {
 
 } // namespace
 
-std::string session_key(std::string_view id) { return "cs/" + std::string(id); }
+std::string session_key(std::string_view id) {
+    return "cs/" + std::string(id);
+}
 std::string session_index_key(std::string_view id) {
     return std::string(kSessionIndexPrefix) + ids::newest_first_key(id, ids::kSessionPrefix);
 }
@@ -188,7 +190,7 @@ Json to_public_json(const Session& session, const config::Config& config,
         {"chainId", network ? network->chain_id : 0},
         {"token",
          {{"symbol", config.token_symbol},
-          {"address", eth::to_checksum_address(config.token)},
+          {"address", config.token_text},
           {"decimals", config.token_decimals}}},
         {"amountDue", num::format_units(session.amount_due, config.token_decimals)},
         {"amountReceived", num::format_units(session.amount_received(), config.token_decimals)},
@@ -200,8 +202,8 @@ Json to_public_json(const Session& session, const config::Config& config,
         {"cancelUrl", optional_string(session.cancel_url)},
         {"checkoutUrl", std::string(base_url) + "/c/" + session.id},
         {"expiresAt", time::format_iso8601(session.expires_at_ms)},
-        {"paidAt", session.paid_at_ms ? Json(time::format_iso8601(*session.paid_at_ms))
-                                      : Json(nullptr)},
+        {"paidAt",
+         session.paid_at_ms ? Json(time::format_iso8601(*session.paid_at_ms)) : Json(nullptr)},
         {"livemode", session.livemode},
         {"createdAt", time::format_iso8601(session.created_at_ms)},
         {"updatedAt", time::format_iso8601(session.updated_at_ms)},
@@ -211,15 +213,17 @@ Json to_public_json(const Session& session, const config::Config& config,
 Json to_api_json(const Session& session, const config::Config& config, std::string_view base_url) {
     Json object = to_public_json(session, config, base_url);
     // Same order as the contract lists the fields: the private ones after confirmations.
-    Json out = Json::object();
-    for (auto& [name, value] : object.items()) {
-        out[name] = value;
-        if (name == "confirmationsRequired") {
-            out["metadata"] = session.metadata;
-            out["customerEmail"] = optional_string(session.customer_email);
+    JsonObject members;
+    members.reserve(object.size() + 2);
+    for (auto& member : object.items()) {
+        const bool private_ones_follow = member.first == "confirmationsRequired";
+        members.push_back(std::move(member));
+        if (private_ones_follow) {
+            members.emplace_back("metadata", session.metadata);
+            members.emplace_back("customerEmail", optional_string(session.customer_email));
         }
     }
-    return out;
+    return Json(std::move(members));
 }
 
 Json list_metadata(const Session& session) {

@@ -1,5 +1,6 @@
 #include "core/util/json.hpp"
 
+#include <cassert>
 #include <cstring>
 
 // The parser and serializer are the core's hottest code. The size-optimised wasm build
@@ -24,13 +25,9 @@ Json::Json(std::initializer_list<JsonRef> init) {
         object_.reserve(init.size());
         for (const auto& element : init) {
             Json pair = element.take();
-            std::string& key = pair.array_[0].string_;
-            Json& value = pair.array_[1];
-            auto it = find(key);
-            if (it != end())
-                *it = std::move(value);
-            else
-                object_.emplace_back(std::move(key), std::move(value));
+            // A braced list is code: its keys are distinct (checked in debug builds).
+            assert(find(pair.array_[0].string_) == end());
+            object_.emplace_back(std::move(pair.array_[0].string_), std::move(pair.array_[1]));
         }
     } else {
         type_ = Type::array;

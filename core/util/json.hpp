@@ -130,7 +130,7 @@ public:
             array_.emplace_back(element);
     }
     /// An object when every element is a two-element array whose first element is a string
-    /// (`{{"key", value}, ...}`), else an array.
+    /// (`{{"key", value}, ...}`, keys distinct), else an array.
     Json(std::initializer_list<JsonRef> init);
 
     explicit Json(JsonArray&& elements) noexcept

@@ -67,14 +67,31 @@ std::string format_iso8601(std::int64_t unix_ms) {
         --days;
     }
     auto civil = civil_from_days(days);
-    char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                  static_cast<long long>(civil.year), civil.month, civil.day,
-                  static_cast<long long>(ms_of_day / 3600000),
-                  static_cast<long long>(ms_of_day / 60000 % 60),
-                  static_cast<long long>(ms_of_day / 1000 % 60),
-                  static_cast<long long>(ms_of_day % 1000));
-    return buffer;
+    if (civil.year < 0 || civil.year > 9999) {
+        char buffer[64];
+        std::snprintf(buffer, sizeof buffer, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                      static_cast<long long>(civil.year), civil.month, civil.day,
+                      static_cast<long long>(ms_of_day / 3600000),
+                      static_cast<long long>(ms_of_day / 60000 % 60),
+                      static_cast<long long>(ms_of_day / 1000 % 60),
+                      static_cast<long long>(ms_of_day % 1000));
+        return buffer;
+    }
+    // Every time the core stores is in years 1970-9999: written digit by digit, which is
+    // several times faster than snprintf and on the path of every API object.
+    std::string out = "0000-00-00T00:00:00.000Z";
+    auto put = [&out](std::size_t at, std::size_t width, std::uint64_t value) {
+        for (std::size_t i = width; i-- > 0; value /= 10)
+            out[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, 4, static_cast<std::uint64_t>(civil.year));
+    put(5, 2, civil.month);
+    put(8, 2, civil.day);
+    put(11, 2, static_cast<std::uint64_t>(ms_of_day / 3600000));
+    put(14, 2, static_cast<std::uint64_t>(ms_of_day / 60000 % 60));
+    put(17, 2, static_cast<std::uint64_t>(ms_of_day / 1000 % 60));
+    put(20, 3, static_cast<std::uint64_t>(ms_of_day % 1000));
+    return out;
 }
 
 std::optional<std::int64_t> parse_iso8601(std::string_view text) noexcept {
@@ -99,7 +116,8 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) noexcept {
             ++at;
         }
         if (digits == 0 || digits > 9) return std::nullopt;
-        for (; digits < 3; ++digits) millis *= 10;
+        for (; digits < 3; ++digits)
+            millis *= 10;
     }
     std::int64_t offset_minutes = 0;
     if (at < text.size() && (text[at] == 'Z' || text[at] == 'z') && at + 1 == text.size()) {
@@ -114,8 +132,8 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) noexcept {
     } else {
         return std::nullopt;
     }
-    std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 +
-                           minute * 60 + second - offset_minutes * 60;
+    std::int64_t seconds = days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
+                           second - offset_minutes * 60;
     return seconds * 1000 + millis;
 }
 
