@@ -36,11 +36,12 @@ export class Core {
 
   #call(name, text) {
     const exports = this.#instance.exports;
-    const bytes = encoder.encode(text);
-    const input = exports.pl_alloc(bytes.length);
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: encode straight into linear memory.
+    const capacity = text.length * 3;
+    const input = exports.pl_alloc(capacity);
     try {
-      new Uint8Array(exports.memory.buffer, input, bytes.length).set(bytes);
-      const output = exports[name](input, bytes.length);
+      const { written } = encoder.encodeInto(text, new Uint8Array(exports.memory.buffer, input, capacity));
+      const output = exports[name](input, written);
       const length = exports.pl_output_len();
       // Copy out before the next call reuses the output buffer.
       return JSON.parse(decoder.decode(new Uint8Array(exports.memory.buffer, output, length)));
