@@ -1,5 +1,6 @@
 #include "core/api/validate.hpp"
 
+#include "core/util/ascii.hpp"
 #include "core/util/time.hpp"
 
 namespace paylinks::api {
@@ -38,16 +39,6 @@ bool has_control_characters(std::string_view text, bool allow_newlines) noexcept
 }
 
 namespace {
-
-bool starts_with_ci(std::string_view text, std::string_view prefix) noexcept {
-    if (text.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = text[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != prefix[i]) return false;
-    }
-    return true;
-}
 
 bool is_valid_host(std::string_view host) noexcept {
     if (host.empty() || host.size() > 253) return false;
@@ -115,7 +106,8 @@ MaybeError reject_unknown_fields(const Json& body, std::span<const std::string_v
     for (const auto& [name, value] : body.items()) {
         (void)value;
         bool known = false;
-        for (auto a : allowed) known = known || a == name;
+        for (auto a : allowed)
+            known = known || a == name;
         if (known) continue;
         for (auto a : immutable) {
             if (a == name)
@@ -138,7 +130,8 @@ MaybeError check_title(const Json& value, const char* param, bool required_nonem
         return invalid(ErrorCode::title_invalid, param,
                        std::string(param) + " must not contain control characters");
     bool blank = true;
-    for (char c : text) blank = blank && c == ' ';
+    for (char c : text)
+        blank = blank && c == ' ';
     if (blank)
         return invalid(ErrorCode::title_invalid, param, std::string(param) + " must not be blank");
     return std::nullopt;

@@ -1,5 +1,7 @@
 #include "core/pages/assets.hpp"
 
+#include "core/pages/versioned_href.hpp"
+
 #include <cstddef>
 #include <cstdint>
 
@@ -10,7 +12,8 @@ namespace {
 // Written for page_csp(): nothing inline, so every style and behaviour lives here. Keep both
 // small (they ship inside the worker bundle): plain CSS and dependency-free ES2020.
 
-constexpr std::string_view kCss = R"css(:root{color-scheme:light dark;--bg:#f2f4f7;--card:#fff;--fg:#101828;--mu:#475467;--line:#d0d5dd;--ctl:#848d9c;--soft:#f2f4f7;--link:#1849a9;--ac:#1849a9;--in:#1e3a8a;--inb:#e0eaff;--ok:#05603a;--okb:#dcfae6;--wa:#7a2e0e;--wab:#fef0c7;--er:#912018;--erb:#fee4e2}
+constexpr std::string_view kCss =
+    R"css(:root{color-scheme:light dark;--bg:#f2f4f7;--card:#fff;--fg:#101828;--mu:#475467;--line:#d0d5dd;--ctl:#848d9c;--soft:#f2f4f7;--link:#1849a9;--ac:#1849a9;--in:#1e3a8a;--inb:#e0eaff;--ok:#05603a;--okb:#dcfae6;--wa:#7a2e0e;--wab:#fef0c7;--er:#912018;--erb:#fee4e2}
 @media (prefers-color-scheme:dark){:root{--bg:#0c111d;--card:#161b26;--fg:#f5f5f6;--mu:#a4acb9;--line:#333741;--ctl:#6b7384;--soft:#1f242f;--link:#84adff;--ac:#2e62d9;--in:#d1e0ff;--inb:#1d2b57;--ok:#a6f4c5;--okb:#053321;--wa:#fedf89;--wab:#4e1d09;--er:#fecdca;--erb:#55160c}}
 *,::before,::after{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
@@ -304,40 +307,25 @@ constexpr std::string_view kCsp =
     "default-src 'none'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-constexpr std::uint32_t fnv1a(std::string_view text) noexcept {
-    std::uint32_t hash = 2166136261u;
-    for (const char c : text) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 16777619u;
-    }
-    return hash;
-}
-
-/// "<path>?v=<8 hex digits of the content's FNV-1a hash>", built at compile time.
-struct Href {
-    char text[48] = {};
-    std::size_t size = 0;
-};
-
-constexpr Href versioned(std::string_view path, std::string_view content) noexcept {
-    Href href;
-    for (const char c : path) href.text[href.size++] = c;
-    for (const char c : std::string_view("?v=")) href.text[href.size++] = c;
-    const std::uint32_t hash = fnv1a(content);
-    for (int shift = 28; shift >= 0; shift -= 4)
-        href.text[href.size++] = "0123456789abcdef"[(hash >> shift) & 15u];
-    return href;
-}
-
-constexpr Href kCssHref = versioned("/assets/checkout.css", kCss);
-constexpr Href kJsHref = versioned("/assets/checkout.js", kJs);
+constexpr VersionedHref kCssHref = versioned("/assets/checkout.css", kCss);
+constexpr VersionedHref kJsHref = versioned("/assets/checkout.js", kJs);
 
 } // namespace
 
-std::string_view checkout_css() noexcept { return kCss; }
-std::string_view checkout_js() noexcept { return kJs; }
-std::string_view checkout_css_href() noexcept { return {kCssHref.text, kCssHref.size}; }
-std::string_view checkout_js_href() noexcept { return {kJsHref.text, kJsHref.size}; }
-std::string_view page_csp() noexcept { return kCsp; }
+std::string_view checkout_css() noexcept {
+    return kCss;
+}
+std::string_view checkout_js() noexcept {
+    return kJs;
+}
+std::string_view checkout_css_href() noexcept {
+    return kCssHref.view();
+}
+std::string_view checkout_js_href() noexcept {
+    return kJsHref.view();
+}
+std::string_view page_csp() noexcept {
+    return kCsp;
+}
 
 } // namespace paylinks::pages

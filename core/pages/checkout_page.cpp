@@ -85,7 +85,7 @@ std::string clock_text(std::int64_t seconds) {
 
 /// "05:14 UTC", or "23 Nov, 05:14 UTC" when not on the same UTC day as `now_ms`.
 std::string expiry_text(std::int64_t expires_ms, std::int64_t now_ms) {
-    const std::string at = time::format_iso8601(expires_ms);   // 2026-11-22T05:14:00.000Z
+    const std::string at = time::format_iso8601(expires_ms); // 2026-11-22T05:14:00.000Z
     const std::string now = time::format_iso8601(now_ms);
     if (at.size() < 16) return at;
     std::string out;
@@ -166,12 +166,12 @@ StatusMessage message_for(const CheckoutView& v, std::string_view status) {
         if (remaining) {
             return {detail::join({"Received ", got, " of ", due, " ", sym, " — send the remaining ",
                                   *remaining, " ", sym}),
-                    detail::join({"Send it to the same address on ", net,
-                                  " before the time runs out."})};
+                    detail::join(
+                        {"Send it to the same address on ", net, " before the time runs out."})};
         }
         return {detail::join({"Received ", got, " of ", due, " ", sym}),
-                detail::join({"Send the rest to the same address on ", net,
-                              " before the time runs out."})};
+                detail::join(
+                    {"Send the rest to the same address on ", net, " before the time runs out."})};
     }
     if (status == "paid") {
         return {"Payment received",
@@ -298,18 +298,21 @@ std::string render_checkout_page(const CheckoutView& v) {
     }
 
     std::string out;
-    out.reserve(8192 + v.qr_svg.size() + 2 * (v.title.size() + (v.description ? v.description->size() : 0)));
+    out.reserve(8192 + v.qr_svg.size() +
+                2 * (v.title.size() + (v.description ? v.description->size() : 0)));
 
     const std::string title = detail::join({v.title, " · ", v.fiat_amount, " ", v.fiat_currency});
-    detail::open_document(out, {.title = title,
-                                .script = true,
-                                .extra = waiting ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript>"
-                                                 : ""});
+    detail::open_document(
+        out, {.title = title,
+              .script = true,
+              .extra = waiting ? "<noscript><meta http-equiv=\"refresh\" content=\"30\"></noscript>"
+                               : ""});
 
     if (!v.livemode) out += "<header class=\"banner\">Test mode — no real funds</header>";
     out += "<div class=\"wrap\"><main id=\"checkout\" class=\"card\"";
     attribute(out, "data-session-id", v.session_id);
-    attribute(out, "data-status-url", detail::join({"/c/", http::percent_encode(v.session_id), "/status"}));
+    attribute(out, "data-status-url",
+              detail::join({"/c/", http::percent_encode(v.session_id), "/status"}));
     attribute(out, "data-status", status);
     attribute(out, "data-now", std::to_string(v.now_ms));
     attribute(out, "data-expires-at", std::to_string(v.expires_at_ms));
@@ -388,8 +391,9 @@ std::string render_checkout_page(const CheckoutView& v) {
     out += "<div class=\"qr-box\">";
     if (!v.qr_svg.empty()) {
         out += "<div id=\"qr\" class=\"qr\" role=\"img\"";
-        attribute(out, "aria-label", detail::join({"QR code of the payment request: ", v.amount_due, " ",
-                                                   sym, " on ", v.network_name, " to ", v.deposit_address}));
+        attribute(out, "aria-label",
+                  detail::join({"QR code of the payment request: ", v.amount_due, " ", sym, " on ",
+                                v.network_name, " to ", v.deposit_address}));
         hidden_if(out, remaining.has_value());
         out += '>';
         out += v.qr_svg; // trusted markup from the QR library
@@ -450,7 +454,8 @@ std::string render_checkout_page(const CheckoutView& v) {
     out += "</span> ";
     append_escaped(out, sym);
     out += "</p><ul id=\"payments\" class=\"payments\">";
-    for (const PaymentView& p : v.payments) append_payment(out, v, p, tx_links);
+    for (const PaymentView& p : v.payments)
+        append_payment(out, v, p, tx_links);
     out += "</ul></section>";
 
     if (cancel) {
@@ -458,7 +463,8 @@ std::string render_checkout_page(const CheckoutView& v) {
         hidden_if(out, success);
         out += "><a id=\"cancel-link\" class=\"cancel\"";
         attribute(out, "href", *v.cancel_url);
-        out += expired ? ">Return to the merchant</a></p>" : ">Cancel and return to the merchant</a></p>";
+        out += expired ? ">Return to the merchant</a></p>"
+                       : ">Cancel and return to the merchant</a></p>";
     }
     out += "</main><footer class=\"foot\"><p>Checkout <code>";
     append_escaped(out, v.session_id);

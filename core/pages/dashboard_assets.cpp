@@ -1,5 +1,7 @@
 #include "core/pages/dashboard_assets.hpp"
 
+#include "core/pages/versioned_href.hpp"
+
 #include <cstddef>
 #include <cstdint>
 
@@ -11,7 +13,8 @@ namespace {
 // .row, .facts, .sr-only …). Plain CSS and dependency-free ES2020, hand-written and small:
 // they ship inside the worker bundle.
 
-constexpr std::string_view kCss = R"css(.top{background:var(--card);border-bottom:1px solid var(--line)}
+constexpr std::string_view kCss =
+    R"css(.top{background:var(--card);border-bottom:1px solid var(--line)}
 .bar,.tabs,.dw{max-width:64rem;margin:0 auto;padding:0 1rem}
 .bar{display:flex;align-items:center;gap:.75rem;min-height:3.5rem}
 .brand{display:flex;align-items:center;gap:.5rem;color:var(--fg);font-size:1.125rem;font-weight:800;text-decoration:none}
@@ -584,7 +587,7 @@ route();
 )js";
 
 /// Writes the served form of `in` through put(index, char) and returns its length.
-template <typename Put>
+template<typename Put>
 constexpr std::size_t compact(std::string_view in, Put put) {
     std::size_t size = 0;
     for (std::size_t at = 0; at < in.size();) {
@@ -592,17 +595,19 @@ constexpr std::size_t compact(std::string_view in, Put put) {
         if (end == std::string_view::npos) end = in.size();
         std::string_view line = in.substr(at, end - at);
         at = end + 1;
-        while (!line.empty() && line.front() == ' ') line.remove_prefix(1);
+        while (!line.empty() && line.front() == ' ')
+            line.remove_prefix(1);
         if (const std::size_t comment = line.find(" // "); comment != std::string_view::npos)
             line = line.substr(0, comment);
         if (line.empty() || line.substr(0, 2) == "//") continue;
-        for (const char c : line) put(size++, c);
+        for (const char c : line)
+            put(size++, c);
         put(size++, '\n');
     }
     return size;
 }
 
-template <std::size_t N>
+template<std::size_t N>
 struct Compacted {
     char text[N + 1] = {};
     std::size_t size = 0;
@@ -612,7 +617,7 @@ constexpr std::size_t compacted_size(std::string_view in) {
     return compact(in, [](std::size_t, char) {});
 }
 
-template <std::size_t N>
+template<std::size_t N>
 constexpr Compacted<N> compacted(std::string_view in) {
     Compacted<N> out;
     out.size = compact(in, [&out](std::size_t i, char c) { out.text[i] = c; });
@@ -622,39 +627,22 @@ constexpr Compacted<N> compacted(std::string_view in) {
 constexpr auto kJsText = compacted<compacted_size(kJsSource)>(kJsSource);
 constexpr std::string_view kJs{kJsText.text, kJsText.size};
 
-constexpr std::uint32_t fnv1a(std::string_view text) noexcept {
-    std::uint32_t hash = 2166136261u;
-    for (const char c : text) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 16777619u;
-    }
-    return hash;
-}
-
-/// "<path>?v=<8 hex digits of the content's FNV-1a hash>", built at compile time.
-struct Href {
-    char text[48] = {};
-    std::size_t size = 0;
-};
-
-constexpr Href versioned(std::string_view path, std::string_view content) noexcept {
-    Href href;
-    for (const char c : path) href.text[href.size++] = c;
-    for (const char c : std::string_view("?v=")) href.text[href.size++] = c;
-    const std::uint32_t hash = fnv1a(content);
-    for (int shift = 28; shift >= 0; shift -= 4)
-        href.text[href.size++] = "0123456789abcdef"[(hash >> shift) & 15u];
-    return href;
-}
-
-constexpr Href kCssHref = versioned("/assets/dashboard.css", kCss);
-constexpr Href kJsHref = versioned("/assets/dashboard.js", kJs);
+constexpr VersionedHref kCssHref = versioned("/assets/dashboard.css", kCss);
+constexpr VersionedHref kJsHref = versioned("/assets/dashboard.js", kJs);
 
 } // namespace
 
-std::string_view dashboard_css() noexcept { return kCss; }
-std::string_view dashboard_js() noexcept { return kJs; }
-std::string_view dashboard_css_href() noexcept { return {kCssHref.text, kCssHref.size}; }
-std::string_view dashboard_js_href() noexcept { return {kJsHref.text, kJsHref.size}; }
+std::string_view dashboard_css() noexcept {
+    return kCss;
+}
+std::string_view dashboard_js() noexcept {
+    return kJs;
+}
+std::string_view dashboard_css_href() noexcept {
+    return kCssHref.view();
+}
+std::string_view dashboard_js_href() noexcept {
+    return kJsHref.view();
+}
 
 } // namespace paylinks::pages

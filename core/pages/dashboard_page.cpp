@@ -42,9 +42,9 @@ constexpr std::string_view kDialogs =
 } // namespace
 
 std::string render_dashboard_page() {
-    const std::string head = detail::join({"<link rel=\"stylesheet\" href=\"", dashboard_css_href(),
-                                           "\"><script src=\"", dashboard_js_href(),
-                                           "\" defer></script>"});
+    const std::string head =
+        detail::join({"<link rel=\"stylesheet\" href=\"", dashboard_css_href(), "\"><script src=\"",
+                      dashboard_js_href(), "\" defer></script>"});
     std::string out;
     out.reserve(9000);
     detail::open_document(out, {.title = "Dashboard · paylinks", .script = false, .extra = head});

@@ -1,17 +1,30 @@
 #include "core/pages/html.hpp"
 
+#include "core/util/ascii.hpp"
+
 namespace paylinks::pages {
 
 void append_escaped(std::string& out, std::string_view text) {
     out.reserve(out.size() + text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out.push_back(c);
+        case '&':
+            out += "&amp;";
+            break;
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out.push_back(c);
         }
     }
 }
@@ -22,25 +35,14 @@ std::string escape_html(std::string_view text) {
     return out;
 }
 
-namespace {
-
-bool starts_with_ci(std::string_view text, std::string_view prefix) noexcept {
-    if (text.size() < prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i) {
-        char c = text[i];
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        if (c != prefix[i]) return false;
-    }
-    return true;
-}
-
-} // namespace
-
 bool is_http_url(std::string_view url) noexcept {
     std::size_t rest = 0;
-    if (starts_with_ci(url, "https://")) rest = 8;
-    else if (starts_with_ci(url, "http://")) rest = 7;
-    else return false;
+    if (starts_with_ci(url, "https://"))
+        rest = 8;
+    else if (starts_with_ci(url, "http://"))
+        rest = 7;
+    else
+        return false;
     if (rest >= url.size() || url[rest] == '/' || url[rest] == '?' || url[rest] == '#')
         return false; // no host
     for (const char c : url) {

@@ -25,14 +25,18 @@ void open_document(std::string& out, const DocumentHead& head) {
     out += "</head><body>";
 }
 
-void close_document(std::string& out) { out += "</body></html>\n"; }
+void close_document(std::string& out) {
+    out += "</body></html>\n";
+}
 
 std::string join(std::initializer_list<std::string_view> parts) {
     std::size_t size = 0;
-    for (const std::string_view part : parts) size += part.size();
+    for (const std::string_view part : parts)
+        size += part.size();
     std::string out;
     out.reserve(size);
-    for (const std::string_view part : parts) out += part;
+    for (const std::string_view part : parts)
+        out += part;
     return out;
 }
 

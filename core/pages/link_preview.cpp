@@ -15,7 +15,8 @@ std::string shorten(std::string_view text, std::size_t limit) {
         if ((byte & 0xC0) == 0x80) continue; // continuation byte
         if (count == limit) {
             std::string_view kept = text.substr(0, i);
-            while (!kept.empty() && (kept.back() == ' ' || kept.back() == '\n' || kept.back() == '\t'))
+            while (!kept.empty() &&
+                   (kept.back() == ' ' || kept.back() == '\n' || kept.back() == '\t'))
                 kept.remove_suffix(1);
             return detail::join({kept, "…"});
         }
