@@ -57,10 +57,11 @@ engine::Task<std::variant<std::optional<links::Link>, ApiError>> link_for_slug(e
 
 bool is_link_preview_bot(std::string_view user_agent) noexcept {
     static constexpr std::array<std::string_view, 20> kBots = {
-        "slackbot",   "slack-imgproxy", "twitterbot", "facebookexternalhit", "facebot",
-        "discordbot", "telegrambot",    "whatsapp",   "linkedinbot",         "skypeuripreview",
-        "embedly",    "pinterest",      "redditbot",  "applebot",            "iframely",
-        "vkshare",    "mastodon",       "bluesky",    "googlebot",           "bingbot"};
+        "slackbot",    "slack-imgproxy",  "twitterbot",  "facebookexternalhit",
+        "facebot",     "discordbot",      "telegrambot", "whatsapp",
+        "linkedinbot", "skypeuripreview", "embedly",     "pinterest",
+        "redditbot",   "applebot",        "iframely",    "vkshare",
+        "mastodon",    "bluesky",         "googlebot",   "bingbot"};
     std::string lowered(user_agent);
     for (auto& c : lowered)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -91,8 +92,9 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
                              "Check the address, or ask the seller for a new link.");
     if (!link->open_for_sessions(ctx.now_ms()))
         co_return page_error(410, "This payment link is no longer available",
-                             link->active ? "It has expired. Ask the seller for a new link."
-                                          : "The seller has turned it off. Ask them for a new link.");
+                             link->active
+                                 ? "It has expired. Ask the seller for a new link."
+                                 : "The seller has turned it off. Ask them for a new link.");
 
     const auto* user_agent = request.header("user-agent");
     if (request.method == "HEAD" || (user_agent && is_link_preview_bot(*user_agent))) {
@@ -112,8 +114,10 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
         co_return page_error(503, "Temporarily unavailable",
                              "A checkout could not be opened right now. Please try again.");
     }
-    Response redirect{303, {{"location", "/c/" + std::get<Session>(opened).id},
-                            {"cache-control", "no-store"}}, ""};
+    Response redirect{
+        303,
+        {{"location", "/c/" + std::get<Session>(opened).id}, {"cache-control", "no-store"}},
+        ""};
     co_return redirect;
 }
 
@@ -144,7 +148,7 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
     view.chain_id = config.network->chain_id;
     view.token_address = config.token_text;
     view.deposit_address = eth::to_checksum_address(session->deposit_address);
-    view.payment_uri = sessions::payment_uri(*session, config);
+    view.payment_uri = sessions::payment_uri(*session, config, view.deposit_address);
     view.status = std::string(sessions::to_string(session->status));
     view.now_ms = ctx.now_ms();
     view.expires_at_ms = session->expires_at_ms;
@@ -152,14 +156,13 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
     view.cancel_url = session->cancel_url;
     view.explorer_tx_url = std::string(config.network->explorer_tx_url);
     for (const auto& payment : session->payments)
-        view.payments.push_back({payment.transaction_hash,
-                                 num::format_units(payment.amount, config.token_decimals),
-                                 static_cast<std::int64_t>(payment.confirmations),
-                                 payment.confirmed});
+        view.payments.push_back(
+            {payment.transaction_hash, num::format_units(payment.amount, config.token_decimals),
+             static_cast<std::int64_t>(payment.confirmations), payment.confirmed});
     view.confirmations_required = config.confirmations;
     view.livemode = session->livemode;
-    auto qr = engine::read_string_value(
-        co_await ctx.perform(engine::render_qr_svg(view.payment_uri)));
+    auto qr =
+        engine::read_string_value(co_await ctx.perform(engine::render_qr_svg(view.payment_uri)));
     // Without a QR the page still works: the address and the wallet link are there.
     if (qr && qr->rfind("<svg", 0) == 0) view.qr_svg = std::move(*qr);
     co_return with_page_headers(http::html_response(200, pages::render_checkout_page(view)));
@@ -177,7 +180,8 @@ engine::Task<Response> checkout_status(engine::Context& ctx, const http::Request
     auto response = http::json_response(
         200, sessions::to_public_json(*session, ctx.config(), public_base_url(ctx, request)));
     // The stored state is still the truth as last known; say when it could not be refreshed.
-    response.headers.emplace_back("paylinks-chain-check", chain_fault.empty() ? "ok" : "unavailable");
+    response.headers.emplace_back("paylinks-chain-check",
+                                  chain_fault.empty() ? "ok" : "unavailable");
     response.headers.emplace_back("access-control-allow-origin", "*");
     co_return response;
 }
@@ -196,9 +200,9 @@ engine::Task<Response> verify_payment(engine::Context& ctx, const http::Request&
     for (auto& c : transaction_hash)
         if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
     if (!crypto::hex_decode_fixed<32>(transaction_hash))
-        co_return http::error_response(invalid(ErrorCode::transaction_hash_invalid,
-                                               "transactionHash",
-                                               "transactionHash must be 0x followed by 64 hex digits"));
+        co_return http::error_response(
+            invalid(ErrorCode::transaction_hash_invalid, "transactionHash",
+                    "transactionHash must be 0x followed by 64 hex digits"));
 
     auto loaded = co_await sessions::load_session(ctx, id);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
@@ -221,21 +225,21 @@ engine::Task<Response> verify_payment(engine::Context& ctx, const http::Request&
     }
     const auto& receipt = *report.receipt;
     if (!receipt.found)
-        co_return http::error_response(ApiError{
-            ErrorCode::transaction_not_found,
-            "No mined transaction with this hash was found on " +
-                std::string(ctx.config().network->display_name) + " yet",
-            "transactionHash"});
+        co_return http::error_response(
+            ApiError{ErrorCode::transaction_not_found,
+                     "No mined transaction with this hash was found on " +
+                         std::string(ctx.config().network->display_name) + " yet",
+                     "transactionHash"});
     if (!receipt.succeeded)
-        co_return http::error_response(ApiError{ErrorCode::transaction_not_payment,
-                                                "This transaction failed (reverted) and moved no funds",
-                                                "transactionHash"});
+        co_return http::error_response(
+            ApiError{ErrorCode::transaction_not_payment,
+                     "This transaction failed (reverted) and moved no funds", "transactionHash"});
     if (receipt.transfers.empty())
-        co_return http::error_response(ApiError{
-            ErrorCode::transaction_not_payment,
-            "This transaction does not transfer " + ctx.config().token_symbol +
-                " to this checkout's deposit address",
-            "transactionHash"});
+        co_return http::error_response(ApiError{ErrorCode::transaction_not_payment,
+                                                "This transaction does not transfer " +
+                                                    ctx.config().token_symbol +
+                                                    " to this checkout's deposit address",
+                                                "transactionHash"});
     co_return http::json_response(
         200, sessions::to_public_json(*session, ctx.config(), public_base_url(ctx, request)));
 }

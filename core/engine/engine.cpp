@@ -139,8 +139,9 @@ std::string Engine::resume(std::string_view input_json) {
     }
     // The coroutine reads exactly one result per effect it asked for; a shim that answers
     // too few gets failures in their place rather than a crash.
-    delivered.resize(it->second->awaited_count(),
-                     Json{{"ok", false}, {"error", "no result for this effect"}});
+    if (delivered.size() != it->second->awaited_count())
+        delivered.resize(it->second->awaited_count(),
+                         Json{{"ok", false}, {"error", "no result for this effect"}});
     it->second->deliver(std::move(delivered));
     return advance(it);
 }

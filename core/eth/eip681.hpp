@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace paylinks::eth {
 
@@ -14,6 +15,11 @@ namespace paylinks::eth {
 /// integers — no exponent, no fraction.
 [[nodiscard]] std::string erc20_transfer_uri(const Address& token, std::uint64_t chain_id,
                                              const Address& recipient,
+                                             const num::uint256& base_units);
+/// The same request from addresses already in their EIP-55 form (a caller that has them
+/// spares two Keccak-256 hashes).
+[[nodiscard]] std::string erc20_transfer_uri(std::string_view token_eip55, std::uint64_t chain_id,
+                                             std::string_view recipient_eip55,
                                              const num::uint256& base_units);
 
 } // namespace paylinks::eth

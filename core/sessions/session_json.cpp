@@ -65,9 +65,10 @@ std::string watch_index_key(std::string_view id) {
     return std::string(kWatchIndexPrefix) + ids::newest_first_key(id, ids::kSessionPrefix);
 }
 
-std::string payment_uri(const Session& session, const config::Config& config) {
-    return eth::erc20_transfer_uri(config.token, config.network ? config.network->chain_id : 0,
-                                   session.deposit_address, session.amount_due);
+std::string payment_uri(const Session& session, const config::Config& config,
+                        std::string_view deposit_address_eip55) {
+    return eth::erc20_transfer_uri(config.token_text, config.network ? config.network->chain_id : 0,
+                                   deposit_address_eip55, session.amount_due);
 }
 
 std::string to_storage(const Session& session) {
@@ -174,6 +175,8 @@ Json to_public_json(const Session& session, const config::Config& config,
                     std::string_view base_url) {
     auto currency = money::find_currency(session.fiat_currency);
     const auto* network = config.network;
+    std::string deposit_address = eth::to_checksum_address(session.deposit_address);
+    std::string uri = payment_uri(session, config, deposit_address);
     return Json{
         {"id", session.id},
         {"object", "checkout_session"},
@@ -194,8 +197,8 @@ Json to_public_json(const Session& session, const config::Config& config,
           {"decimals", config.token_decimals}}},
         {"amountDue", num::format_units(session.amount_due, config.token_decimals)},
         {"amountReceived", num::format_units(session.amount_received(), config.token_decimals)},
-        {"depositAddress", eth::to_checksum_address(session.deposit_address)},
-        {"paymentUri", payment_uri(session, config)},
+        {"depositAddress", std::move(deposit_address)},
+        {"paymentUri", std::move(uri)},
         {"payments", payments_json(session, config)},
         {"confirmationsRequired", config.confirmations},
         {"successUrl", optional_string(session.success_url)},

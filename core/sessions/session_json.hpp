@@ -20,8 +20,10 @@ namespace paylinks::sessions {
 [[nodiscard]] Json to_public_json(const Session& session, const config::Config& config,
                                   std::string_view base_url);
 
-/// EIP-681 URI that asks a wallet to transfer exactly amountDue to the deposit address.
-[[nodiscard]] std::string payment_uri(const Session& session, const config::Config& config);
+/// EIP-681 URI that asks a wallet to transfer exactly amountDue to the deposit address,
+/// given in its EIP-55 form (which every caller also shows).
+[[nodiscard]] std::string payment_uri(const Session& session, const config::Config& config,
+                                      std::string_view deposit_address_eip55);
 
 [[nodiscard]] std::string session_key(std::string_view id);
 inline constexpr std::string_view kSessionIndexPrefix = "idx/cs/";

@@ -10,11 +10,33 @@ namespace paylinks {
 
 // ---- values ---------------------------------------------------------------------------
 
+JsonRef::JsonRef(std::initializer_list<JsonRef> init) {
+    if (init.size() == 2 && !init.begin()->is_member_ && init.begin()->value_.is_string()) {
+        is_member_ = true;
+        value_ = std::move(init.begin()->value_);
+        member_value_ = init.begin()[1].take();
+    } else {
+        value_ = Json(init);
+    }
+}
+
+Json JsonRef::take() const {
+    if (!is_member_) return std::move(value_);
+    JsonArray pair;
+    pair.reserve(2);
+    pair.push_back(std::move(value_));
+    pair.push_back(std::move(member_value_));
+    return Json(std::move(pair));
+}
+
+JsonMember JsonRef::take_member() const {
+    return {std::move(value_.string_), std::move(member_value_)};
+}
+
 Json::Json(std::initializer_list<JsonRef> init) {
     bool is_object = init.size() > 0;
     for (const auto& element : init) {
-        const Json& value = element.peek();
-        if (!value.is_array() || value.array_.size() != 2 || !value.array_[0].is_string()) {
+        if (!element.is_member()) {
             is_object = false;
             break;
         }
@@ -24,10 +46,10 @@ Json::Json(std::initializer_list<JsonRef> init) {
         new (&object_) JsonObject();
         object_.reserve(init.size());
         for (const auto& element : init) {
-            Json pair = element.take();
+            auto member = element.take_member();
             // A braced list is code: its keys are distinct (checked in debug builds).
-            assert(find(pair.array_[0].string_) == end());
-            object_.emplace_back(std::move(pair.array_[0].string_), std::move(pair.array_[1]));
+            assert(find(member.first) == end());
+            object_.push_back(std::move(member));
         }
     } else {
         type_ = Type::array;
@@ -74,12 +96,12 @@ Json::Json(const Json& other) {
     construct_from(other);
 }
 
-void Json::take(Json&& other) noexcept {
+void Json::take_storage(Json&& other) noexcept {
     construct_from(std::move(other));
     other.destroy();
 }
 
-void Json::destroy() noexcept {
+void Json::destroy_storage() noexcept {
     switch (type_) {
     case Type::number_text:
     case Type::string:
@@ -94,7 +116,6 @@ void Json::destroy() noexcept {
     default:
         break;
     }
-    type_ = Type::null;
 }
 
 const std::string& Json::empty_string() noexcept {
@@ -359,6 +380,38 @@ constexpr std::string_view kEscapeLetters = "\"\\/bfnrt";
 constexpr std::string_view kEscapedBytes = "\"\\/\b\f\n\r\t";
 static_assert(kEscapeLetters.size() == kEscapedBytes.size());
 
+// How the writer treats each byte: 0 copies it as it is, 'u' writes \u00XX, another letter
+// writes that one-letter escape, and kUtf8 marks a byte ≥ 0x80 (copied if the sequence it
+// starts is valid UTF-8). A byte is "plain" — copied by reader and writer alike with no
+// further look — exactly when its entry is 0. One table load per byte instead of a chain of
+// comparisons: strings are most of what crosses the boundary.
+constexpr char kUtf8 = 1;
+struct ByteTable {
+    char entry[256] = {};
+};
+constexpr ByteTable make_escape_table() {
+    ByteTable table;
+    for (int c = 0; c < 0x20; ++c)
+        table.entry[c] = 'u';
+    for (std::size_t i = 0; i < kEscapedBytes.size(); ++i)
+        if (kEscapedBytes[i] != '/')
+            table.entry[static_cast<unsigned char>(kEscapedBytes[i])] = kEscapeLetters[i];
+    for (int c = 0x80; c < 0x100; ++c)
+        table.entry[c] = kUtf8;
+    return table;
+}
+constexpr ByteTable kEscapeTable = make_escape_table();
+[[nodiscard]] constexpr char escape_entry(unsigned char c) noexcept {
+    return kEscapeTable.entry[c];
+}
+static_assert(escape_entry('"') == '"' && escape_entry('\\') == '\\' && escape_entry('\n') == 'n' &&
+              escape_entry(0x1f) == 'u' && escape_entry('/') == 0 && escape_entry('a') == 0 &&
+              escape_entry(0x7f) == 0 && escape_entry(0x80) == kUtf8);
+
+[[nodiscard]] inline bool is_plain(unsigned char c) noexcept {
+    return escape_entry(c) == 0;
+}
+
 class Parser {
 public:
     Parser(std::string_view text) noexcept
@@ -502,7 +555,7 @@ private:
         ++p_; // '"'
         for (;;) {
             const unsigned char* run = p_;
-            while (p_ != end_ && *p_ >= 0x20 && *p_ < 0x80 && *p_ != '"' && *p_ != '\\')
+            while (p_ != end_ && is_plain(*p_))
                 ++p_;
             out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p_ - run));
             if (p_ == end_) return false;
@@ -681,12 +734,12 @@ void append_json_string(std::string& out, std::string_view text) {
     std::size_t length = 2 + text.size();
     bool plain = true;
     for (const auto* q = p; q != end; ++q) {
-        const unsigned char c = *q;
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') continue;
+        const char entry = escape_entry(*q);
+        if (entry == 0) continue;
         plain = false;
-        if (c >= 0x80) continue; // at most 3 bytes more per invalid byte: added below
-        // One letter after the backslash, or \u00XX.
-        length += kEscapedBytes.find(static_cast<char>(c)) != std::string_view::npos ? 1 : 5;
+        // One letter after the backslash, or \u00XX; a byte ≥ 0x80 grows by at most 2 (as
+        // U+FFFD), which the second pass has room for.
+        length += entry == 'u' ? 5 : entry == kUtf8 ? 2 : 1;
     }
     const std::size_t at = out.size();
     if (plain) {
@@ -697,17 +750,16 @@ void append_json_string(std::string& out, std::string_view text) {
         w[text.size()] = '"';
         return;
     }
-    out.resize(at + length + 2 * text.size()); // room for U+FFFD in place of every byte
+    out.resize(at + length);
     char* w = out.data() + at;
     *w++ = '"';
     while (p != end) {
         const unsigned char c = *p;
-        if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+        const char entry = escape_entry(c);
+        if (entry == 0) {
             *w++ = static_cast<char>(c);
             ++p;
-            continue;
-        }
-        if (c >= 0x80) {
+        } else if (entry == kUtf8) {
             const std::size_t n = utf8_sequence_length(p, end);
             if (n == 0) {
                 std::memcpy(w, "\xEF\xBF\xBD", 3); // U+FFFD for each invalid byte
@@ -718,17 +770,15 @@ void append_json_string(std::string& out, std::string_view text) {
                 w += n;
                 p += n;
             }
-            continue;
-        }
-        ++p;
-        *w++ = '\\';
-        const auto at = kEscapedBytes.find(static_cast<char>(c));
-        if (at != std::string_view::npos) {
-            *w++ = kEscapeLetters[at];
+        } else if (entry == 'u') {
+            const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
+            std::memcpy(w, escape, 6);
+            w += 6;
+            ++p;
         } else {
-            const char escape[5] = {'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-            std::memcpy(w, escape, 5);
-            w += 5;
+            *w++ = '\\';
+            *w++ = entry;
+            ++p;
         }
     }
     *w++ = '"';

@@ -14,6 +14,7 @@
 // read as another type, gives null / empty / zero. Check types before reading.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <new>
 #include <optional>
@@ -330,35 +331,64 @@ private:
     [[nodiscard]] const Json& element(std::size_t index) const noexcept;
     template<class Source>
     void construct_from(Source&& other);
-    void take(Json&& other) noexcept;
-    void destroy() noexcept;
+    // Scalars (null, booleans, integers) own nothing: moving or destroying one is a copy of
+    // its bytes or nothing, inline; only strings and containers take the out-of-line path.
+    [[nodiscard]] bool owns_storage() const noexcept { return type_ >= Type::number_text; }
+    void take(Json&& other) noexcept {
+        if (!other.owns_storage()) {
+            type_ = other.type_;
+            std::memcpy(&unsigned_, &other.unsigned_, sizeof unsigned_);
+            return;
+        }
+        take_storage(std::move(other));
+    }
+    void take_storage(Json&& other) noexcept;
+    void destroy() noexcept {
+        if (owns_storage()) destroy_storage();
+        type_ = Type::null;
+    }
+    void destroy_storage() noexcept;
 
     Type type_ = Type::null;
     union {
         bool boolean_;
         std::int64_t integer_;
-        std::uint64_t unsigned_;
-        std::string string_; // string and number_text
+        std::uint64_t unsigned_ = 0; // every value starts with defined bytes (scalars move by copy)
+        std::string string_;         // string and number_text
         JsonArray array_;
         JsonObject object_;
     };
 };
 
+static_assert(Json::Type::null < Json::Type::boolean && Json::Type::boolean < Json::Type::integer &&
+                  Json::Type::integer < Json::Type::unsigned_integer &&
+                  Json::Type::unsigned_integer < Json::Type::number_text &&
+                  Json::Type::number_text < Json::Type::string &&
+                  Json::Type::string < Json::Type::array && Json::Type::array < Json::Type::object,
+              "Json::owns_storage: the types that own storage come last");
+
 /// One element of a braced list of JSON values: owns its value, which the list's consumer
-/// moves out (initializer lists only give const access, hence `mutable`).
+/// moves out (initializer lists only give const access, hence `mutable`). A two-element
+/// list whose first element is a string is kept as a key and a value, not as an array, so
+/// that `{{"key", value}, ...}` builds an object without an array per member.
 class JsonRef {
 public:
     template<class... Args, std::enable_if_t<std::is_constructible_v<Json, Args...>, int> = 0>
     JsonRef(Args&&... args)
         : value_(std::forward<Args>(args)...) {}
-    JsonRef(std::initializer_list<JsonRef> init)
-        : value_(init) {}
+    JsonRef(std::initializer_list<JsonRef> init);
 
-    [[nodiscard]] Json take() const noexcept { return std::move(value_); }
-    [[nodiscard]] const Json& peek() const noexcept { return value_; }
+    /// Whether this is a `{"key", value}` pair.
+    [[nodiscard]] bool is_member() const noexcept { return is_member_; }
+    /// The value; a pair becomes the array [key, value].
+    [[nodiscard]] Json take() const;
+    /// A pair's key and value (only when is_member()).
+    [[nodiscard]] JsonMember take_member() const;
 
 private:
-    mutable Json value_;
+    mutable Json value_;        ///< the value, or a pair's key
+    mutable Json member_value_; ///< a pair's value
+    bool is_member_ = false;
 };
 
 template<bool IsConst>
