@@ -2,12 +2,6 @@
 
 namespace paylinks::eth {
 
-std::string erc20_transfer_uri(const Address& token, std::uint64_t chain_id,
-                               const Address& recipient, const num::uint256& base_units) {
-    return erc20_transfer_uri(to_checksum_address(token), chain_id, to_checksum_address(recipient),
-                              base_units);
-}
-
 std::string erc20_transfer_uri(std::string_view token_eip55, std::uint64_t chain_id,
                                std::string_view recipient_eip55, const num::uint256& base_units) {
     // request = "ethereum" ":" target_address [ "@" chain_id ] [ "/" function_name ]

@@ -1,5 +1,6 @@
 #include "core/sessions/session_json.hpp"
 
+#include "core/eth/address.hpp"
 #include "core/eth/eip681.hpp"
 #include "core/ids/ids.hpp"
 #include "core/money/fiat.hpp"

@@ -1,3 +1,4 @@
+#include "core/eth/address.hpp"
 #include "core/eth/eip681.hpp"
 #include "tests/unit/num/catch_uint256.hpp"
 
@@ -78,7 +79,8 @@ TEST_CASE("erc20_transfer_uri exact strings", "[eth][eip681]") {
     };
     for (const auto& c : cases) {
         INFO(c.uri);
-        const std::string uri = erc20_transfer_uri(c.token, c.chain_id, recipient, c.amount);
+        const std::string uri = erc20_transfer_uri(to_checksum_address(c.token), c.chain_id,
+                                                   to_checksum_address(recipient), c.amount);
         CHECK(uri == c.uri);
         const auto back = parse_back(uri);
         REQUIRE(back.has_value());
@@ -93,7 +95,8 @@ TEST_CASE("erc20_transfer_uri with extreme values parses back", "[eth][eip681]")
     const Address token = address("0xFFfFfFffFFfffFFfFFfFFFFFffFFFffffFfFFFfF");
     const Address recipient{};
     const num::uint256 max = ~num::uint256(0);
-    const std::string uri = erc20_transfer_uri(token, ~std::uint64_t{0}, recipient, max);
+    const std::string uri = erc20_transfer_uri(to_checksum_address(token), ~std::uint64_t{0},
+                                               to_checksum_address(recipient), max);
     const std::string amount = uri.substr(uri.find("&uint256=") + 9);
     CHECK(amount ==
           "115792089237316195423570985008687907853269984665640564039457584007913129639935");

@@ -145,6 +145,12 @@ TEST_CASE("braced lists build objects and arrays as documented", "[json]") {
     // A list of pairs is an object unless asked for as an array.
     CHECK(Json{{"a", 1}}.is_object());
     CHECK(dump_json(Json::array({{"a", 1}})) == R"([["a",1]])");
+    // A pair where an object cannot be — beside a non-pair, or as a member's value — is the
+    // two-element array it is written as.
+    CHECK(dump_json(Json{{"a", 1}, "x"}) == R"([["a",1],"x"])");
+    CHECK(dump_json(Json{{"a", {"b", 1}}}) == R"({"a":["b",1]})");
+    CHECK(dump_json(Json{{"a", {{"b", 1}}}}) == R"({"a":{"b":1}})");
+    CHECK(dump_json(Json{1, {"k", "v"}}) == R"([1,["k","v"]])");
     CHECK(dump_json(Json::array()) == "[]");
     CHECK(dump_json(Json::object()) == "{}");
     CHECK(dump_json(Json(std::vector<std::string>{"x", "y"})) == R"(["x","y"])");
@@ -209,6 +215,9 @@ TEST_CASE("serialising escapes what JSON requires and repairs invalid UTF-8", "[
     CHECK(dump_json(Json(std::string("\xFF"
                                      "ok\xC3\xA9\xC3",
                                      6))) == "\"\xEF\xBF\xBDok\xC3\xA9\xEF\xBF\xBD\"");
+    // Every byte invalid, and escapes beside them: the literal's worst-case growth.
+    CHECK(dump_json(Json(std::string("\xFF\xFE\x01\xC0\"", 5))) ==
+          "\"\xEF\xBF\xBD\xEF\xBF\xBD\\u0001\xEF\xBF\xBD\\\"\"");
     const auto repaired = parse_json(dump_json(Json(std::string("\xED\xA0\x80", 3))));
     REQUIRE(repaired.has_value());
     CHECK(repaired->get<std::string>() == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
