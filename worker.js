@@ -19,8 +19,9 @@ function io(env) {
   return { kv, rpcUrl: env.RPC_URL, rpcTimeoutMs: rpcTimeoutMs(env.RPC_TIMEOUT_MS) };
 }
 
+const NO_BODY = { body: '', bodySize: 0 };
+
 async function readBody(request) {
-  if (request.method === 'GET' || request.method === 'HEAD' || !request.body) return { body: '', bodySize: 0 };
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) return { body: '', bodySize: declared };
   const bytes = new Uint8Array(await request.arrayBuffer());
@@ -54,7 +55,8 @@ export default {
   async fetch(request, env, ctx) {
     try {
       const effects = io(env);
-      const { body, bodySize } = await readBody(request);
+      const bodiless = request.method === 'GET' || request.method === 'HEAD' || !request.body;
+      const { body, bodySize } = bodiless ? NO_BODY : await readBody(request);
       const answer = await runExchange(
         core,
         {

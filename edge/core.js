@@ -18,8 +18,14 @@ export class Core {
   /** The configuration result of the current instance ({ok, error}). */
   configuration = null;
 
+  // One input buffer in linear memory, kept across calls and grown when a message needs more.
+  #input = 0;
+  #inputCapacity = 0;
+
   #ensure() {
     if (this.#instance) return this.#instance.exports;
+    this.#input = 0;
+    this.#inputCapacity = 0;
     const instance = new WebAssembly.Instance(this.#module, {
       env: { emscripten_notify_memory_growth() {} },
       wasi_snapshot_preview1: {
@@ -38,16 +44,16 @@ export class Core {
     const exports = this.#instance.exports;
     // UTF-8 takes at most 3 bytes per UTF-16 unit: encode straight into linear memory.
     const capacity = text.length * 3;
-    const input = exports.pl_alloc(capacity);
-    try {
-      const { written } = encoder.encodeInto(text, new Uint8Array(exports.memory.buffer, input, capacity));
-      const output = exports[name](input, written);
-      const length = exports.pl_output_len();
-      // Copy out before the next call reuses the output buffer.
-      return JSON.parse(decoder.decode(new Uint8Array(exports.memory.buffer, output, length)));
-    } finally {
-      exports.pl_free(input);
+    if (capacity > this.#inputCapacity) {
+      if (this.#input) exports.pl_free(this.#input);
+      this.#inputCapacity = Math.max(capacity, 16 * 1024);
+      this.#input = exports.pl_alloc(this.#inputCapacity);
     }
+    const { written } = encoder.encodeInto(text, new Uint8Array(exports.memory.buffer, this.#input, capacity));
+    const output = exports[name](this.#input, written);
+    const length = exports.pl_output_len();
+    // Copy out before the next call reuses the output buffer.
+    return JSON.parse(decoder.decode(new Uint8Array(exports.memory.buffer, output, length)));
   }
 
   /** Calls an entry point; after a trap the instance is dropped and the error rethrown. */

@@ -2,10 +2,11 @@
 
 import { performEffects } from './effects.js';
 
+const HEX = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
+
 function randomHex(bytes) {
-  const buffer = crypto.getRandomValues(new Uint8Array(bytes));
   let hex = '';
-  for (const byte of buffer) hex += byte.toString(16).padStart(2, '0');
+  for (const byte of crypto.getRandomValues(new Uint8Array(bytes))) hex += HEX[byte];
   return hex;
 }
 

@@ -1,43 +1,27 @@
-// The KV bridge. Hot reads carry cacheTtl, which Workers KV honours at the edge; the same
-// wish is honoured inside the isolate with a small cache, dropped on every write this
-// isolate makes, so a reader never sees data older than the core agreed to accept.
-
-const MAX_CACHED = 2000;
+// The KV bridge. Hot reads carry cacheTtl, which Workers KV honours at the edge; the core
+// keeps its own copy of such reads inside the isolate (core/engine/read_cache.hpp), so
+// nothing is cached here.
 
 export class KvBridge {
   #store;
-  #cache = new Map();
 
   constructor(store) {
     this.#store = store;
   }
 
-  async get(key, cacheTtl) {
-    if (cacheTtl) {
-      const hit = this.#cache.get(key);
-      if (hit && hit.expires > Date.now()) return hit.value;
-    }
-    const value = await this.#store.get(key, cacheTtl ? { cacheTtl } : undefined);
-    if (cacheTtl) {
-      if (this.#cache.size >= MAX_CACHED) this.#cache.delete(this.#cache.keys().next().value);
-      this.#cache.set(key, { value, expires: Date.now() + cacheTtl * 1000 });
-    }
-    return value;
+  get(key, cacheTtl) {
+    return this.#store.get(key, cacheTtl ? { cacheTtl } : undefined);
   }
 
-  async put(key, value, metadata, expirationTtl) {
-    this.#cache.delete(key);
+  put(key, value, metadata, expirationTtl) {
     const options = {};
     if (metadata !== undefined) options.metadata = metadata;
     if (expirationTtl !== undefined) options.expirationTtl = expirationTtl;
-    await this.#store.put(key, value, options);
-    this.#cache.delete(key);
+    return this.#store.put(key, value, options);
   }
 
-  async delete(key) {
-    this.#cache.delete(key);
-    await this.#store.delete(key);
-    this.#cache.delete(key);
+  delete(key) {
+    return this.#store.delete(key);
   }
 
   async list(prefix, limit, cursor) {

@@ -2,8 +2,9 @@
 //
 // Strings cross as UTF-8 in linear memory: the shim allocates with pl_alloc, writes the
 // input, calls an entry point with (pointer, length), reads the answer at the returned
-// pointer for pl_output_len() bytes, and frees its input. The answer stays valid until the
-// next call.
+// pointer for pl_output_len() bytes. The core never keeps the input, so one buffer may serve
+// many calls; the shim frees it when it wants a bigger one. The answer stays valid until
+// the next call.
 #include "core/engine/engine.hpp"
 #include "core/tools/tools.hpp"
 

@@ -14,8 +14,10 @@ std::string_view authorization(const http::Request& request) noexcept {
     const auto* header = request.header("authorization");
     std::string_view value = header ? std::string_view(*header) : std::string_view{};
     auto space = [](char c) { return c == ' ' || c == '\t'; };
-    while (!value.empty() && space(value.front())) value.remove_prefix(1);
-    while (!value.empty() && space(value.back())) value.remove_suffix(1);
+    while (!value.empty() && space(value.front()))
+        value.remove_prefix(1);
+    while (!value.empty() && space(value.back()))
+        value.remove_suffix(1);
     return value;
 }
 
@@ -41,8 +43,10 @@ MaybeError authenticate(const http::Request& request, const config::Config& conf
         return ApiError{ErrorCode::api_key_invalid,
                         "The Authorization header must be: Bearer <secret key>", ""};
     auto key = value.substr(kScheme.size());
-    while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
-    while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+    while (!key.empty() && key.front() == ' ')
+        key.remove_prefix(1);
+    while (!key.empty() && key.back() == ' ')
+        key.remove_suffix(1);
     if (key.empty() || !crypto::constant_time_equal(key, config.api_key))
         return ApiError{ErrorCode::api_key_invalid, "Invalid API key provided", ""};
     return std::nullopt;

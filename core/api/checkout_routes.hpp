@@ -8,14 +8,14 @@
 
 namespace paylinks::api {
 
-[[nodiscard]] engine::Task<http::Response> visit_link(engine::Context& ctx,
-                                                      const http::Request& request, std::string slug);
-[[nodiscard]] engine::Task<http::Response> checkout_page(engine::Context& ctx,
-                                                         const http::Request& request, std::string id);
-[[nodiscard]] engine::Task<http::Response> checkout_status(engine::Context& ctx,
-                                                           const http::Request& request, std::string id);
-[[nodiscard]] engine::Task<http::Response> verify_payment(engine::Context& ctx,
-                                                          const http::Request& request, std::string id);
+[[nodiscard]] engine::Task<http::Response>
+visit_link(engine::Context& ctx, const http::Request& request, std::string slug);
+[[nodiscard]] engine::Task<http::Response>
+checkout_page(engine::Context& ctx, const http::Request& request, std::string id);
+[[nodiscard]] engine::Task<http::Response>
+checkout_status(engine::Context& ctx, const http::Request& request, std::string id);
+[[nodiscard]] engine::Task<http::Response>
+verify_payment(engine::Context& ctx, const http::Request& request, std::string id);
 [[nodiscard]] http::Response serve_asset(const http::Request& request, std::string_view name);
 
 /// Link-preview crawlers (Slack, X, Facebook, Discord, Telegram, WhatsApp, …) by User-Agent.
@@ -25,6 +25,7 @@ namespace paylinks::api {
 [[nodiscard]] http::Response page_response(int status, std::string html);
 
 /// An HTML error page with the pages' headers.
-[[nodiscard]] http::Response page_error(int status, std::string_view heading, std::string_view message);
+[[nodiscard]] http::Response page_error(int status, std::string_view heading,
+                                        std::string_view message);
 
 } // namespace paylinks::api

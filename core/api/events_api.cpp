@@ -27,9 +27,11 @@ ApiError endpoint_not_found(const std::string& id) {
     return ApiError{ErrorCode::resource_missing, "No such webhook endpoint: '" + id + "'", "id"};
 }
 
-Task<std::variant<std::optional<events::Event>, ApiError>> load_event(Context& ctx, std::string id) {
+Task<std::variant<std::optional<events::Event>, ApiError>> load_event(Context& ctx,
+                                                                      std::string id) {
     if (!ids::is_valid_id(id, ids::kEventPrefix)) co_return std::optional<events::Event>{};
-    auto stored = engine::read_kv_value(co_await ctx.perform(engine::kv_get(events::event_key(id))));
+    auto stored =
+        engine::read_kv_value(co_await ctx.perform(engine::kv_get(events::event_key(id))));
     if (!stored.ok) co_return store::storage_error(stored.error);
     if (!stored.value) co_return std::optional<events::Event>{};
     auto event = events::from_storage(*stored.value);
@@ -50,8 +52,8 @@ Task<std::variant<std::optional<webhooks::Endpoint>, ApiError>> load_endpoint(Co
                                                                               std::string id) {
     if (!ids::is_valid_id(id, ids::kWebhookEndpointPrefix))
         co_return std::optional<webhooks::Endpoint>{};
-    auto stored = engine::read_kv_value(
-        co_await ctx.perform(engine::kv_get(webhooks::endpoint_key(id))));
+    auto stored =
+        engine::read_kv_value(co_await ctx.perform(engine::kv_get(webhooks::endpoint_key(id))));
     if (!stored.ok) co_return store::storage_error(stored.error);
     if (!stored.value) co_return std::optional<webhooks::Endpoint>{};
     auto endpoint = webhooks::from_storage(*stored.value);
@@ -88,7 +90,8 @@ MaybeError apply_endpoint_fields(webhooks::Endpoint& endpoint, const Json& body,
             if (!type.is_string()) return bad;
             const auto& name = type.get_ref<const std::string&>();
             if (name != "*" && !events::is_event_type(name)) return bad;
-            if (std::find(chosen.begin(), chosen.end(), name) == chosen.end()) chosen.push_back(name);
+            if (std::find(chosen.begin(), chosen.end(), name) == chosen.end())
+                chosen.push_back(name);
         }
         endpoint.enabled_events = std::move(chosen);
     } else if (creating) {
@@ -128,7 +131,8 @@ Task<Response> write_endpoint(Context& ctx, const webhooks::Endpoint& endpoint, 
 Task<Response> list_events(Context& ctx, const http::Request& request) {
     if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto query_or_error = read_list_query(request, ids::kEventPrefix, {"type"});
-    if (auto* error = std::get_if<ApiError>(&query_or_error)) co_return http::error_response(*error);
+    if (auto* error = std::get_if<ApiError>(&query_or_error))
+        co_return http::error_response(*error);
     auto& query = std::get<ListQuery>(query_or_error);
     store::IndexFilter filter = nullptr;
     if (auto it = query.filters.find("type"); it != query.filters.end()) {
@@ -145,15 +149,17 @@ Task<Response> list_events(Context& ctx, const http::Request& request) {
     if (auto* error = std::get_if<ApiError>(&page)) co_return http::error_response(*error);
     auto& entries = std::get<store::Page>(page);
     std::vector<engine::Effect> reads;
-    for (const auto& entry : entries.entries) reads.push_back(engine::kv_get(events::event_key(entry.id)));
-    Json data = Json::array();
+    for (const auto& entry : entries.entries)
+        reads.push_back(engine::kv_get(events::event_key(entry.id)));
+    std::vector<std::string> data;
     for (const auto& result : co_await ctx.perform(std::move(reads))) {
         auto stored = engine::read_kv_value(result);
         if (!stored.ok) co_return http::error_response(store::storage_error(stored.error));
         if (!stored.value) continue;
-        if (auto event = events::from_storage(*stored.value)) data.push_back(events::to_api_json(*event));
+        if (auto event = events::from_storage(*stored.value))
+            data.push_back(dump_json(events::to_api_json(*event)));
     }
-    co_return http::json_response(200, list_body("/api/v1/events", std::move(data), entries.has_more));
+    co_return http::json_response(200, list_text("/api/v1/events", data, entries.has_more));
 }
 
 Task<Response> retrieve_event(Context& ctx, const http::Request& request, std::string id) {
@@ -180,7 +186,8 @@ Task<Response> create_webhook_endpoint(Context& ctx, const http::Request& reques
     auto body = read_json_body(request);
     if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
     const Json& fields = std::get<Json>(body);
-    if (auto error = reject_unknown_fields(fields, kEndpointFields)) co_return http::error_response(*error);
+    if (auto error = reject_unknown_fields(fields, kEndpointFields))
+        co_return http::error_response(*error);
     webhooks::Endpoint endpoint;
     if (auto error = apply_endpoint_fields(endpoint, fields, true, ctx))
         co_return http::error_response(*error);
@@ -196,7 +203,8 @@ Task<Response> create_webhook_endpoint(Context& ctx, const http::Request& reques
 Task<Response> list_webhook_endpoints(Context& ctx, const http::Request& request) {
     if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto query_or_error = read_list_query(request, ids::kWebhookEndpointPrefix, {});
-    if (auto* error = std::get_if<ApiError>(&query_or_error)) co_return http::error_response(*error);
+    if (auto* error = std::get_if<ApiError>(&query_or_error))
+        co_return http::error_response(*error);
     const auto& page = std::get<ListQuery>(query_or_error).page;
     // Endpoints are few (a handful per merchant): list them all, newest first.
     std::vector<webhooks::Endpoint> endpoints;
@@ -206,7 +214,8 @@ Task<Response> list_webhook_endpoints(Context& ctx, const http::Request& request
             engine::kv_list(std::string(webhooks::kEndpointPrefix), 1000, cursor)));
         if (!listed.ok) co_return http::error_response(store::storage_error(listed.error));
         std::vector<engine::Effect> reads;
-        for (const auto& key : listed.keys) reads.push_back(engine::kv_get(key.name));
+        for (const auto& key : listed.keys)
+            reads.push_back(engine::kv_get(key.name));
         for (const auto& result : co_await ctx.perform(std::move(reads))) {
             auto stored = engine::read_kv_value(result);
             if (stored.ok && stored.value)
@@ -218,14 +227,13 @@ Task<Response> list_webhook_endpoints(Context& ctx, const http::Request& request
     }
     std::sort(endpoints.begin(), endpoints.end(),
               [](const auto& a, const auto& b) { return a.id > b.id; });
-    Json data = Json::array();
+    std::vector<std::string> data;
     bool has_more = false;
     bool started = page.starting_after.empty();
     for (const auto& endpoint : endpoints) {
         if (!page.ending_before.empty() && endpoint.id >= page.ending_before) continue;
         if (!started) {
-            started = endpoint.id == page.starting_after ||
-                      endpoint.id < page.starting_after;
+            started = endpoint.id == page.starting_after || endpoint.id < page.starting_after;
             if (endpoint.id == page.starting_after) continue;
             if (!started) continue;
         }
@@ -233,12 +241,13 @@ Task<Response> list_webhook_endpoints(Context& ctx, const http::Request& request
             has_more = true;
             break;
         }
-        data.push_back(webhooks::to_api_json(endpoint, false));
+        data.push_back(dump_json(webhooks::to_api_json(endpoint, false)));
     }
-    co_return http::json_response(200, list_body("/api/v1/webhook_endpoints", std::move(data), has_more));
+    co_return http::json_response(200, list_text("/api/v1/webhook_endpoints", data, has_more));
 }
 
-Task<Response> retrieve_webhook_endpoint(Context& ctx, const http::Request& request, std::string id) {
+Task<Response> retrieve_webhook_endpoint(Context& ctx, const http::Request& request,
+                                         std::string id) {
     if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto loaded = co_await load_endpoint(ctx, id);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);

@@ -14,7 +14,8 @@ idempotency_slot(const http::Request& request, std::string_view scope) {
     const auto* key = request.header("idempotency-key");
     if (!key) return std::monostate{};
     bool printable = !key->empty() && key->size() <= 255;
-    for (unsigned char c : *key) printable = printable && c >= 0x20 && c < 0x7F;
+    for (unsigned char c : *key)
+        printable = printable && c >= 0x20 && c < 0x7F;
     if (!printable)
         return ApiError{ErrorCode::idempotency_key_invalid,
                         "Idempotency-Key must be 1 to 255 printable ASCII characters",
@@ -62,9 +63,8 @@ http::Response idempotency_in_use_response() {
 std::optional<engine::Effect> remember_response(const IdempotencySlot& slot,
                                                 const http::Response& response) {
     if (response.status >= 500) return std::nullopt;
-    Json record{{"fingerprint", slot.fingerprint},
-                {"status", response.status},
-                {"body", response.body}};
+    Json record{
+        {"fingerprint", slot.fingerprint}, {"status", response.status}, {"body", response.body}};
     return engine::kv_put(slot.kv_key, dump_json(record), std::nullopt, kIdempotencyTtlSeconds);
 }
 

@@ -20,13 +20,13 @@ namespace {
 constexpr std::int64_t kLinkCacheTtlSeconds = 60;
 
 constexpr std::array<std::string_view, 8> kMutableFields = {
-    "title", "description", "fiatAmount", "fiatCurrency", "successUrl", "cancelUrl",
-    "active", "expiresAt"};
+    "title",      "description", "fiatAmount", "fiatCurrency",
+    "successUrl", "cancelUrl",   "active",     "expiresAt"};
 constexpr std::array<std::string_view, 7> kImmutableFields = {
     "id", "object", "slug", "livemode", "checkoutUrl", "createdAt", "updatedAt"};
 constexpr std::array<std::string_view, 9> kCreateFields = {
-    "title", "description", "fiatAmount", "fiatCurrency", "successUrl", "cancelUrl",
-    "active", "expiresAt", "slug"};
+    "title",     "description", "fiatAmount", "fiatCurrency", "successUrl",
+    "cancelUrl", "active",      "expiresAt",  "slug"};
 
 ApiError not_found(const std::string& id) {
     return ApiError{ErrorCode::resource_missing, "No such payment link: '" + id + "'", "id"};
@@ -45,15 +45,16 @@ MaybeError apply_link_fields(links::Link& link, const Json& body, bool creating,
     }
     if (auto description = body.find("description"); description != body.end()) {
         if (auto error = check_description(*description, "description")) return error;
-        link.description = description->is_null() ? std::nullopt
-                                                  : std::optional(description->get<std::string>());
+        link.description =
+            description->is_null() ? std::nullopt : std::optional(description->get<std::string>());
     }
 
     // Currency first: the amount is read in the (possibly new) currency's minor units.
     auto old_currency = money::find_currency(link.fiat_currency);
     auto currency = old_currency;
     if (auto code = body.find("fiatCurrency"); code != body.end()) {
-        currency = code->is_string() ? money::find_currency(code->get<std::string>()) : std::nullopt;
+        currency =
+            code->is_string() ? money::find_currency(code->get<std::string>()) : std::nullopt;
         if (!currency)
             return invalid(ErrorCode::currency_invalid, "fiatCurrency",
                            "fiatCurrency must be a supported ISO 4217 code or USDC");
@@ -66,8 +67,9 @@ MaybeError apply_link_fields(links::Link& link, const Json& body, bool creating,
     const char* amount_param = "fiatAmount";
     if (amount != body.end()) {
         if (!amount->is_string())
-            return invalid(ErrorCode::amount_invalid, "fiatAmount",
-                           "fiatAmount must be a string with at most 2 decimals, such as \"150.00\"");
+            return invalid(
+                ErrorCode::amount_invalid, "fiatAmount",
+                "fiatAmount must be a string with at most 2 decimals, such as \"150.00\"");
         amount_text = amount->get<std::string>();
     } else if (currency && old_currency && currency->code != old_currency->code) {
         amount_text = money::format_fiat_amount(link.fiat_amount, *old_currency);
@@ -111,9 +113,9 @@ MaybeError apply_link_fields(links::Link& link, const Json& body, bool creating,
     return std::nullopt;
 }
 
-Response link_response(int status, const links::Link& link, const Context& ctx,
-                       const http::Request& request) {
-    return http::json_response(status, links::to_api_json(link, public_base_url(ctx, request)));
+// The link's API object as JSON text: what a response carries, and its event records.
+std::string link_text(const links::Link& link, const Context& ctx, const http::Request& request) {
+    return links::to_api_text(link, public_base_url(ctx, request));
 }
 
 // The body of create_link once the request is known to be well-formed and new.
@@ -134,9 +136,8 @@ Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Jso
     const bool slug_given = custom_slug != body.end() && !custom_slug->is_null();
     if (slug_given) {
         if (!custom_slug->is_string() || !ids::is_valid_slug(custom_slug->get<std::string>()))
-            co_return http::error_response(
-                invalid(ErrorCode::slug_invalid, "slug",
-                        "slug must match ^[a-z0-9][a-z0-9-]{2,63}$"));
+            co_return http::error_response(invalid(ErrorCode::slug_invalid, "slug",
+                                                   "slug must match ^[a-z0-9][a-z0-9-]{2,63}$"));
         link.slug = custom_slug->get<std::string>();
     }
     // A twin request creating the same slug right now would pass the read below too.
@@ -168,13 +169,13 @@ Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Jso
     writes.push_back(engine::kv_put(std::string(links::kLinkIndexPrefix) +
                                         ids::newest_first_key(link.id, ids::kLinkPrefix),
                                     ""));
-    for (auto& effect : events::record_event(ctx, "payment_link.created",
-                                             links::to_api_json(link, public_base_url(ctx, request))))
+    auto object = link_text(link, ctx, request);
+    for (auto& effect : events::record_event(ctx, "payment_link.created", object))
         writes.push_back(std::move(effect));
     for (const auto& result : co_await ctx.perform(std::move(writes)))
         if (!engine::succeeded(result))
             co_return http::error_response(store::storage_error(engine::failure_message(result)));
-    co_return link_response(201, link, ctx, request);
+    co_return http::json_response(201, std::move(object));
 }
 
 } // namespace
@@ -231,17 +232,16 @@ Task<Response> list_links(Context& ctx, const http::Request& request) {
     for (const auto& entry : entries.entries)
         reads.push_back(engine::kv_get(links::link_key(entry.id), kLinkCacheTtlSeconds));
     auto results = co_await ctx.perform(std::move(reads));
-    Json data = Json::array();
+    std::vector<std::string> data;
     auto base = public_base_url(ctx, request);
     for (const auto& result : results) {
         auto stored = engine::read_kv_value(result);
         if (!stored.ok) co_return http::error_response(store::storage_error(stored.error));
         if (!stored.value) continue; // deleted since the index was read
         if (auto link = links::from_storage(*stored.value))
-            data.push_back(links::to_api_json(*link, base));
+            data.push_back(links::to_api_text(*link, base));
     }
-    co_return http::json_response(200, list_body("/api/v1/payment_links", std::move(data),
-                                                 entries.has_more));
+    co_return http::json_response(200, list_text("/api/v1/payment_links", data, entries.has_more));
 }
 
 Task<Response> retrieve_link(Context& ctx, const http::Request& request, std::string id) {
@@ -250,7 +250,7 @@ Task<Response> retrieve_link(Context& ctx, const http::Request& request, std::st
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& link = std::get<std::optional<links::Link>>(loaded);
     if (!link) co_return http::error_response(not_found(id));
-    co_return link_response(200, *link, ctx, request);
+    co_return http::json_response(200, link_text(*link, ctx, request));
 }
 
 Task<Response> update_link(Context& ctx, const http::Request& request, std::string id) {
@@ -268,13 +268,13 @@ Task<Response> update_link(Context& ctx, const http::Request& request, std::stri
     if (auto error = apply_link_fields(*link, fields, false, ctx))
         co_return http::error_response(*error);
     link->updated_at_ms = std::max(ctx.now_ms(), link->created_at_ms);
-    auto writes = events::record_event(ctx, "payment_link.updated",
-                                       links::to_api_json(*link, public_base_url(ctx, request)));
+    auto object = link_text(*link, ctx, request);
+    auto writes = events::record_event(ctx, "payment_link.updated", object);
     writes.push_back(engine::kv_put(links::link_key(link->id), links::to_storage(*link)));
     for (const auto& result : co_await ctx.perform(std::move(writes)))
         if (!engine::succeeded(result))
             co_return http::error_response(store::storage_error(engine::failure_message(result)));
-    co_return link_response(200, *link, ctx, request);
+    co_return http::json_response(200, std::move(object));
 }
 
 Task<Response> delete_link(Context& ctx, const http::Request& request, std::string id) {
@@ -283,8 +283,8 @@ Task<Response> delete_link(Context& ctx, const http::Request& request, std::stri
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& link = std::get<std::optional<links::Link>>(loaded);
     if (!link) co_return http::error_response(not_found(id));
-    auto deletes = events::record_event(ctx, "payment_link.deleted",
-                                        links::to_api_json(*link, public_base_url(ctx, request)));
+    auto deletes =
+        events::record_event(ctx, "payment_link.deleted", link_text(*link, ctx, request));
     deletes.push_back(engine::kv_delete(links::link_key(link->id)));
     deletes.push_back(engine::kv_delete(links::slug_key(link->slug)));
     deletes.push_back(engine::kv_delete(std::string(links::kLinkIndexPrefix) +

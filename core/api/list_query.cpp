@@ -6,9 +6,9 @@ namespace paylinks::api {
 
 using http::ErrorCode;
 
-std::variant<ListQuery, ApiError> read_list_query(const http::Request& request,
-                                                  std::string_view id_prefix,
-                                                  std::initializer_list<std::string_view> filter_names) {
+std::variant<ListQuery, ApiError>
+read_list_query(const http::Request& request, std::string_view id_prefix,
+                std::initializer_list<std::string_view> filter_names) {
     ListQuery out;
     std::map<std::string, bool> seen;
     for (const auto& [name, value] : request.query) {
@@ -33,7 +33,8 @@ std::variant<ListQuery, ApiError> read_list_query(const http::Request& request,
             (name == "starting_after" ? out.page.starting_after : out.page.ending_before) = value;
         } else {
             bool is_filter = false;
-            for (auto filter : filter_names) is_filter = is_filter || filter == name;
+            for (auto filter : filter_names)
+                is_filter = is_filter || filter == name;
             if (!is_filter)
                 return invalid(ErrorCode::parameter_unknown, name, "Unknown parameter: " + name);
             out.filters[name] = value;
@@ -45,8 +46,20 @@ std::variant<ListQuery, ApiError> read_list_query(const http::Request& request,
     return out;
 }
 
-Json list_body(std::string_view url, Json data, bool has_more) {
-    return Json{{"object", "list"}, {"url", url}, {"data", std::move(data)}, {"has_more", has_more}};
+std::string list_text(std::string_view url, const std::vector<std::string>& objects,
+                      bool has_more) {
+    std::string data = "[";
+    for (const auto& object : objects) {
+        if (data.size() > 1) data.push_back(',');
+        data.append(object);
+    }
+    data.push_back(']');
+    return JsonObjectWriter()
+        .string("object", "list")
+        .string("url", url)
+        .raw("data", data)
+        .boolean("has_more", has_more)
+        .finish();
 }
 
 } // namespace paylinks::api

@@ -20,7 +20,8 @@ struct ListQuery {
 read_list_query(const http::Request& request, std::string_view id_prefix,
                 std::initializer_list<std::string_view> filter_names);
 
-/// {"object":"list","url":…,"data":[…],"has_more":…}
-[[nodiscard]] Json list_body(std::string_view url, Json data, bool has_more);
+/// {"object":"list","url":…,"data":[…],"has_more":…} around the objects' JSON texts.
+[[nodiscard]] std::string list_text(std::string_view url, const std::vector<std::string>& objects,
+                                    bool has_more);
 
 } // namespace paylinks::api

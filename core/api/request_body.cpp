@@ -10,16 +10,21 @@ int json_nesting_depth(std::string_view text, int limit) noexcept {
     bool in_string = false, escaped = false;
     for (char c : text) {
         if (in_string) {
-            if (escaped) escaped = false;
-            else if (c == '\\') escaped = true;
-            else if (c == '"') in_string = false;
+            if (escaped)
+                escaped = false;
+            else if (c == '\\')
+                escaped = true;
+            else if (c == '"')
+                in_string = false;
             continue;
         }
-        if (c == '"') in_string = true;
+        if (c == '"')
+            in_string = true;
         else if (c == '[' || c == '{') {
             deepest = std::max(deepest, ++depth);
             if (deepest > limit) return deepest;
-        } else if (c == ']' || c == '}') --depth;
+        } else if (c == ']' || c == '}')
+            --depth;
     }
     return deepest;
 }
@@ -31,8 +36,10 @@ bool is_json_media_type(const std::string* content_type) {
     std::string_view value = *content_type;
     auto semicolon = value.find(';');
     auto media = value.substr(0, semicolon);
-    while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
-    while (!media.empty() && media.front() == ' ') media.remove_prefix(1);
+    while (!media.empty() && media.back() == ' ')
+        media.remove_suffix(1);
+    while (!media.empty() && media.front() == ' ')
+        media.remove_prefix(1);
     std::string lowered(media);
     for (auto& c : lowered)
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -45,7 +52,8 @@ std::variant<Json, ApiError> read_json_body(const http::Request& request) {
     if (request.body_size > kMaxBodyBytes)
         return ApiError{ErrorCode::body_too_large, "Request bodies are limited to 65536 bytes", ""};
     bool blank = true;
-    for (char c : request.body) blank = blank && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+    for (char c : request.body)
+        blank = blank && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
     if (blank) return Json::object();
     if (!is_json_media_type(request.header("content-type")))
         return ApiError{ErrorCode::content_type_unsupported,
@@ -53,8 +61,7 @@ std::variant<Json, ApiError> read_json_body(const http::Request& request) {
     if (json_nesting_depth(request.body, kMaxJsonDepth) > kMaxJsonDepth)
         return ApiError{ErrorCode::json_invalid, "The JSON body is nested too deeply", ""};
     auto parsed = parse_json(request.body);
-    if (!parsed)
-        return ApiError{ErrorCode::json_invalid, "The request body is not valid JSON", ""};
+    if (!parsed) return ApiError{ErrorCode::json_invalid, "The request body is not valid JSON", ""};
     if (!parsed->is_object())
         return ApiError{ErrorCode::body_not_object, "The request body must be a JSON object", ""};
     return std::move(*parsed);

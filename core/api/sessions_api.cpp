@@ -28,12 +28,11 @@ constexpr std::int64_t kMinLifetimeMs = 5 * 60 * 1000;
 constexpr std::int64_t kMaxLifetimeMs = 24 * 60 * 60 * 1000;
 
 constexpr std::array<std::string_view, 9> kAdHocFields = {
-    "fiatAmount", "fiatCurrency", "title", "description", "successUrl",
+    "fiatAmount", "fiatCurrency", "title",         "description", "successUrl",
     "cancelUrl",  "metadata",     "customerEmail", "expiresAt"};
-constexpr std::array<std::string_view, 4> kLinkModeFields = {"linkId", "metadata",
-                                                             "customerEmail", "expiresAt"};
-constexpr std::array<std::string_view, 3> kPublicFields = {"linkId", "metadata",
-                                                           "customerEmail"};
+constexpr std::array<std::string_view, 4> kLinkModeFields = {"linkId", "metadata", "customerEmail",
+                                                             "expiresAt"};
+constexpr std::array<std::string_view, 3> kPublicFields = {"linkId", "metadata", "customerEmail"};
 
 ApiError session_not_found(const std::string& id) {
     return ApiError{ErrorCode::resource_missing, "No such checkout session: '" + id + "'", "id"};
@@ -216,7 +215,8 @@ load_fresh_session(Context& ctx, std::string id, std::string* chain_fault) {
 Task<Response> create_session(Context& ctx, const http::Request& request) {
     const bool keyed = has_credentials(request);
     if (keyed) {
-        if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+        if (auto error = authenticate(request, ctx.config()))
+            co_return http::error_response(*error);
     }
     auto slot = idempotency_slot(request, keyed ? "POST /api/v1/checkout_sessions"
                                                 : "POST /api/v1/checkout_sessions public");
@@ -244,9 +244,9 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
     auto link_id = body.find("linkId");
     if (link_id == body.end()) {
         if (!keyed)
-            co_return co_await respond(http::error_response(ApiError{
-                ErrorCode::api_key_missing,
-                "Ad-hoc sessions need the secret key; without one, pass a linkId", ""}));
+            co_return co_await respond(http::error_response(
+                ApiError{ErrorCode::api_key_missing,
+                         "Ad-hoc sessions need the secret key; without one, pass a linkId", ""}));
         if (auto error = reject_unknown_fields(body, kAdHocFields))
             co_return co_await respond(http::error_response(*error));
         if (auto error = read_ad_hoc(draft, body, ctx))
@@ -292,7 +292,8 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
 Task<Response> list_sessions(Context& ctx, const http::Request& request) {
     if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto query_or_error = read_list_query(request, ids::kSessionPrefix, {"linkId", "status"});
-    if (auto* error = std::get_if<ApiError>(&query_or_error)) co_return http::error_response(*error);
+    if (auto* error = std::get_if<ApiError>(&query_or_error))
+        co_return http::error_response(*error);
     auto& query = std::get<ListQuery>(query_or_error);
     std::string link_filter, status_filter;
     if (auto it = query.filters.find("linkId"); it != query.filters.end()) {
@@ -328,17 +329,17 @@ Task<Response> list_sessions(Context& ctx, const http::Request& request) {
     for (const auto& entry : entries.entries)
         reads.push_back(engine::kv_get(sessions::session_key(entry.id)));
     auto results = co_await ctx.perform(std::move(reads));
-    Json data = Json::array();
+    std::vector<std::string> data;
     auto base = public_base_url(ctx, request);
     for (const auto& result : results) {
         auto stored = engine::read_kv_value(result);
         if (!stored.ok) co_return http::error_response(store::storage_error(stored.error));
         if (!stored.value) continue;
         if (auto session = sessions::from_storage(*stored.value))
-            data.push_back(sessions::to_api_json(*session, ctx.config(), base));
+            data.push_back(dump_json(sessions::to_api_json(*session, ctx.config(), base)));
     }
-    co_return http::json_response(200, list_body("/api/v1/checkout_sessions", std::move(data),
-                                                 entries.has_more));
+    co_return http::json_response(200,
+                                  list_text("/api/v1/checkout_sessions", data, entries.has_more));
 }
 
 Task<Response> retrieve_session(Context& ctx, const http::Request& request, std::string id) {
@@ -355,18 +356,19 @@ Task<Response> expire_session(Context& ctx, const http::Request& request, std::s
     if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto body = read_json_body(request);
     if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
-    if (auto error = reject_unknown_fields(std::get<Json>(body), std::span<const std::string_view>{}))
+    if (auto error =
+            reject_unknown_fields(std::get<Json>(body), std::span<const std::string_view>{}))
         co_return http::error_response(*error);
     auto loaded = co_await load_fresh_session(ctx, id, nullptr);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& session = std::get<std::optional<Session>>(loaded);
     if (!session) co_return http::error_response(session_not_found(id));
     if (session->status != sessions::Status::open && session->status != sessions::Status::underpaid)
-        co_return http::error_response(ApiError{
-            ErrorCode::session_not_expirable,
-            "Only open or underpaid sessions can be expired; this one is " +
-                std::string(sessions::to_string(session->status)),
-            ""});
+        co_return http::error_response(
+            ApiError{ErrorCode::session_not_expirable,
+                     "Only open or underpaid sessions can be expired; this one is " +
+                         std::string(sessions::to_string(session->status)),
+                     ""});
     // Expiring is moving expiresAt to now: anything paid later is paid_late, as usual.
     const auto previous = session->status;
     session->expires_at_ms = std::min(session->expires_at_ms, ctx.now_ms());

@@ -5,8 +5,8 @@
 #include "core/util/json.hpp"
 
 #include <cstdint>
-#include <span>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -29,9 +29,11 @@ using MaybeError = std::optional<ApiError>;
                                                std::span<const std::string_view> allowed,
                                                std::span<const std::string_view> immutable = {});
 
-[[nodiscard]] MaybeError check_title(const Json& value, const char* param, bool required_nonempty = true);
+[[nodiscard]] MaybeError check_title(const Json& value, const char* param,
+                                     bool required_nonempty = true);
 [[nodiscard]] MaybeError check_description(const Json& value, const char* param);
-[[nodiscard]] MaybeError check_redirect_url(const Json& value, const char* param, bool allow_local_http);
+[[nodiscard]] MaybeError check_redirect_url(const Json& value, const char* param,
+                                            bool allow_local_http);
 
 /// Reads an optional timestamp (ISO 8601 string or integer Unix seconds); `null` clears it.
 struct TimestampField {

@@ -4,6 +4,7 @@
 // long as the exchange, so references to it stay valid across suspensions.
 #include "core/config/config.hpp"
 #include "core/engine/effects.hpp"
+#include "core/engine/read_cache.hpp"
 #include "core/util/coroutine.hpp"
 
 #include <array>
@@ -34,12 +35,16 @@ struct SharedState {
     std::unordered_set<std::string> claims;
     /// The public origin last seen on a request, for URLs in objects built by the cron.
     std::string last_origin;
+    /// Values of KV reads that allow an edge-cached answer (see read_cache.hpp).
+    ReadCache kv_reads;
 };
 
 /// Holds a claim in SharedState::claims for as long as it lives.
 class Claim {
 public:
-    Claim(SharedState& shared, std::string key) : shared_(&shared), key_(std::move(key)) {
+    Claim(SharedState& shared, std::string key)
+        : shared_(&shared)
+        , key_(std::move(key)) {
         held_ = shared_->claims.insert(key_).second;
     }
     Claim(const Claim&) = delete;
@@ -79,7 +84,11 @@ class Context {
 public:
     Context(std::int64_t now_ms, std::array<std::uint8_t, 32> entropy, const config::Config& config,
             SharedState& shared, Exchange* exchange) noexcept
-        : now_ms_(now_ms), entropy_(entropy), config_(config), shared_(shared), exchange_(exchange) {}
+        : now_ms_(now_ms)
+        , entropy_(entropy)
+        , config_(config)
+        , shared_(shared)
+        , exchange_(exchange) {}
 
     /// Milliseconds since the Unix epoch, as the shim read it when the exchange started.
     [[nodiscard]] std::int64_t now_ms() const noexcept { return now_ms_; }

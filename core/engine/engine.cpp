@@ -142,12 +142,21 @@ std::string Engine::resume(std::string_view input_json) {
     if (delivered.size() != it->second->awaited_count())
         delivered.resize(it->second->awaited_count(),
                          Json{{"ok", false}, {"error", "no result for this effect"}});
-    it->second->deliver(std::move(delivered));
+    auto& exchange = *it->second;
+    shared_.kv_reads.settle(exchange.issued(), delivered, exchange.context().now_ms());
+    exchange.deliver(std::move(delivered));
     return advance(it);
 }
 
 std::string Engine::advance(std::map<std::uint32_t, std::unique_ptr<Exchange>>::iterator it) {
     auto& exchange = *it->second;
+    // Batches of reads this instance holds fresh copies of never leave the core.
+    while (!exchange.finished()) {
+        auto cached = shared_.kv_reads.answer(exchange.pending(), exchange.context().now_ms());
+        if (!cached) break;
+        (void)exchange.take_pending();
+        exchange.deliver(std::move(*cached));
+    }
     Json out;
     if (exchange.finished()) {
         out = exchange.take_outcome();
@@ -156,6 +165,7 @@ std::string Engine::advance(std::map<std::uint32_t, std::unique_ptr<Exchange>>::
         if (!follow_ups.empty()) out["followUps"] = std::move(follow_ups);
         exchanges_.erase(it);
     } else {
+        exchange.issued() = shared_.kv_reads.issue(exchange.pending());
         out = Json{{"exchange", exchange.id()}, {"effects", exchange.take_pending()}};
     }
     return dump_json(out);

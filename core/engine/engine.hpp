@@ -26,7 +26,8 @@ class Exchange {
 public:
     Exchange(std::uint32_t id, std::int64_t now_ms, std::array<std::uint8_t, 32> entropy,
              const config::Config& config, SharedState& shared)
-        : id_(id), context_(now_ms, entropy, config, shared, this) {}
+        : id_(id)
+        , context_(now_ms, entropy, config, shared, this) {}
 
     [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
     [[nodiscard]] Context& context() noexcept { return context_; }
@@ -43,7 +44,10 @@ public:
     void run(Task<Json> root) noexcept;
     [[nodiscard]] bool finished() const noexcept { return root_ && root_->done(); }
     [[nodiscard]] Json take_outcome() noexcept { return root_->take_result(); }
+    [[nodiscard]] const std::vector<Effect>& pending() const noexcept { return pending_; }
     [[nodiscard]] std::vector<Effect> take_pending() noexcept { return std::move(pending_); }
+    /// The batch with the shim, as the read cache noted it.
+    [[nodiscard]] IssuedBatch& issued() noexcept { return issued_; }
     [[nodiscard]] std::size_t awaited_count() const noexcept { return awaited_; }
     void deliver(std::vector<Json> results) noexcept;
 
@@ -53,6 +57,7 @@ private:
     std::optional<Task<Json>> root_;
     std::vector<Effect> pending_;
     std::vector<Json> results_;
+    IssuedBatch issued_;
     std::size_t awaited_ = 0;
     coro::coroutine_handle<> waiter_;
 };

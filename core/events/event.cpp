@@ -5,16 +5,18 @@
 
 namespace paylinks::events {
 
-std::string event_key(std::string_view id) { return "evt/" + std::string(id); }
+std::string event_key(std::string_view id) {
+    return "evt/" + std::string(id);
+}
 std::string event_index_key(std::string_view id) {
     return std::string(kEventIndexPrefix) + ids::newest_first_key(id, ids::kEventPrefix);
 }
 
 const std::vector<std::string_view>& event_types() noexcept {
     static const std::vector<std::string_view> kTypes = {
-        "checkout_session.created",  "checkout_session.detected", "checkout_session.paid",
+        "checkout_session.created",   "checkout_session.detected", "checkout_session.paid",
         "checkout_session.underpaid", "checkout_session.overpaid", "checkout_session.paid_late",
-        "checkout_session.expired",  "payment_link.created",      "payment_link.updated",
+        "checkout_session.expired",   "payment_link.created",      "payment_link.updated",
         "payment_link.deleted"};
     return kTypes;
 }
@@ -25,17 +27,25 @@ bool is_event_type(std::string_view type) noexcept {
     return false;
 }
 
-std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type, Json object) {
+std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type,
+                                         std::string object_json) {
     std::array<std::uint8_t, ids::kIdRandomBytes> random{};
     ctx.random_bytes(random);
-    Event event{ids::make_id(ids::kEventPrefix, ctx.now_ms(), random), std::move(type),
-                std::move(object), ctx.config().livemode, ctx.now_ms()};
+    auto id = ids::make_id(ids::kEventPrefix, ctx.now_ms(), random);
+    // The stored form of Event, written around the object's text rather than re-serialising it.
+    auto stored = JsonObjectWriter()
+                      .string("id", id)
+                      .string("type", type)
+                      .raw("object", object_json)
+                      .boolean("livemode", ctx.config().livemode)
+                      .integer("createdAt", ctx.now_ms())
+                      .finish();
     std::vector<engine::Effect> writes;
-    writes.push_back(engine::kv_put(event_key(event.id), to_storage(event), std::nullopt,
-                                    kRetentionSeconds));
-    writes.push_back(engine::kv_put(event_index_key(event.id), "", Json{{"t", event.type}},
-                                    kRetentionSeconds));
-    ctx.follow_up(Json{{"kind", "deliver"}, {"event", event.id}});
+    writes.push_back(
+        engine::kv_put(event_key(id), std::move(stored), std::nullopt, kRetentionSeconds));
+    writes.push_back(
+        engine::kv_put(event_index_key(id), "", Json{{"t", std::move(type)}}, kRetentionSeconds));
+    ctx.follow_up(Json{{"kind", "deliver"}, {"event", std::move(id)}});
     return writes;
 }
 
@@ -46,14 +56,6 @@ Json to_api_json(const Event& event) {
                 {"livemode", event.livemode},
                 {"createdAt", time::format_iso8601(event.created_at_ms)},
                 {"data", {{"object", event.object}}}};
-}
-
-std::string to_storage(const Event& event) {
-    return dump_json(Json{{"id", event.id},
-                          {"type", event.type},
-                          {"object", event.object},
-                          {"livemode", event.livemode},
-                          {"createdAt", event.created_at_ms}});
 }
 
 std::optional<Event> from_storage(std::string_view text) {

@@ -28,13 +28,13 @@ struct Event {
 [[nodiscard]] bool is_event_type(std::string_view type) noexcept;
 [[nodiscard]] const std::vector<std::string_view>& event_types() noexcept;
 
-/// Creates an event: returns the KV writes that store it, and asks for its delivery as a
-/// follow-up of the current exchange.
+/// Creates an event of the API object whose JSON text is `object_json` (the text the
+/// response carries too, serialised once): returns the KV writes that store it, and asks
+/// for its delivery as a follow-up of the current exchange.
 [[nodiscard]] std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type,
-                                                       Json object);
+                                                       std::string object_json);
 
 [[nodiscard]] Json to_api_json(const Event& event);
-[[nodiscard]] std::string to_storage(const Event& event);
 [[nodiscard]] std::optional<Event> from_storage(std::string_view text);
 
 } // namespace paylinks::events

@@ -131,17 +131,22 @@ std::optional<Request> read_request(const Json& start) {
 
 Json to_outcome(const Response& response) {
     Json headers = Json::object();
-    for (const auto& [name, value] : response.headers) headers[name] = value;
-    return Json{{"response",
-                 {{"status", response.status}, {"headers", std::move(headers)},
-                  {"body", response.body}}}};
+    for (const auto& [name, value] : response.headers)
+        headers[name] = value;
+    return Json{
+        {"response",
+         {{"status", response.status}, {"headers", std::move(headers)}, {"body", response.body}}}};
 }
 
 Response json_response(int status, const Json& body) {
-    return Response{status,
-                    {{"content-type", "application/json; charset=utf-8"},
-                     {"cache-control", "no-store"}},
-                    dump_json(body)};
+    return json_response(status, dump_json(body));
+}
+
+Response json_response(int status, std::string body_json) {
+    return Response{
+        status,
+        {{"content-type", "application/json; charset=utf-8"}, {"cache-control", "no-store"}},
+        std::move(body_json)};
 }
 
 Response error_response(const ApiError& error) {

@@ -14,12 +14,12 @@
 namespace paylinks::http {
 
 struct Request {
-    std::string method;  ///< upper case
-    std::string url;     ///< as received
-    std::string origin;  ///< scheme://host[:port]
-    std::string path;    ///< raw (still percent-encoded); the router decodes segments
+    std::string method; ///< upper case
+    std::string url;    ///< as received
+    std::string origin; ///< scheme://host[:port]
+    std::string path;   ///< raw (still percent-encoded); the router decodes segments
     std::vector<std::pair<std::string, std::string>> query; ///< decoded, in order
-    std::map<std::string, std::string> headers;              ///< names lower case
+    std::map<std::string, std::string> headers;             ///< names lower case
     std::string body;
     std::size_t body_size = 0; ///< the full size, even if the shim passed less
 
@@ -39,6 +39,8 @@ struct Response {
 [[nodiscard]] Json to_outcome(const Response& response);
 
 [[nodiscard]] Response json_response(int status, const Json& body);
+/// The same, for a body that is JSON text already.
+[[nodiscard]] Response json_response(int status, std::string body_json);
 [[nodiscard]] Response error_response(const ApiError& error);
 [[nodiscard]] Response html_response(int status, std::string html);
 

@@ -5,62 +5,66 @@
 
 namespace paylinks::links {
 
-std::string link_key(std::string_view id) { return "link/" + std::string(id); }
-std::string slug_key(std::string_view slug) { return "slug/" + std::string(slug); }
+std::string link_key(std::string_view id) {
+    return "link/" + std::string(id);
+}
+std::string slug_key(std::string_view slug) {
+    return "slug/" + std::string(slug);
+}
 
 namespace {
 
-using stored::optional_string;
 using stored::read_int;
 using stored::read_optional_string;
 using stored::read_string;
 
-Json optional_time(const std::optional<std::int64_t>& value) {
-    return value ? Json(time::format_iso8601(*value)) : Json(nullptr);
-}
-
 } // namespace
 
-Json to_api_json(const Link& link, std::string_view base_url) {
+std::string to_api_text(const Link& link, std::string_view base_url) {
     auto currency = money::find_currency(link.fiat_currency);
-    return Json{
-        {"id", link.id},
-        {"object", "payment_link"},
-        {"slug", link.slug},
-        {"title", link.title},
-        {"description", optional_string(link.description)},
-        {"fiatAmount", currency ? money::format_fiat_amount(link.fiat_amount, *currency)
-                                : std::to_string(link.fiat_amount)},
-        {"fiatCurrency", link.fiat_currency},
-        {"successUrl", optional_string(link.success_url)},
-        {"cancelUrl", optional_string(link.cancel_url)},
-        {"active", link.active},
-        {"expiresAt", optional_time(link.expires_at_ms)},
-        {"checkoutUrl", std::string(base_url) + "/l/" + link.slug},
-        {"livemode", link.livemode},
-        {"createdAt", time::format_iso8601(link.created_at_ms)},
-        {"updatedAt", time::format_iso8601(link.updated_at_ms)},
-    };
+    JsonObjectWriter out;
+    out.string("id", link.id)
+        .string("object", "payment_link")
+        .string("slug", link.slug)
+        .string("title", link.title)
+        .optional_string("description", link.description)
+        .string("fiatAmount", currency ? money::format_fiat_amount(link.fiat_amount, *currency)
+                                       : std::to_string(link.fiat_amount))
+        .string("fiatCurrency", link.fiat_currency)
+        .optional_string("successUrl", link.success_url)
+        .optional_string("cancelUrl", link.cancel_url)
+        .boolean("active", link.active);
+    if (link.expires_at_ms)
+        out.string("expiresAt", time::format_iso8601(*link.expires_at_ms));
+    else
+        out.raw("expiresAt", "null");
+    std::string checkout_url;
+    checkout_url.reserve(base_url.size() + 3 + link.slug.size());
+    checkout_url.append(base_url).append("/l/").append(link.slug);
+    return out.string("checkoutUrl", checkout_url)
+        .boolean("livemode", link.livemode)
+        .string("createdAt", time::format_iso8601(link.created_at_ms))
+        .string("updatedAt", time::format_iso8601(link.updated_at_ms))
+        .finish();
 }
 
 std::string to_storage(const Link& link) {
-    Json stored{
-        {"v", 1},
-        {"id", link.id},
-        {"slug", link.slug},
-        {"title", link.title},
-        {"description", optional_string(link.description)},
-        {"fiatAmount", link.fiat_amount},
-        {"fiatCurrency", link.fiat_currency},
-        {"successUrl", optional_string(link.success_url)},
-        {"cancelUrl", optional_string(link.cancel_url)},
-        {"active", link.active},
-        {"expiresAt", link.expires_at_ms ? Json(*link.expires_at_ms) : Json(nullptr)},
-        {"livemode", link.livemode},
-        {"createdAt", link.created_at_ms},
-        {"updatedAt", link.updated_at_ms},
-    };
-    return dump_json(stored);
+    return JsonObjectWriter()
+        .integer("v", 1)
+        .string("id", link.id)
+        .string("slug", link.slug)
+        .string("title", link.title)
+        .optional_string("description", link.description)
+        .integer("fiatAmount", link.fiat_amount)
+        .string("fiatCurrency", link.fiat_currency)
+        .optional_string("successUrl", link.success_url)
+        .optional_string("cancelUrl", link.cancel_url)
+        .boolean("active", link.active)
+        .optional_integer("expiresAt", link.expires_at_ms)
+        .boolean("livemode", link.livemode)
+        .integer("createdAt", link.created_at_ms)
+        .integer("updatedAt", link.updated_at_ms)
+        .finish();
 }
 
 std::optional<Link> from_storage(std::string_view text) {

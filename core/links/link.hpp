@@ -31,8 +31,9 @@ struct Link {
     }
 };
 
-/// The public API object (DESIGN §3 "Link object"); `base_url` makes checkoutUrl absolute.
-[[nodiscard]] Json to_api_json(const Link& link, std::string_view base_url);
+/// The public API object (DESIGN §3 "Link object") as JSON text; `base_url` makes
+/// checkoutUrl absolute.
+[[nodiscard]] std::string to_api_text(const Link& link, std::string_view base_url);
 
 /// The stored form, and its strict reader: a corrupt record is reported, never trusted.
 [[nodiscard]] std::string to_storage(const Link& link);

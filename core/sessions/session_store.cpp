@@ -36,8 +36,9 @@ std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& 
     if (!previous || (*previous != session.status && session.status != Status::open)) {
         auto type = std::string("checkout_session.") +
                     (previous ? std::string(to_string(session.status)) : std::string("created"));
-        writes = events::record_event(ctx, std::move(type),
-                                      to_api_json(session, ctx.config(), object_base_url(ctx)));
+        writes = events::record_event(
+            ctx, std::move(type),
+            dump_json(to_api_json(session, ctx.config(), object_base_url(ctx))));
     }
     writes.push_back(engine::kv_put(session_key(session.id), to_storage(session)));
     writes.push_back(engine::kv_put(session_index_key(session.id), "", list_metadata(session)));

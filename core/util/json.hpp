@@ -407,6 +407,55 @@ void append_json(std::string& out, const Json& value);
 /// Appends `text` as a JSON string literal (quotes included).
 void append_json_string(std::string& out, std::string_view text);
 
+/// Writes one JSON object straight to text, member by member, without building a tree:
+/// for documents that are written whole on a request's path (stored records, events).
+/// Strings are escaped as dump_json escapes them; `raw` members must already be JSON.
+class JsonObjectWriter {
+public:
+    JsonObjectWriter() {
+        text_.reserve(256);
+        text_.push_back('{');
+    }
+    JsonObjectWriter& string(std::string_view key, std::string_view value) {
+        append_json_string(member(key), value);
+        return *this;
+    }
+    /// The string, or null when there is none.
+    JsonObjectWriter& optional_string(std::string_view key,
+                                      const std::optional<std::string>& value) {
+        return value ? string(key, *value) : raw(key, "null");
+    }
+    JsonObjectWriter& integer(std::string_view key, std::int64_t value) {
+        return raw(key, std::to_string(value));
+    }
+    /// The integer, or null when there is none.
+    JsonObjectWriter& optional_integer(std::string_view key,
+                                       const std::optional<std::int64_t>& value) {
+        return value ? integer(key, *value) : raw(key, "null");
+    }
+    JsonObjectWriter& boolean(std::string_view key, bool value) {
+        return raw(key, value ? "true" : "false");
+    }
+    JsonObjectWriter& raw(std::string_view key, std::string_view json_text) {
+        member(key).append(json_text);
+        return *this;
+    }
+    /// The text; the writer is spent.
+    [[nodiscard]] std::string finish() {
+        text_.push_back('}');
+        return std::move(text_);
+    }
+
+private:
+    std::string& member(std::string_view key) {
+        if (text_.size() > 1) text_.push_back(',');
+        append_json_string(text_, key);
+        text_.push_back(':');
+        return text_;
+    }
+    std::string text_;
+};
+
 /// The string member `key` of an untrusted object, else `fallback`.
 [[nodiscard]] inline std::string string_or(const Json& object, std::string_view key,
                                            std::string fallback = {}) {

@@ -222,3 +222,37 @@ TEST_CASE("serialising escapes what JSON requires and repairs invalid UTF-8", "[
     REQUIRE(repaired.has_value());
     CHECK(repaired->get<std::string>() == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
+
+TEST_CASE("an object written member by member is what the tree would serialise", "[json]") {
+    const std::string awkward = "quote \" backslash \\ tab \t control \x01 bad \xFF end";
+    const std::optional<std::string> none;
+    auto written = paylinks::JsonObjectWriter()
+                       .string("s", awkward)
+                       .optional_string("o", std::optional<std::string>("x"))
+                       .optional_string("n", none)
+                       .integer("min", INT64_MIN)
+                       .integer("max", INT64_MAX)
+                       .optional_integer("oi", std::optional<std::int64_t>(-7))
+                       .optional_integer("ni", std::nullopt)
+                       .boolean("t", true)
+                       .boolean("f", false)
+                       .raw("r", R"({"a":[1,2]})")
+                       .string("k\"ey", "")
+                       .finish();
+    Json tree{{"s", awkward},
+              {"o", "x"},
+              {"n", nullptr},
+              {"min", INT64_MIN},
+              {"max", INT64_MAX},
+              {"oi", -7},
+              {"ni", nullptr},
+              {"t", true},
+              {"f", false},
+              {"r", {{"a", Json::array({1, 2})}}},
+              {"k\"ey", ""}};
+    CHECK(written == dump_json(tree));
+    auto parsed = parse_json(written);
+    REQUIRE(parsed);
+    CHECK(*parsed == parse_json(dump_json(tree)).value());
+    CHECK(paylinks::JsonObjectWriter().finish() == "{}");
+}

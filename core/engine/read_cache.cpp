@@ -1,0 +1,92 @@
+#include "core/engine/read_cache.hpp"
+
+#include <string_view>
+
+namespace paylinks::engine {
+
+namespace {
+
+[[nodiscard]] std::string_view op_of(const Effect& effect) noexcept {
+    return effect["op"].get<std::string_view>();
+}
+
+[[nodiscard]] bool is_write(std::string_view op) noexcept {
+    return op == "kv.put" || op == "kv.delete";
+}
+
+/// The allowance of a cacheable read in ms; 0 for any other effect.
+[[nodiscard]] std::int64_t read_allowance_ms(const Effect& effect) noexcept {
+    if (op_of(effect) != "kv.get") return 0;
+    const auto& ttl = effect["cacheTtl"];
+    if (!ttl.is_number_integer()) return 0;
+    const auto seconds = ttl.get<std::int64_t>();
+    return seconds > 0 && seconds <= 86'400 ? seconds * 1000 : 0;
+}
+
+} // namespace
+
+std::optional<std::vector<Json>> ReadCache::answer(const std::vector<Effect>& batch,
+                                                   std::int64_t now_ms) const {
+    if (batch.empty() || entries_.empty()) return std::nullopt;
+    for (const auto& effect : batch) {
+        if (read_allowance_ms(effect) == 0) return std::nullopt;
+        auto hit = entries_.find(effect["key"].get_ref<const std::string&>());
+        if (hit == entries_.end() || hit->second.expires_at_ms <= now_ms) return std::nullopt;
+    }
+    std::vector<Json> results;
+    results.reserve(batch.size());
+    for (const auto& effect : batch)
+        results.push_back(Json{
+            {"ok", true},
+            {"value", entries_.find(effect["key"].get_ref<const std::string&>())->second.value}});
+    return results;
+}
+
+IssuedBatch ReadCache::issue(const std::vector<Effect>& batch) {
+    IssuedBatch issued;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+        const auto& effect = batch[i];
+        const auto& key = effect["key"].get_ref<const std::string&>();
+        if (is_write(op_of(effect))) {
+            issued.writes.push_back(key);
+            forget(key);
+        } else if (auto allowance = read_allowance_ms(effect)) {
+            issued.reads.push_back({i, key, allowance});
+        }
+    }
+    issued.generation = generation_;
+    return issued;
+}
+
+void ReadCache::settle(const IssuedBatch& issued, const std::vector<Json>& results,
+                       std::int64_t now_ms) {
+    for (const auto& key : issued.writes)
+        forget(key);
+    // A read beside a write, or overlapping one anywhere, may have seen either side of it.
+    if (generation_ != issued.generation) return;
+    for (const auto& read : issued.reads) {
+        if (read.index >= results.size()) continue;
+        auto found = read_kv_value(results[read.index]);
+        if (found.ok && found.value)
+            keep(read.key, std::move(*found.value), now_ms, now_ms + read.ttl_ms);
+    }
+}
+
+void ReadCache::forget(const std::string& key) {
+    ++generation_;
+    entries_.erase(key);
+}
+
+void ReadCache::keep(const std::string& key, std::string value, std::int64_t now_ms,
+                     std::int64_t expires_at_ms) {
+    if (value.size() > kMaxValueBytes) return;
+    if (entries_.size() >= kMaxEntries && !entries_.contains(key)) {
+        // Full: drop what has expired; if that frees nothing, start over (rare, and cheap).
+        std::erase_if(entries_,
+                      [&](const auto& entry) { return entry.second.expires_at_ms <= now_ms; });
+        if (entries_.size() >= kMaxEntries) entries_.clear();
+    }
+    entries_.insert_or_assign(key, Entry{std::move(value), expires_at_ms});
+}
+
+} // namespace paylinks::engine
