@@ -27,18 +27,16 @@ namespace {
 
 std::optional<std::vector<Json>> ReadCache::answer(const std::vector<Effect>& batch,
                                                    std::int64_t now_ms) const {
-    if (batch.empty() || entries_.empty()) return std::nullopt;
-    for (const auto& effect : batch) {
-        if (read_allowance_ms(effect) == 0) return std::nullopt;
-        auto hit = entries_.find(effect["key"].get_ref<const std::string&>());
-        if (hit == entries_.end() || hit->second.expires_at_ms <= now_ms) return std::nullopt;
-    }
+    if (batch.empty() || values_.empty()) return std::nullopt;
     std::vector<Json> results;
     results.reserve(batch.size());
-    for (const auto& effect : batch)
-        results.push_back(Json{
-            {"ok", true},
-            {"value", entries_.find(effect["key"].get_ref<const std::string&>())->second.value}});
+    for (const auto& effect : batch) {
+        if (read_allowance_ms(effect) == 0) return std::nullopt;
+        const auto& key = effect["key"].get_ref<const std::string&>();
+        auto expires = expires_at_ms_.find(key);
+        if (expires == expires_at_ms_.end() || expires->second <= now_ms) return std::nullopt;
+        results.push_back(Json{{"ok", true}, {"value", values_.find(key)->second}});
+    }
     return results;
 }
 
@@ -74,19 +72,30 @@ void ReadCache::settle(const IssuedBatch& issued, const std::vector<Json>& resul
 
 void ReadCache::forget(const std::string& key) {
     ++generation_;
-    entries_.erase(key);
+    values_.erase(key);
+    expires_at_ms_.erase(key);
 }
 
 void ReadCache::keep(const std::string& key, std::string value, std::int64_t now_ms,
                      std::int64_t expires_at_ms) {
     if (value.size() > kMaxValueBytes) return;
-    if (entries_.size() >= kMaxEntries && !entries_.contains(key)) {
+    if (values_.size() >= kMaxEntries && !values_.contains(key)) {
         // Full: drop what has expired; if that frees nothing, start over (rare, and cheap).
-        std::erase_if(entries_,
-                      [&](const auto& entry) { return entry.second.expires_at_ms <= now_ms; });
-        if (entries_.size() >= kMaxEntries) entries_.clear();
+        for (auto it = expires_at_ms_.begin(); it != expires_at_ms_.end();) {
+            if (it->second > now_ms) {
+                ++it;
+                continue;
+            }
+            values_.erase(it->first);
+            it = expires_at_ms_.erase(it);
+        }
+        if (values_.size() >= kMaxEntries) {
+            values_.clear();
+            expires_at_ms_.clear();
+        }
     }
-    entries_.insert_or_assign(key, Entry{std::move(value), expires_at_ms});
+    values_.insert_or_assign(key, std::move(value));
+    expires_at_ms_.insert_or_assign(key, expires_at_ms);
 }
 
 } // namespace paylinks::engine

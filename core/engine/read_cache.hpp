@@ -52,18 +52,17 @@ public:
     /// was written meanwhile) and drops the copies of the keys it wrote, again.
     void settle(const IssuedBatch& issued, const std::vector<Json>& results, std::int64_t now_ms);
 
-    [[nodiscard]] std::size_t size() const noexcept { return entries_.size(); }
+    [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
 
 private:
-    struct Entry {
-        std::string value;
-        std::int64_t expires_at_ms;
-    };
     void forget(const std::string& key);
     void keep(const std::string& key, std::string value, std::int64_t now_ms,
               std::int64_t expires_at_ms);
 
-    std::unordered_map<std::string, Entry> entries_;
+    // Two maps, of types the core has anyway, rather than one of a new type: the shipped
+    // module's size is bounded, and each new hash-table type costs kilobytes of it.
+    std::unordered_map<std::string, std::string> values_;
+    std::unordered_map<std::string, std::int64_t> expires_at_ms_;
     std::uint64_t generation_ = 0;
 };
 
