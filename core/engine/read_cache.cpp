@@ -31,10 +31,13 @@ std::optional<std::vector<Json>> ReadCache::answer(const std::vector<Effect>& ba
     std::vector<Json> results;
     results.reserve(batch.size());
     for (const auto& effect : batch) {
-        if (read_allowance_ms(effect) == 0) return std::nullopt;
+        // Each read's own allowance decides: a copy kept for a laxer read may be too old.
+        const auto allowance = read_allowance_ms(effect);
+        if (allowance == 0) return std::nullopt;
         const auto& key = effect["key"].get_ref<const std::string&>();
-        auto expires = expires_at_ms_.find(key);
-        if (expires == expires_at_ms_.end() || expires->second <= now_ms) return std::nullopt;
+        auto read_at = read_at_ms_.find(key);
+        if (read_at == read_at_ms_.end() || now_ms - read_at->second >= allowance)
+            return std::nullopt;
         results.push_back(Json{{"ok", true}, {"value", values_.find(key)->second}});
     }
     return results;
@@ -65,37 +68,37 @@ void ReadCache::settle(const IssuedBatch& issued, const std::vector<Json>& resul
     for (const auto& read : issued.reads) {
         if (read.index >= results.size()) continue;
         auto found = read_kv_value(results[read.index]);
-        if (found.ok && found.value)
-            keep(read.key, std::move(*found.value), now_ms, now_ms + read.ttl_ms);
+        if (found.ok && found.value) keep(read.key, std::move(*found.value), now_ms, read.ttl_ms);
     }
 }
 
 void ReadCache::forget(const std::string& key) {
     ++generation_;
     values_.erase(key);
-    expires_at_ms_.erase(key);
+    read_at_ms_.erase(key);
 }
 
 void ReadCache::keep(const std::string& key, std::string value, std::int64_t now_ms,
-                     std::int64_t expires_at_ms) {
+                     std::int64_t allowance_ms) {
     if (value.size() > kMaxValueBytes) return;
     if (values_.size() >= kMaxEntries && !values_.contains(key)) {
-        // Full: drop what has expired; if that frees nothing, start over (rare, and cheap).
-        for (auto it = expires_at_ms_.begin(); it != expires_at_ms_.end();) {
-            if (it->second > now_ms) {
+        // Full: drop what is too old for a read like this one; if that frees nothing, start
+        // over (rare, and cheap).
+        for (auto it = read_at_ms_.begin(); it != read_at_ms_.end();) {
+            if (now_ms - it->second < allowance_ms) {
                 ++it;
                 continue;
             }
             values_.erase(it->first);
-            it = expires_at_ms_.erase(it);
+            it = read_at_ms_.erase(it);
         }
         if (values_.size() >= kMaxEntries) {
             values_.clear();
-            expires_at_ms_.clear();
+            read_at_ms_.clear();
         }
     }
     values_.insert_or_assign(key, std::move(value));
-    expires_at_ms_.insert_or_assign(key, expires_at_ms);
+    read_at_ms_.insert_or_assign(key, now_ms);
 }
 
 } // namespace paylinks::engine

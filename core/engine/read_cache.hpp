@@ -57,12 +57,12 @@ public:
 private:
     void forget(const std::string& key);
     void keep(const std::string& key, std::string value, std::int64_t now_ms,
-              std::int64_t expires_at_ms);
+              std::int64_t allowance_ms);
 
     // Two maps, of types the core has anyway, rather than one of a new type: the shipped
     // module's size is bounded, and each new hash-table type costs kilobytes of it.
     std::unordered_map<std::string, std::string> values_;
-    std::unordered_map<std::string, std::int64_t> expires_at_ms_;
+    std::unordered_map<std::string, std::int64_t> read_at_ms_; ///< when KV answered
     std::uint64_t generation_ = 0;
 };
 

@@ -60,6 +60,15 @@ TEST_CASE("a cacheable read is answered from the copy until its allowance ends",
     CHECK_FALSE(cache.answer(batch(kv_get("link/a")), kNow));
 }
 
+TEST_CASE("each read's own allowance decides, not the one the copy was kept for", "[engine]") {
+    ReadCache cache;
+    auto issued = cache.issue(batch(kv_get("k", 3600)));
+    cache.settle(issued, {found("v")}, kNow);
+    CHECK(cache.answer(batch(kv_get("k", 3600)), kNow + 61'000));
+    CHECK_FALSE(cache.answer(batch(kv_get("k", 60)), kNow + 61'000));
+    CHECK(cache.answer(batch(kv_get("k", 60)), kNow + 59'000));
+}
+
 TEST_CASE("only reads with an allowance that found a value are kept", "[engine]") {
     struct Case {
         const char* what;
