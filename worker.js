@@ -29,6 +29,16 @@ async function readBody(request) {
   return { body: new TextDecoder().decode(bytes), bodySize: bytes.length };
 }
 
+// Only the headers the core reads cross into it.
+function forwardedHeaders(headers) {
+  const forwarded = {};
+  for (const name of core.requestHeaders) {
+    const value = headers.get(name);
+    if (value !== null) forwarded[name] = value;
+  }
+  return forwarded;
+}
+
 // Work the core asked to start once it has answered (webhook deliveries): it runs after the
 // response is sent, so a slow merchant endpoint never holds up a customer.
 function runFollowUps(answer, effects) {
@@ -64,7 +74,7 @@ export default {
           request: {
             method: request.method,
             url: request.url,
-            headers: Object.fromEntries(request.headers),
+            headers: forwardedHeaders(request.headers),
             body,
             bodySize,
           },

@@ -38,6 +38,10 @@ export class Core {
   #open = new Map();
   #next = 1;
 
+  get requestHeaders() {
+    return SCRIPTS.configure.requestHeaders;
+  }
+
   start(message) {
     const name = scriptName(message);
     const script = SCRIPTS[name];

@@ -33,7 +33,8 @@ const LINK_BODY = { title: 'Bench link', fiatAmount: '25.00', fiatCurrency: 'USD
  */
 export function recordScripts(module) {
   const h = new Harness(module);
-  const scripts = {};
+  // The configure answer too: the floor forwards the same request headers.
+  const scripts = { configure: { requestHeaders: h.core.requestHeaders } };
   const seeds = {};
   const keep = (name, record) => {
     Object.assign(seeds, record.reads);

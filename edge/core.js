@@ -15,8 +15,14 @@ export class Core {
     this.#env = env;
   }
 
-  /** The configuration result of the current instance ({ok, error}). */
+  /** The configuration result of the current instance ({ok, error, requestHeaders}). */
   configuration = null;
+
+  /** The request headers the core reads (lower case): the only ones to hand it. */
+  get requestHeaders() {
+    this.#ensure();
+    return this.configuration.requestHeaders;
+  }
 
   // One input buffer in linear memory, kept across calls and grown when a message needs more.
   #input = 0;

@@ -11,7 +11,7 @@ namespace {
 // The Authorization header without surrounding spaces; empty when absent or blank, which
 // HTTP stacks do not agree on forwarding, so both mean "no credentials".
 std::string_view authorization(const http::Request& request) noexcept {
-    const auto* header = request.header("authorization");
+    const auto* header = request.header(http::RequestHeader::authorization);
     std::string_view value = header ? std::string_view(*header) : std::string_view{};
     auto space = [](char c) { return c == ' ' || c == '\t'; };
     while (!value.empty() && space(value.front()))

@@ -96,7 +96,7 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
                                  ? "It has expired. Ask the seller for a new link."
                                  : "The seller has turned it off. Ask them for a new link.");
 
-    const auto* user_agent = request.header("user-agent");
+    const auto* user_agent = request.header(http::RequestHeader::user_agent);
     if (request.method == "HEAD" || (user_agent && is_link_preview_bot(*user_agent))) {
         auto canonical = public_base_url(ctx, request) + "/l/" + link->slug;
         co_return with_page_headers(http::html_response(

@@ -11,7 +11,7 @@ using http::ErrorCode;
 
 std::variant<std::monostate, IdempotencySlot, ApiError>
 idempotency_slot(const http::Request& request, std::string_view scope) {
-    const auto* key = request.header("idempotency-key");
+    const auto* key = request.header(http::RequestHeader::idempotency_key);
     if (!key) return std::monostate{};
     bool printable = !key->empty() && key->size() <= 255;
     for (unsigned char c : *key)

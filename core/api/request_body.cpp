@@ -55,7 +55,7 @@ std::variant<Json, ApiError> read_json_body(const http::Request& request) {
     for (char c : request.body)
         blank = blank && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
     if (blank) return Json::object();
-    if (!is_json_media_type(request.header("content-type")))
+    if (!is_json_media_type(request.header(http::RequestHeader::content_type)))
         return ApiError{ErrorCode::content_type_unsupported,
                         "Send the body as JSON with Content-Type: application/json", ""};
     if (json_nesting_depth(request.body, kMaxJsonDepth) > kMaxJsonDepth)

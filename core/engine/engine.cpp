@@ -3,6 +3,7 @@
 #include "core/app/app.hpp"
 #include "core/crypto/hex.hpp"
 #include "core/crypto/keccak.hpp"
+#include "core/http/message.hpp"
 #include "core/util/time.hpp"
 
 #include <cstring>
@@ -78,8 +79,14 @@ std::string Engine::configure(std::string_view env_json) {
         config_ = config::load_config(*env);
     }
     shared_ = SharedState{};
-    if (config_.error.empty()) return dump_json(Json{{"ok", true}});
-    return dump_json(Json{{"ok", false}, {"error", config_.error}});
+    Json answer{{"ok", config_.error.empty()}};
+    if (!config_.error.empty()) answer["error"] = config_.error;
+    // Which request headers to hand over: the shim forwards these and no others.
+    Json names = Json::array();
+    for (auto name : http::kRequestHeaderNames)
+        names.push_back(std::string(name));
+    answer["requestHeaders"] = std::move(names);
+    return dump_json(answer);
 }
 
 std::string Engine::start(std::string_view input_json) {

@@ -1,10 +1,12 @@
 #include "core/http/message.hpp"
 
+#include "core/util/ascii.hpp"
+
 namespace paylinks::http {
 
-const std::string* Request::header(std::string_view name) const {
-    auto it = headers.find(std::string(name));
-    return it == headers.end() ? nullptr : &it->second;
+const std::string* Request::header(RequestHeader name) const noexcept {
+    const auto& value = headers[static_cast<std::size_t>(name)];
+    return value ? &*value : nullptr;
 }
 
 namespace {
@@ -16,11 +18,13 @@ int hex_value(char c) noexcept {
     return -1;
 }
 
-std::string lower_ascii(std::string_view text) {
-    std::string out(text);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
+// The slot of a header the core reads, by its name in any case; nullopt for any other.
+std::optional<std::size_t> request_header_slot(std::string_view name) noexcept {
+    for (std::size_t slot = 0; slot < kRequestHeaderNames.size(); ++slot) {
+        auto wanted = kRequestHeaderNames[slot];
+        if (name.size() == wanted.size() && starts_with_ci(name, wanted)) return slot;
+    }
+    return std::nullopt;
 }
 
 // Splits an absolute URL into origin, path and query without interpreting them further.
@@ -117,8 +121,10 @@ std::optional<Request> read_request(const Json& start) {
     if (!split_url(out.url, out)) return std::nullopt;
     auto headers = request->find("headers");
     if (headers != request->end() && headers->is_object()) {
-        for (const auto& [name, value] : headers->items())
-            if (value.is_string()) out.headers[lower_ascii(name)] = value.get<std::string>();
+        for (const auto& [name, value] : headers->items()) {
+            auto slot = request_header_slot(name);
+            if (slot && value.is_string()) out.headers[*slot] = value.get<std::string>();
+        }
     }
     auto body = request->find("body");
     if (body != request->end() && body->is_string()) out.body = body->get<std::string>();

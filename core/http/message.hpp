@@ -4,7 +4,8 @@
 #include "core/http/error.hpp"
 #include "core/util/json.hpp"
 
-#include <map>
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -13,17 +14,35 @@
 
 namespace paylinks::http {
 
+/// The request headers the core reads. Only these cross the boundary: the shim asks for the
+/// list (the configure answer's "requestHeaders") and forwards no others, so a request costs
+/// the same whatever else the client sent.
+enum class RequestHeader : std::uint8_t {
+    authorization,
+    content_type,
+    idempotency_key,
+    user_agent
+};
+
+/// Wire names (lower case), in RequestHeader order.
+inline constexpr std::array<std::string_view, 4> kRequestHeaderNames{
+    "authorization", "content-type", "idempotency-key", "user-agent"};
+static_assert(kRequestHeaderNames.size() ==
+              static_cast<std::size_t>(RequestHeader::user_agent) + 1);
+
 struct Request {
     std::string method; ///< upper case
     std::string url;    ///< as received
     std::string origin; ///< scheme://host[:port]
     std::string path;   ///< raw (still percent-encoded); the router decodes segments
     std::vector<std::pair<std::string, std::string>> query; ///< decoded, in order
-    std::map<std::string, std::string> headers;             ///< names lower case
+    std::array<std::optional<std::string>, kRequestHeaderNames.size()>
+        headers; ///< by RequestHeader
     std::string body;
     std::size_t body_size = 0; ///< the full size, even if the shim passed less
 
-    [[nodiscard]] const std::string* header(std::string_view name) const;
+    /// The header's value, or nullptr when the request had none.
+    [[nodiscard]] const std::string* header(RequestHeader name) const noexcept;
 };
 
 struct Response {
@@ -33,6 +52,7 @@ struct Response {
 };
 
 /// Reads `{"request":{"method","url","headers","body","bodySize"?}}` of a start message.
+/// Header names match case-insensitively; headers not in kRequestHeaderNames are dropped.
 [[nodiscard]] std::optional<Request> read_request(const Json& start);
 
 /// The response as the shim expects it: {"response":{"status","headers","body"}}.

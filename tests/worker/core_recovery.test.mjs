@@ -65,6 +65,24 @@ describe('the wasm core behind the shim', () => {
     assert.equal(echoed.input.text, text);
   });
 
+  it('hands every exchange 32 fresh random bytes, across refills of the pool', async () => {
+    const seen = [];
+    const recorder = {
+      start(message) {
+        seen.push(message.entropy);
+        return { exchange: seen.length, response: { status: 204, headers: {}, body: '' } };
+      },
+    };
+    for (let i = 0; i < 300; i++) await runExchange(recorder, { kind: 'scheduled', cron: '* * * * *' }, {});
+    for (const entropy of seen) assert.match(entropy, /^[0-9a-f]{64}$/);
+    assert.equal(new Set(seen).size, seen.length);
+  });
+
+  it('names the request headers the shim is to forward', () => {
+    const core = new Core(module, DEFAULT_VARS);
+    assert.deepEqual([...core.requestHeaders].sort(), ['authorization', 'content-type', 'idempotency-key', 'user-agent']);
+  });
+
   it('reports a bad configuration on every request instead of failing', async () => {
     const core = new Core(module, { ...DEFAULT_VARS, NETWORK: 'moon' });
     const answer = await runExchange(core, request('GET', '/api/v1/payment_links'), { kv: memoryKv(), rpcUrl: '' });

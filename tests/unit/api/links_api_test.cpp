@@ -18,7 +18,8 @@ Json create(Driver& driver, Json body = Json{{"title", "Tee"}, {"fiatAmount", "1
 
 TEST_CASE("a payment link is created, read, listed, updated and deleted", "[api][links]") {
     Driver driver;
-    auto link = create(driver, Json{{"title", "Tee"}, {"fiatAmount", "150.5"}, {"fiatCurrency", "eur"}});
+    auto link =
+        create(driver, Json{{"title", "Tee"}, {"fiatAmount", "150.5"}, {"fiatCurrency", "eur"}});
     CHECK(link["object"] == "payment_link");
     CHECK(link["fiatAmount"] == "150.50");
     CHECK(link["fiatCurrency"] == "EUR");
@@ -59,12 +60,14 @@ TEST_CASE("lists page newest first without gaps in both directions", "[api][link
         auto page = driver.api("GET", "/api/v1/payment_links?limit=7" +
                                           (after.empty() ? "" : "&starting_after=" + after));
         REQUIRE(page.status == 200);
-        for (const auto& item : page.json["data"]) seen.push_back(item["id"].get<std::string>());
+        for (const auto& item : page.json["data"])
+            seen.push_back(item["id"].get<std::string>());
         if (!page.json["has_more"].get<bool>()) break;
         after = seen.back();
     }
     REQUIRE(seen.size() == ids.size());
-    for (std::size_t i = 0; i < ids.size(); ++i) CHECK(seen[i] == ids[ids.size() - 1 - i]);
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        CHECK(seen[i] == ids[ids.size() - 1 - i]);
 
     auto back = driver.api("GET", "/api/v1/payment_links?limit=3&ending_before=" + ids[10]);
     REQUIRE(back.json["data"].size() == 3);
@@ -87,16 +90,22 @@ TEST_CASE("bad link input is refused with the documented code and param", "[api]
         {Json{{"title", "T"}, {"fiatAmount", "100000000.01"}}, 400, "amount_invalid", "fiatAmount"},
         {Json{{"title", "T"}, {"fiatAmount", "-1"}}, 400, "amount_invalid", "fiatAmount"},
         {Json{{"title", "T"}, {"fiatAmount", "1e3"}}, 400, "amount_invalid", "fiatAmount"},
-        {Json{{"title", "T"}, {"fiatAmount", "1.5"}, {"fiatCurrency", "JPY"}}, 400, "amount_invalid", "fiatAmount"},
-        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"fiatCurrency", "XYZ"}}, 400, "currency_invalid", "fiatCurrency"},
+        {Json{{"title", "T"}, {"fiatAmount", "1.5"}, {"fiatCurrency", "JPY"}}, 400,
+         "amount_invalid", "fiatAmount"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"fiatCurrency", "XYZ"}}, 400,
+         "currency_invalid", "fiatCurrency"},
         {Json{{"title", ""}, {"fiatAmount", "1"}}, 400, "title_invalid", "title"},
         {Json{{"title", "a\x01"}, {"fiatAmount", "1"}}, 400, "title_invalid", "title"},
         {Json{{"fiatAmount", "1"}}, 400, "parameter_missing", "title"},
-        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"colour", "red"}}, 400, "parameter_unknown", "colour"},
-        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"successUrl", "javascript:alert(1)"}}, 400, "url_invalid", "successUrl"},
-        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"cancelUrl", "https://u:p@shop.example/"}}, 400, "url_invalid", "cancelUrl"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"colour", "red"}}, 400, "parameter_unknown",
+         "colour"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"successUrl", "javascript:alert(1)"}}, 400,
+         "url_invalid", "successUrl"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"cancelUrl", "https://u:p@shop.example/"}}, 400,
+         "url_invalid", "cancelUrl"},
         {Json{{"title", "T"}, {"fiatAmount", "1"}, {"slug", "AB"}}, 400, "slug_invalid", "slug"},
-        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"expiresAt", "yesterday"}}, 400, "expires_at_invalid", "expiresAt"},
+        {Json{{"title", "T"}, {"fiatAmount", "1"}, {"expiresAt", "yesterday"}}, 400,
+         "expires_at_invalid", "expiresAt"},
     };
     Driver driver;
     for (const auto& row : rows) {
@@ -129,7 +138,8 @@ TEST_CASE("idempotent creates replay and refuse a changed body", "[api][links]")
 
 TEST_CASE("authentication is required and checked", "[api][auth]") {
     Driver driver;
-    CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "").error_code() == "api_key_missing");
+    CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "").error_code() ==
+          "api_key_missing");
     CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "sk_test_nope").error_code() ==
           "api_key_invalid");
     CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "sk_test_nope").status == 401);
@@ -138,10 +148,10 @@ TEST_CASE("authentication is required and checked", "[api][auth]") {
         const char* authorization;
         const char* code;
     };
-    for (auto [authorization, code] : {Row{"", "api_key_missing"}, Row{"  ", "api_key_missing"},
-                                       Row{"Bearer", "api_key_invalid"},
-                                       Row{"Basic c2tfdGVzdF9sb2NhbDo=", "api_key_invalid"},
-                                       Row{"Bearer sk_live_local", "api_key_invalid"}}) {
+    for (auto [authorization, code] :
+         {Row{"", "api_key_missing"}, Row{"  ", "api_key_missing"},
+          Row{"Bearer", "api_key_invalid"}, Row{"Basic c2tfdGVzdF9sb2NhbDo=", "api_key_invalid"},
+          Row{"Bearer sk_live_local", "api_key_invalid"}}) {
         INFO(authorization);
         auto answer = driver.request("GET", "/api/v1/payment_links", "",
                                      Json{{"authorization", authorization}});
@@ -152,7 +162,8 @@ TEST_CASE("authentication is required and checked", "[api][auth]") {
 
 TEST_CASE("malformed ids in paths are unknown links, not unknown routes", "[api][links]") {
     Driver driver;
-    for (const char* id : {"pl_xyz", "pl_%ZZ", "%FF%FE", "pl_%00", "pl_01M80W4SDBZTZ98K6GWQJXC7HU"}) {
+    for (const char* id :
+         {"pl_xyz", "pl_%ZZ", "%FF%FE", "pl_%00", "pl_01M80W4SDBZTZ98K6GWQJXC7HU"}) {
         INFO(id);
         for (const char* method : {"GET", "PATCH", "DELETE"}) {
             auto answer = driver.api(method, std::string("/api/v1/payment_links/") + id,
@@ -163,4 +174,30 @@ TEST_CASE("malformed ids in paths are unknown links, not unknown routes", "[api]
             CHECK(answer.error_param() == "id");
         }
     }
+}
+
+TEST_CASE("the core names the request headers it reads, and reads no others", "[api][headers]") {
+    Driver driver;
+    auto configured = paylinks::parse_json(driver.configure_answer);
+    REQUIRE(configured);
+    CHECK((*configured)["ok"].get<bool>());
+    const auto& names = (*configured)["requestHeaders"];
+    REQUIRE(names.is_array());
+    std::set<std::string> listed;
+    for (const auto& name : names.elements())
+        listed.insert(name.get<std::string>());
+    CHECK(listed ==
+          std::set<std::string>{"authorization", "content-type", "idempotency-key", "user-agent"});
+
+    // Names match in any case; a header outside the list changes nothing.
+    auto created =
+        driver.request("POST", "/api/v1/payment_links", R"({"title":"Cased","fiatAmount":"5"})",
+                       Json{{"AUTHORIZATION", "Bearer sk_test_local"},
+                            {"Content-Type", "application/json"},
+                            {"X-Api-Key", "sk_test_other"}});
+    CHECK(created.status == 201);
+    // An API key in an unread header is no key at all.
+    auto unread = driver.request("GET", "/api/v1/payment_links", "",
+                                 Json{{"x-authorization", "Bearer sk_test_local"}});
+    CHECK(unread.error_code() == "api_key_missing");
 }
