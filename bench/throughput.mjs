@@ -192,7 +192,8 @@ const lua = (text) => text.trim() + '\n';
  * `module` is the compiled core, for recording the floors' scripts. Per target: req/s, the
  * ratio to the hello-world run of the same round, latency and error counts.
  */
-export async function throughput({ bundleDir, module, rounds = 3, seconds = 2, warmupSeconds = 1 } = {}) {
+// Five rounds: on a shared machine a single round's ratio swings by 10 points or more.
+export async function throughput({ bundleDir, module, rounds = 5, seconds = 2, warmupSeconds = 1 } = {}) {
   const scriptPath = join(bundleDir, 'worker.js');
   if (!existsSync(scriptPath)) throw new Error(`${scriptPath} is missing: run \`make bundle\``);
   const recording = recordScripts(module);

@@ -6,11 +6,27 @@ namespace {
 constexpr std::string_view kCrockford = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 static_assert(kCrockford.size() == 32);
 
-constexpr int crockford_value(char c) noexcept {
+// Digit value by byte, -1 for a byte outside the alphabet: ids are checked on every request
+// that names one, so one load per character rather than a search of the alphabet.
+struct DigitTable {
+    signed char value[256];
+};
+constexpr DigitTable make_digit_table() {
+    DigitTable table{};
+    for (auto& v : table.value)
+        v = -1;
     for (std::size_t i = 0; i < kCrockford.size(); ++i)
-        if (kCrockford[i] == c) return static_cast<int>(i);
-    return -1;
+        table.value[static_cast<unsigned char>(kCrockford[i])] = static_cast<signed char>(i);
+    return table;
 }
+constexpr DigitTable kDigits = make_digit_table();
+
+constexpr int crockford_value(char c) noexcept {
+    return kDigits.value[static_cast<unsigned char>(c)];
+}
+static_assert(crockford_value('0') == 0 && crockford_value('Z') == 31 &&
+              crockford_value('I') == -1 && crockford_value('a') == -1 &&
+              crockford_value('\xff') == -1);
 
 } // namespace
 

@@ -729,60 +729,37 @@ void append_json_string(std::string& out, std::string_view text) {
     static constexpr char kHex[] = "0123456789abcdef";
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = p + text.size();
-    // First pass: how long the literal is. Most strings need no escape at all, and knowing
-    // the length lets the second pass write through a pointer instead of appending.
-    std::size_t length = 2 + text.size();
-    bool plain = true;
-    for (const auto* q = p; q != end; ++q) {
-        const char entry = escape_entry(*q);
-        if (entry == 0) continue;
-        plain = false;
-        // One letter after the backslash, or \u00XX; a byte ≥ 0x80 grows by at most 2 (as
-        // U+FFFD), which the second pass has room for.
-        length += entry == 'u' ? 5 : entry == kUtf8 ? 2 : 1;
-    }
-    const std::size_t at = out.size();
-    if (plain) {
-        out.resize(at + length);
-        char* w = out.data() + at;
-        *w++ = '"';
-        std::memcpy(w, text.data(), text.size());
-        w[text.size()] = '"';
-        return;
-    }
-    out.resize(at + length);
-    char* w = out.data() + at;
-    *w++ = '"';
-    while (p != end) {
+    out.push_back('"');
+    // Runs of plain bytes are copied whole; only the bytes between them are looked at again.
+    // (No reserve: appends grow the string geometrically, a reserve per call need not.)
+    for (;;) {
+        const auto* run = p;
+        while (p != end && is_plain(*p))
+            ++p;
+        out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
+        if (p == end) break;
         const unsigned char c = *p;
         const char entry = escape_entry(c);
-        if (entry == 0) {
-            *w++ = static_cast<char>(c);
-            ++p;
-        } else if (entry == kUtf8) {
+        if (entry == kUtf8) {
             const std::size_t n = utf8_sequence_length(p, end);
             if (n == 0) {
-                std::memcpy(w, "\xEF\xBF\xBD", 3); // U+FFFD for each invalid byte
-                w += 3;
+                out.append("\xEF\xBF\xBD", 3); // U+FFFD for each invalid byte
                 ++p;
             } else {
-                std::memcpy(w, p, n);
-                w += n;
+                out.append(reinterpret_cast<const char*>(p), n);
                 p += n;
             }
         } else if (entry == 'u') {
             const char escape[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-            std::memcpy(w, escape, 6);
-            w += 6;
+            out.append(escape, 6);
             ++p;
         } else {
-            *w++ = '\\';
-            *w++ = entry;
+            const char escape[2] = {'\\', entry};
+            out.append(escape, 2);
             ++p;
         }
     }
-    *w++ = '"';
-    out.resize(static_cast<std::size_t>(w - out.data()));
+    out.push_back('"');
 }
 
 void append_json(std::string& out, const Json& value) {

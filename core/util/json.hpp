@@ -407,36 +407,52 @@ void append_json(std::string& out, const Json& value);
 /// Appends `text` as a JSON string literal (quotes included).
 void append_json_string(std::string& out, std::string_view text);
 
+/// A member name for JsonObjectWriter: a literal, checked when compiling to be printable
+/// ASCII without '"' or '\\', so that it is written as it is, with no escaping pass.
+class JsonKey {
+public:
+    consteval JsonKey(const char* name)
+        : name_(name) {
+        for (char c : name_)
+            if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+                member_name_needs_escaping(); // not constexpr: the build fails here
+    }
+    [[nodiscard]] constexpr std::string_view view() const noexcept { return name_; }
+
+private:
+    static void member_name_needs_escaping() noexcept;
+    std::string_view name_;
+};
+
 /// Writes one JSON object straight to text, member by member, without building a tree:
 /// for documents that are written whole on a request's path (stored records, events).
-/// Strings are escaped as dump_json escapes them; `raw` members must already be JSON.
+/// Strings are escaped as dump_json escapes them; `raw` members must already be JSON; names
+/// are JsonKey literals.
 class JsonObjectWriter {
 public:
     JsonObjectWriter() {
         text_.reserve(256);
         text_.push_back('{');
     }
-    JsonObjectWriter& string(std::string_view key, std::string_view value) {
+    JsonObjectWriter& string(JsonKey key, std::string_view value) {
         append_json_string(member(key), value);
         return *this;
     }
     /// The string, or null when there is none.
-    JsonObjectWriter& optional_string(std::string_view key,
-                                      const std::optional<std::string>& value) {
+    JsonObjectWriter& optional_string(JsonKey key, const std::optional<std::string>& value) {
         return value ? string(key, *value) : raw(key, "null");
     }
-    JsonObjectWriter& integer(std::string_view key, std::int64_t value) {
+    JsonObjectWriter& integer(JsonKey key, std::int64_t value) {
         return raw(key, std::to_string(value));
     }
     /// The integer, or null when there is none.
-    JsonObjectWriter& optional_integer(std::string_view key,
-                                       const std::optional<std::int64_t>& value) {
+    JsonObjectWriter& optional_integer(JsonKey key, const std::optional<std::int64_t>& value) {
         return value ? integer(key, *value) : raw(key, "null");
     }
-    JsonObjectWriter& boolean(std::string_view key, bool value) {
+    JsonObjectWriter& boolean(JsonKey key, bool value) {
         return raw(key, value ? "true" : "false");
     }
-    JsonObjectWriter& raw(std::string_view key, std::string_view json_text) {
+    JsonObjectWriter& raw(JsonKey key, std::string_view json_text) {
         member(key).append(json_text);
         return *this;
     }
@@ -447,10 +463,11 @@ public:
     }
 
 private:
-    std::string& member(std::string_view key) {
+    std::string& member(JsonKey key) {
         if (text_.size() > 1) text_.push_back(',');
-        append_json_string(text_, key);
-        text_.push_back(':');
+        text_.push_back('"');
+        text_.append(key.view());
+        text_.append("\":", 2);
         return text_;
     }
     std::string text_;
