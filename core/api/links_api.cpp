@@ -133,34 +133,28 @@ Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Jso
     link.created_at_ms = link.updated_at_ms = ctx.now_ms();
 
     auto custom_slug = body.find("slug");
-    const bool slug_given = custom_slug != body.end() && !custom_slug->is_null();
-    if (slug_given) {
+    std::optional<engine::Claim> slug_claim;
+    if (custom_slug != body.end() && !custom_slug->is_null()) {
         if (!custom_slug->is_string() || !ids::is_valid_slug(custom_slug->get<std::string>()))
             co_return http::error_response(invalid(ErrorCode::slug_invalid, "slug",
                                                    "slug must match ^[a-z0-9][a-z0-9-]{2,63}$"));
         link.slug = custom_slug->get<std::string>();
-    }
-    // A twin request creating the same slug right now would pass the read below too.
-    engine::Claim slug_claim(ctx.shared(), links::slug_key(link.slug));
-    if (slug_given && !slug_claim.held())
-        co_return http::error_response(
-            invalid(ErrorCode::slug_taken, "slug", "slug '" + link.slug + "' is taken"));
-    // A random slug collides with probability ~n/2^60; still, never overwrite one.
-    for (int attempt = 0; attempt < 3; ++attempt) {
-        if (!slug_given) {
-            std::array<std::uint8_t, ids::kSlugRandomBytes> slug_random{};
-            ctx.random_bytes(slug_random);
-            link.slug = ids::make_slug(slug_random);
-        }
+        auto taken = [&] {
+            return http::error_response(
+                invalid(ErrorCode::slug_taken, "slug", "slug '" + link.slug + "' is taken"));
+        };
+        // A twin request creating the same slug right now would pass the read below too.
+        slug_claim.emplace(ctx.shared(), links::slug_key(link.slug));
+        if (!slug_claim->held()) co_return taken();
         auto existing =
             engine::read_kv_value(co_await ctx.perform(engine::kv_get(links::slug_key(link.slug))));
         if (!existing.ok) co_return http::error_response(store::storage_error(existing.error));
-        if (!existing.value) break;
-        if (slug_given)
-            co_return http::error_response(
-                invalid(ErrorCode::slug_taken, "slug", "slug '" + link.slug + "' is taken"));
-        if (attempt == 2)
-            co_return http::error_response(store::storage_error("could not find a free slug"));
+        if (existing.value) co_return taken();
+    } else {
+        // As unique as the id (ids.hpp), so no read is spent checking it.
+        std::array<std::uint8_t, ids::kSlugRandomBytes> slug_random{};
+        ctx.random_bytes(slug_random);
+        link.slug = ids::make_slug(slug_random);
     }
 
     std::vector<engine::Effect> writes;

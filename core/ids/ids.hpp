@@ -16,8 +16,11 @@ namespace paylinks::ids {
 
 inline constexpr std::size_t kIdBodyLength = 26;
 inline constexpr std::size_t kIdRandomBytes = 10;
-inline constexpr std::size_t kSlugRandomBytes = 8;
-inline constexpr std::size_t kSlugLength = 12; ///< 60 random bits
+/// A random slug has an id's 80 random bits, so that it is as unique as an id without a read
+/// to check: two of n links share one with probability about n²/2^81.
+inline constexpr std::size_t kSlugRandomBytes = 10;
+inline constexpr std::size_t kSlugLength = 16; ///< 80 random bits
+static_assert(kSlugLength * 5 == kSlugRandomBytes * 8 && kSlugRandomBytes == kIdRandomBytes);
 
 inline constexpr std::string_view kLinkPrefix = "pl_";
 inline constexpr std::string_view kSessionPrefix = "cs_";

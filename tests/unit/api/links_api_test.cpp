@@ -201,3 +201,40 @@ TEST_CASE("the core names the request headers it reads, and reads no others", "[
                                  Json{{"x-authorization", "Bearer sk_test_local"}});
     CHECK(unread.error_code() == "api_key_missing");
 }
+
+TEST_CASE("a random slug carries an id's 80 bits and costs no read; a custom one is checked",
+          "[api][links]") {
+    Driver driver;
+    auto reads = [&] {
+        std::size_t n = 0;
+        for (const auto& effect : driver.effect_log)
+            n += effect["op"] == "kv.get";
+        return n;
+    };
+    std::set<std::string> slugs;
+    for (int i = 0; i < 20; ++i) {
+        driver.effect_log.clear();
+        auto link = create(driver);
+        CHECK(reads() == 0);
+        const auto slug = link["slug"].get<std::string>();
+        CHECK(slug.size() == 16);
+        CHECK(slug.find_first_not_of("0123456789abcdefghjkmnpqrstvwxyz") == std::string::npos);
+        slugs.insert(slug);
+        CHECK(driver.kv.at("slug/" + slug).value == link["id"].get<std::string>());
+    }
+    CHECK(slugs.size() == 20);
+
+    driver.effect_log.clear();
+    auto custom = create(driver, Json{{"title", "Tee"}, {"fiatAmount", "1"}, {"slug", "tee-shop"}});
+    CHECK(custom["slug"] == "tee-shop");
+    CHECK(reads() == 1);
+    auto again = driver.api("POST", "/api/v1/payment_links",
+                            Json{{"title", "Mug"}, {"fiatAmount", "1"}, {"slug", "tee-shop"}});
+    CHECK(again.status == 409);
+    CHECK(again.error_code() == "slug_taken");
+    // A slug taken by a random one is refused too.
+    auto random_taken =
+        driver.api("POST", "/api/v1/payment_links",
+                   Json{{"title", "Mug"}, {"fiatAmount", "1"}, {"slug", *slugs.begin()}});
+    CHECK(random_taken.error_code() == "slug_taken");
+}
