@@ -50,7 +50,8 @@ for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${
 const wrangler = spawn(join(ROOT, 'node_modules/.bin/wrangler'), args, {
   cwd: ROOT,
   stdio: ['ignore', 'inherit', 'inherit'],
-  env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+  // The worker never reads request.cf: don't fetch it (offline that prints a stack trace).
+  env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CLOUDFLARE_CF_FETCH_ENABLED: 'false' },
 });
 
 let stopping = false;
