@@ -33,9 +33,15 @@ const char* answer(std::string text) {
 
 extern "C" {
 
-__attribute__((used)) void* pl_alloc(std::size_t size) { return std::malloc(size ? size : 1); }
-__attribute__((used)) void pl_free(void* pointer) { std::free(pointer); }
-__attribute__((used)) std::size_t pl_output_len() { return output().size(); }
+__attribute__((used)) void* pl_alloc(std::size_t size) {
+    return std::malloc(size ? size : 1);
+}
+__attribute__((used)) void pl_free(void* pointer) {
+    std::free(pointer);
+}
+__attribute__((used)) std::size_t pl_output_len() {
+    return output().size();
+}
 
 __attribute__((used)) const char* pl_configure(const char* input, std::size_t length) {
     return answer(engine().configure(std::string_view(input, length)));

@@ -5,9 +5,9 @@
 #include "core/api/links_api.hpp"
 #include "core/api/sessions_api.hpp"
 #include "core/chain/watcher.hpp"
-#include "core/webhooks/delivery.hpp"
 #include "core/http/router.hpp"
 #include "core/pages/dashboard_page.hpp"
+#include "core/webhooks/delivery.hpp"
 
 namespace paylinks::app {
 
@@ -29,9 +29,9 @@ engine::Task<Response> dispatch(engine::Context& ctx, const http::Request& reque
     auto matched = http::match_route(request.method, request.path);
     if (auto* miss = std::get_if<http::RouteMiss>(&matched)) {
         if (!miss->path_exists) co_return route_missing(request);
-        auto response = http::error_response(ApiError{
-            ErrorCode::method_not_allowed,
-            request.method + " is not allowed here; use " + miss->allow, ""});
+        auto response = http::error_response(
+            ApiError{ErrorCode::method_not_allowed,
+                     request.method + " is not allowed here; use " + miss->allow, ""});
         response.headers.emplace_back("allow", miss->allow);
         co_return response;
     }
@@ -40,27 +40,42 @@ engine::Task<Response> dispatch(engine::Context& ctx, const http::Request& reque
     switch (match.route) {
     case http::Route::healthz:
         co_return http::json_response(200, Json{{"ok", true}, {"livemode", ctx.config().livemode}});
-    case http::Route::links_create: co_return co_await api::create_link(ctx, request);
-    case http::Route::links_list: co_return co_await api::list_links(ctx, request);
-    case http::Route::link_retrieve: co_return co_await api::retrieve_link(ctx, request, param(0));
-    case http::Route::link_update: co_return co_await api::update_link(ctx, request, param(0));
-    case http::Route::link_delete: co_return co_await api::delete_link(ctx, request, param(0));
-    case http::Route::sessions_create: co_return co_await api::create_session(ctx, request);
-    case http::Route::sessions_list: co_return co_await api::list_sessions(ctx, request);
+    case http::Route::links_create:
+        co_return co_await api::create_link(ctx, request);
+    case http::Route::links_list:
+        co_return co_await api::list_links(ctx, request);
+    case http::Route::link_retrieve:
+        co_return co_await api::retrieve_link(ctx, request, param(0));
+    case http::Route::link_update:
+        co_return co_await api::update_link(ctx, request, param(0));
+    case http::Route::link_delete:
+        co_return co_await api::delete_link(ctx, request, param(0));
+    case http::Route::sessions_create:
+        co_return co_await api::create_session(ctx, request);
+    case http::Route::sessions_list:
+        co_return co_await api::list_sessions(ctx, request);
     case http::Route::session_retrieve:
         co_return co_await api::retrieve_session(ctx, request, param(0));
-    case http::Route::session_expire: co_return co_await api::expire_session(ctx, request, param(0));
-    case http::Route::link_visit: co_return co_await api::visit_link(ctx, request, param(0));
-    case http::Route::checkout_page: co_return co_await api::checkout_page(ctx, request, param(0));
+    case http::Route::session_expire:
+        co_return co_await api::expire_session(ctx, request, param(0));
+    case http::Route::link_visit:
+        co_return co_await api::visit_link(ctx, request, param(0));
+    case http::Route::checkout_page:
+        co_return co_await api::checkout_page(ctx, request, param(0));
     case http::Route::checkout_status:
         co_return co_await api::checkout_status(ctx, request, param(0));
     case http::Route::checkout_verify:
         co_return co_await api::verify_payment(ctx, request, param(0));
-    case http::Route::asset: co_return api::serve_asset(request, param(0));
-    case http::Route::dashboard: co_return api::page_response(200, pages::render_dashboard_page());
-    case http::Route::events_list: co_return co_await api::list_events(ctx, request);
-    case http::Route::event_retrieve: co_return co_await api::retrieve_event(ctx, request, param(0));
-    case http::Route::event_resend: co_return co_await api::resend_event(ctx, request, param(0));
+    case http::Route::asset:
+        co_return api::serve_asset(request, param(0));
+    case http::Route::dashboard:
+        co_return api::page_response(200, pages::render_dashboard_page());
+    case http::Route::events_list:
+        co_return co_await api::list_events(ctx, request);
+    case http::Route::event_retrieve:
+        co_return co_await api::retrieve_event(ctx, request, param(0));
+    case http::Route::event_resend:
+        co_return co_await api::resend_event(ctx, request, param(0));
     case http::Route::webhook_endpoints_create:
         co_return co_await api::create_webhook_endpoint(ctx, request);
     case http::Route::webhook_endpoints_list:
@@ -73,7 +88,8 @@ engine::Task<Response> dispatch(engine::Context& ctx, const http::Request& reque
         co_return co_await api::delete_webhook_endpoint(ctx, request, param(0));
     case http::Route::webhook_endpoint_rotate:
         co_return co_await api::rotate_webhook_secret(ctx, request, param(0));
-    default: co_return route_missing(request);
+    default:
+        co_return route_missing(request);
     }
 }
 

@@ -5,20 +5,25 @@
 
 namespace paylinks::chain {
 
-engine::Effect eth_chain_id() { return engine::rpc_call("eth_chainId", Json::array()); }
-engine::Effect eth_block_number() { return engine::rpc_call("eth_blockNumber", Json::array()); }
+engine::Effect eth_chain_id() {
+    return engine::rpc_call("eth_chainId", Json::array());
+}
+engine::Effect eth_block_number() {
+    return engine::rpc_call("eth_blockNumber", Json::array());
+}
 
 engine::Effect eth_get_transfer_logs(const eth::Address& token,
                                      const std::vector<eth::Address>& recipients,
                                      std::uint64_t from_block,
                                      std::optional<std::uint64_t> to_block) {
     Json to_topics = Json::array();
-    for (const auto& recipient : recipients) to_topics.push_back(eth::topic_for(recipient));
-    Json filter{{"address", eth::to_lower_hex(token)},
-                {"fromBlock", num::to_hex_quantity(from_block)},
-                {"toBlock", to_block ? Json(num::to_hex_quantity(*to_block)) : Json("latest")},
-                {"topics", Json::array({std::string(eth::kTransferTopic), nullptr,
-                                        std::move(to_topics)})}};
+    for (const auto& recipient : recipients)
+        to_topics.push_back(eth::topic_for(recipient));
+    Json filter{
+        {"address", eth::to_lower_hex(token)},
+        {"fromBlock", num::to_hex_quantity(from_block)},
+        {"toBlock", to_block ? Json(num::to_hex_quantity(*to_block)) : Json("latest")},
+        {"topics", Json::array({std::string(eth::kTransferTopic), nullptr, std::move(to_topics)})}};
     return engine::rpc_call("eth_getLogs", Json::array({std::move(filter)}));
 }
 
@@ -41,8 +46,10 @@ std::optional<std::int64_t> block_time_ms(const Json& object) {
     auto it = object.find("blockTimestamp");
     if (it == object.end()) return std::nullopt;
     std::optional<std::uint64_t> seconds;
-    if (it->is_string()) seconds = num::parse_hex_u64(it->get<std::string>());
-    else if (it->is_number_unsigned()) seconds = it->get<std::uint64_t>();
+    if (it->is_string())
+        seconds = num::parse_hex_u64(it->get<std::string>());
+    else if (it->is_number_unsigned())
+        seconds = it->get<std::uint64_t>();
     if (!seconds || *seconds > 253402300799ull) return std::nullopt;
     return static_cast<std::int64_t>(*seconds) * 1000;
 }

@@ -47,8 +47,8 @@ read_transfer_logs(const Json& result, const eth::Address& token,
 
 /// Why a receipt does not pay a session, or the matching transfers it contains.
 struct ReceiptVerdict {
-    bool found = false;      ///< the node knows the transaction (and it is mined)
-    bool succeeded = false;  ///< status 0x1
+    bool found = false;     ///< the node knows the transaction (and it is mined)
+    bool succeeded = false; ///< status 0x1
     std::vector<sessions::ObservedTransfer> transfers; ///< Transfers of token to the address
 };
 [[nodiscard]] std::variant<ReceiptVerdict, Fault>

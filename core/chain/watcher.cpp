@@ -35,8 +35,8 @@ std::optional<Fault> check_chain_id(engine::Context& ctx, const Json& result) {
     if (std::get<std::uint64_t>(chain_id) != network.chain_id) {
         ctx.shared().chain_verified_at_ms = -1;
         return Fault{"configuration error: RPC_URL serves chain id " +
-                     std::to_string(std::get<std::uint64_t>(chain_id)) + " but NETWORK=" +
-                     std::string(network.name) + " is chain id " +
+                     std::to_string(std::get<std::uint64_t>(chain_id)) +
+                     " but NETWORK=" + std::string(network.name) + " is chain id " +
                      std::to_string(network.chain_id) + "; no payment is trusted until they agree"};
     }
     ctx.shared().chain_verified_at_ms = ctx.now_ms();
@@ -133,7 +133,8 @@ check_against_chain(engine::Context& ctx, sessions::Session& session,
             return t.log.transaction_hash != *transaction_hash;
         });
         if (receipt.succeeded)
-            for (const auto& transfer : receipt.transfers) observation.transfers.push_back(transfer);
+            for (const auto& transfer : receipt.transfers)
+                observation.transfers.push_back(transfer);
         report.receipt = std::move(receipt);
     }
     report.checked = true;
@@ -224,7 +225,8 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
             if (auto entry = sessions::read_watch_metadata(id, key.metadata))
                 entries.push_back(std::move(*entry));
             else
-                stale_entries.push_back(engine::kv_delete(key.name)); // unreadable: re-found on load
+                stale_entries.push_back(
+                    engine::kv_delete(key.name)); // unreadable: re-found on load
         }
         report.watched += entries.size();
         std::map<eth::Address, std::vector<ObservedTransfer>> by_address;
@@ -266,7 +268,8 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
             if (!quiet) to_load.push_back(&entry);
         }
         std::vector<engine::Effect> reads;
-        for (const auto* entry : to_load) reads.push_back(engine::kv_get(sessions::session_key(entry->id)));
+        for (const auto* entry : to_load)
+            reads.push_back(engine::kv_get(sessions::session_key(entry->id)));
         auto loaded = co_await ctx.perform(std::move(reads));
         std::vector<engine::Effect> writes = std::move(stale_entries);
         for (std::size_t i = 0; i < to_load.size(); ++i) {

@@ -19,8 +19,8 @@ inline constexpr std::int64_t kCheckIntervalMs = 3000;
 inline constexpr std::int64_t kChainRecheckMs = 10 * 60 * 1000;
 
 struct CheckReport {
-    bool checked = false;  ///< false: throttled, or nothing left to watch
-    bool changed = false;  ///< the session was updated (and must be saved)
+    bool checked = false;                  ///< false: throttled, or nothing left to watch
+    bool changed = false;                  ///< the session was updated (and must be saved)
     std::optional<ReceiptVerdict> receipt; ///< with a transaction to verify
 };
 
@@ -28,8 +28,8 @@ struct CheckReport {
 /// With `transaction_hash`, the receipt is fetched in the same round trip and its matching
 /// transfers count even if the node's log index lags behind.
 [[nodiscard]] engine::Task<std::variant<CheckReport, Fault>>
-check_session(engine::Context& ctx, sessions::Session& session, std::optional<std::string> transaction_hash,
-              bool force);
+check_session(engine::Context& ctx, sessions::Session& session,
+              std::optional<std::string> transaction_hash, bool force);
 
 struct ScanReport {
     std::size_t watched = 0;
@@ -45,6 +45,7 @@ struct ScanReport {
 /// The first block a session's payments can be in, estimated from its age and the
 /// network's block time with a generous margin (nothing needs storing at creation).
 [[nodiscard]] std::uint64_t first_block_for(std::int64_t created_at_ms, std::uint64_t head_block,
-                                            std::int64_t now_ms, std::int64_t block_time_ms) noexcept;
+                                            std::int64_t now_ms,
+                                            std::int64_t block_time_ms) noexcept;
 
 } // namespace paylinks::chain

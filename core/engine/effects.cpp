@@ -14,11 +14,14 @@ Effect kv_put(std::string key, std::string value, std::optional<Json> metadata,
     Effect effect{{"op", "kv.put"}, {"key", std::move(key)}, {"value", std::move(value)}};
     if (metadata) effect["metadata"] = std::move(*metadata);
     // KV's minimum expiration TTL is 60 s.
-    if (expiration_ttl_seconds) effect["expirationTtl"] = std::max<std::int64_t>(60, *expiration_ttl_seconds);
+    if (expiration_ttl_seconds)
+        effect["expirationTtl"] = std::max<std::int64_t>(60, *expiration_ttl_seconds);
     return effect;
 }
 
-Effect kv_delete(std::string key) { return Effect{{"op", "kv.delete"}, {"key", std::move(key)}}; }
+Effect kv_delete(std::string key) {
+    return Effect{{"op", "kv.delete"}, {"key", std::move(key)}};
+}
 
 Effect kv_list(std::string prefix, int limit, std::string cursor) {
     Effect effect{{"op", "kv.list"}, {"prefix", std::move(prefix)}, {"limit", limit}};
@@ -32,9 +35,12 @@ Effect rpc_call(std::string method, Json params) {
 
 Effect http_request(std::string method, std::string url, Json headers, std::string body,
                     int timeout_ms) {
-    return Effect{{"op", "http"},         {"method", std::move(method)},
-                  {"url", std::move(url)}, {"headers", std::move(headers)},
-                  {"body", std::move(body)}, {"timeoutMs", timeout_ms}};
+    return Effect{{"op", "http"},
+                  {"method", std::move(method)},
+                  {"url", std::move(url)},
+                  {"headers", std::move(headers)},
+                  {"body", std::move(body)},
+                  {"timeoutMs", timeout_ms}};
 }
 
 Effect render_qr_svg(std::string text) {
@@ -89,8 +95,8 @@ KvListPage read_kv_list(const Json& result) {
         auto name = key.find("name");
         if (name == key.end() || !name->is_string()) continue;
         auto metadata = key.find("metadata");
-        page.keys.push_back({name->get<std::string>(),
-                             metadata != key.end() ? *metadata : Json(nullptr)});
+        page.keys.push_back(
+            {name->get<std::string>(), metadata != key.end() ? *metadata : Json(nullptr)});
     }
     auto complete = result.find("complete");
     page.complete = complete == result.end() || !complete->is_boolean() || complete->get<bool>();

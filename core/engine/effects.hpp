@@ -10,10 +10,10 @@
 //   kv.get        key, cacheTtl?                           value: string | null
 //   kv.put        key, value, metadata?, expirationTtl?    -
 //   kv.delete     key                                      -
-//   kv.list       prefix, limit, cursor?                   keys: [{name, metadata?}], cursor, complete
-//   rpc           method, params                           value: the JSON-RPC result
-//   http          method, url, headers, body, timeoutMs    status, body, durationMs
-//   qr.svg        text                                     value: an SVG document
+//   kv.list       prefix, limit, cursor?                   keys: [{name, metadata?}], cursor,
+//   complete rpc           method, params                           value: the JSON-RPC result http
+//   method, url, headers, body, timeoutMs    status, body, durationMs qr.svg        text value: an
+//   SVG document
 #include "core/util/json.hpp"
 
 #include <cstdint>

@@ -40,7 +40,8 @@ public:
             bool await_ready() noexcept { return false; }
             void await_suspend(coro::coroutine_handle<promise_type> self) noexcept {
                 auto& promise = self.promise();
-                if (!promise.running_inline && promise.continuation) resume_opaque(promise.continuation);
+                if (!promise.running_inline && promise.continuation)
+                    resume_opaque(promise.continuation);
             }
             void await_resume() noexcept {}
         };
@@ -56,7 +57,8 @@ public:
 
     using Handle = coro::coroutine_handle<promise_type>;
 
-    Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    Task(Task&& other) noexcept
+        : handle_(std::exchange(other.handle_, {})) {}
     Task& operator=(Task&& other) noexcept {
         if (this != &other) {
             if (handle_) handle_.destroy();
@@ -88,7 +90,8 @@ public:
     [[nodiscard]] T take_result() noexcept { return std::move(*handle_.promise().value); }
 
 private:
-    explicit Task(Handle handle) noexcept : handle_(handle) {}
+    explicit Task(Handle handle) noexcept
+        : handle_(handle) {}
     Handle handle_;
 };
 

@@ -69,8 +69,12 @@ static_assert(kErrorTable.size() == static_cast<std::size_t>(internal_error) + 1
 ErrorInfo error_info(ErrorCode code) noexcept {
     return kErrorTable[static_cast<std::size_t>(code)].info;
 }
-std::string_view error_code_string(ErrorCode code) noexcept { return error_info(code).code; }
-int error_status(ErrorCode code) noexcept { return error_info(code).status; }
+std::string_view error_code_string(ErrorCode code) noexcept {
+    return error_info(code).code;
+}
+int error_status(ErrorCode code) noexcept {
+    return error_info(code).status;
+}
 
 std::string_view error_type_for_status(int status) noexcept {
     if (status == 401) return "authentication_error";

@@ -19,10 +19,14 @@ std::optional<Currency> find_currency(std::string_view code) noexcept {
 
 std::string_view to_string(AmountError error) noexcept {
     switch (error) {
-    case AmountError::format: return "must be a string of digits with at most 2 decimals";
-    case AmountError::too_precise: return "has more decimals than the currency allows";
-    case AmountError::too_small: return "must be at least 0.01";
-    case AmountError::too_large: return "must be at most 100000000";
+    case AmountError::format:
+        return "must be a string of digits with at most 2 decimals";
+    case AmountError::too_precise:
+        return "has more decimals than the currency allows";
+    case AmountError::too_small:
+        return "must be at least 0.01";
+    case AmountError::too_large:
+        return "must be at most 100000000";
     }
     return "is invalid";
 }
@@ -43,21 +47,25 @@ std::variant<std::int64_t, AmountError> parse_fiat_amount(std::string_view text,
     if (dot != std::string_view::npos && (fraction.empty() || fraction.size() > 2))
         return AmountError::format;
     // Leading zeros are harmless ("007.50"), but bound the digits we multiply.
-    while (whole.size() > 1 && whole.front() == '0') whole.remove_prefix(1);
+    while (whole.size() > 1 && whole.front() == '0')
+        whole.remove_prefix(1);
     if (whole.size() > 12) return AmountError::too_large;
 
     // Trailing zeros beyond the currency's exponent are not precision ("150.00" JPY is ¥150).
-    while (fraction.size() > currency.exponent && fraction.back() == '0') fraction.remove_suffix(1);
+    while (fraction.size() > currency.exponent && fraction.back() == '0')
+        fraction.remove_suffix(1);
     if (fraction.size() > currency.exponent) return AmountError::too_precise;
 
     std::int64_t minor = 0;
-    for (char c : whole) minor = minor * 10 + (c - '0');
+    for (char c : whole)
+        minor = minor * 10 + (c - '0');
     for (unsigned i = 0; i < currency.exponent; ++i) {
         minor *= 10;
         if (i < fraction.size()) minor += fraction[i] - '0';
     }
     std::int64_t scale = 1;
-    for (unsigned i = 0; i < currency.exponent; ++i) scale *= 10;
+    for (unsigned i = 0; i < currency.exponent; ++i)
+        scale *= 10;
     // 0.01 is the floor; a currency without cents starts at one unit.
     std::int64_t minimum = currency.exponent >= 2 ? scale / 100 : 1;
     if (minor < minimum) return AmountError::too_small;

@@ -13,7 +13,7 @@ namespace paylinks::pages {
 
 struct PaymentView {
     std::string transaction_hash;
-    std::string amount;             ///< token units, decimal string
+    std::string amount; ///< token units, decimal string
     std::int64_t confirmations = 0;
     bool confirmed = false;
 };
@@ -22,23 +22,24 @@ struct CheckoutView {
     std::string session_id;
     std::string title;
     std::optional<std::string> description;
-    std::string fiat_amount;        ///< "150.00"
-    std::string fiat_currency;      ///< "USD"
-    std::string token_symbol;       ///< "USDC"
-    std::string amount_due;         ///< "150.000000" (token units, decimal string)
-    std::string amount_received;    ///< "0.000000"
-    std::string network_name;       ///< "Base", "Base Sepolia", "Ethereum", "Local (anvil)"
-    std::uint64_t chain_id = 0;     ///< 8453
-    std::string token_address;      ///< EIP-55
-    std::string deposit_address;    ///< EIP-55
-    std::string payment_uri;        ///< EIP-681 "ethereum:0x…@8453/transfer?address=0x…&uint256=…"
-    std::string qr_svg;             ///< trusted <svg> markup of exactly payment_uri, inserted as is
-    std::string status;             ///< open | detected | paid | underpaid | overpaid | paid_late | expired
-    std::int64_t now_ms = 0;        ///< server time, the countdown's starting point
+    std::string fiat_amount;     ///< "150.00"
+    std::string fiat_currency;   ///< "USD"
+    std::string token_symbol;    ///< "USDC"
+    std::string amount_due;      ///< "150.000000" (token units, decimal string)
+    std::string amount_received; ///< "0.000000"
+    std::string network_name;    ///< "Base", "Base Sepolia", "Ethereum", "Local (anvil)"
+    std::uint64_t chain_id = 0;  ///< 8453
+    std::string token_address;   ///< EIP-55
+    std::string deposit_address; ///< EIP-55
+    std::string payment_uri; ///< EIP-681 "ethereum:0x…@8453/transfer?address=0x…&uint256=…"
+    std::string qr_svg;      ///< trusted <svg> markup of exactly payment_uri, inserted as is
+    std::string status; ///< open | detected | paid | underpaid | overpaid | paid_late | expired
+    std::int64_t now_ms = 0; ///< server time, the countdown's starting point
     std::int64_t expires_at_ms = 0;
     std::optional<std::string> success_url;
     std::optional<std::string> cancel_url;
-    std::string explorer_tx_url;    ///< prefix for transaction links ("https://basescan.org/tx/"); empty: no links
+    std::string explorer_tx_url; ///< prefix for transaction links ("https://basescan.org/tx/");
+                                 ///< empty: no links
     std::vector<PaymentView> payments;
     int confirmations_required = 1;
     bool livemode = false;

@@ -9,9 +9,9 @@
 namespace paylinks::pages::detail {
 
 struct DocumentHead {
-    std::string_view title;     ///< plain text; escaped here
-    bool script = false;        ///< load /assets/checkout.js (deferred)
-    std::string_view extra;     ///< trusted markup appended inside <head>
+    std::string_view title; ///< plain text; escaped here
+    bool script = false;    ///< load /assets/checkout.js (deferred)
+    std::string_view extra; ///< trusted markup appended inside <head>
 };
 
 /// Appends everything up to and including the opening <body> tag.

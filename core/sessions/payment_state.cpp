@@ -66,11 +66,11 @@ bool apply_observation(Session& session, const ChainObservation& observation,
         payment.block_number = log.block_number;
         // The log's block and those on top of it (saturating: a head of 2^64 − 1 over block 0
         // must not wrap to none).
-        payment.confirmations =
-            observation.head_block >= log.block_number
-                ? std::min(observation.head_block - log.block_number,
-                           std::numeric_limits<std::uint64_t>::max() - 1) + 1
-                : 0;
+        payment.confirmations = observation.head_block >= log.block_number
+                                    ? std::min(observation.head_block - log.block_number,
+                                               std::numeric_limits<std::uint64_t>::max() - 1) +
+                                          1
+                                    : 0;
         payment.confirmed =
             payment.confirmations >= static_cast<std::uint64_t>(rules.confirmations_required);
         // Keep the first-seen time of a known payment; a log's own block time wins.
@@ -89,8 +89,9 @@ bool apply_observation(Session& session, const ChainObservation& observation,
     if (is_fulfilled(session.status)) {
         // Final: confirmed payments stay even if a node stops showing them; new ones are added.
         for (const auto& known : session.payments) {
-            bool still_there = std::any_of(payments.begin(), payments.end(),
-                                           [&](const Payment& p) { return same_transfer(p, known); });
+            bool still_there = std::any_of(payments.begin(), payments.end(), [&](const Payment& p) {
+                return same_transfer(p, known);
+            });
             if (!still_there && known.confirmed) payments.push_back(known);
         }
         std::sort(payments.begin(), payments.end(), [](const Payment& a, const Payment& b) {

@@ -23,7 +23,8 @@ std::optional<Status> parse_status(std::string_view text) noexcept {
 
 num::uint256 Session::amount_received() const {
     num::uint256 total = 0;
-    for (const auto& payment : payments) total += payment.amount;
+    for (const auto& payment : payments)
+        total += payment.amount;
     return total;
 }
 

@@ -40,7 +40,7 @@ struct Session {
     std::optional<std::string> description;
     std::int64_t fiat_amount = 0; ///< minor units
     std::string fiat_currency;
-    std::string exchange_rate; ///< token per fiat unit, locked at creation
+    std::string exchange_rate;   ///< token per fiat unit, locked at creation
     num::uint256 amount_due = 0; ///< token base units
     eth::Address deposit_address{};
     Status status = Status::open;

@@ -24,8 +24,8 @@ load_session(engine::Context& ctx, std::string id);
 save_session(engine::Context& ctx, const Session& session, std::optional<Status> previous);
 
 /// The effects save_session performs, for callers that batch them with other writes.
-[[nodiscard]] std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& session,
-                                                         std::optional<Status> previous);
+[[nodiscard]] std::vector<engine::Effect>
+session_writes(engine::Context& ctx, const Session& session, std::optional<Status> previous);
 
 /// The origin for URLs inside objects: PUBLIC_BASE_URL, else the last request's origin.
 [[nodiscard]] std::string object_base_url(engine::Context& ctx);

@@ -16,9 +16,9 @@ list_index_page(engine::Context& ctx, std::string index_prefix, std::string id_p
                 PageQuery query, IndexFilter filter) {
     const auto limit = static_cast<std::size_t>(query.limit);
     const bool backwards = !query.ending_before.empty();
-    const std::string after_key =
-        query.starting_after.empty() ? std::string{}
-                                     : ids::newest_first_key(query.starting_after, id_prefix);
+    const std::string after_key = query.starting_after.empty()
+                                      ? std::string{}
+                                      : ids::newest_first_key(query.starting_after, id_prefix);
     const std::string before_key =
         backwards ? ids::newest_first_key(query.ending_before, id_prefix) : std::string{};
 
@@ -28,8 +28,8 @@ list_index_page(engine::Context& ctx, std::string index_prefix, std::string id_p
     std::string cursor;
     bool done = false;
     while (!done) {
-        auto page = engine::read_kv_list(
-            co_await ctx.perform(engine::kv_list(index_prefix, 1000, cursor)));
+        auto page =
+            engine::read_kv_list(co_await ctx.perform(engine::kv_list(index_prefix, 1000, cursor)));
         if (!page.ok) co_return storage_error(page.error);
         for (auto& key : page.keys) {
             if (key.name.size() <= index_prefix.size()) continue;
@@ -57,10 +57,13 @@ list_index_page(engine::Context& ctx, std::string index_prefix, std::string id_p
     Page out;
     out.has_more = window.size() > limit;
     if (out.has_more) {
-        if (backwards) window.pop_front();
-        else window.pop_back();
+        if (backwards)
+            window.pop_front();
+        else
+            window.pop_back();
     }
-    out.entries.assign(std::make_move_iterator(window.begin()), std::make_move_iterator(window.end()));
+    out.entries.assign(std::make_move_iterator(window.begin()),
+                       std::make_move_iterator(window.end()));
     co_return out;
 }
 

@@ -38,13 +38,13 @@ std::string delivery_storage(const Delivery& delivery) {
                                 {"status", attempt.status},
                                 {"ms", attempt.duration_ms},
                                 {"error", attempt.error}});
-    return dump_json(Json{{"event", delivery.event_id},
-                          {"endpoint", delivery.endpoint_id},
-                          {"url", delivery.url},
-                          {"state", delivery.state},
-                          {"attempts", std::move(attempts)},
-                          {"next", delivery.next_attempt_ms ? Json(*delivery.next_attempt_ms)
-                                                            : Json(nullptr)}});
+    return dump_json(
+        Json{{"event", delivery.event_id},
+             {"endpoint", delivery.endpoint_id},
+             {"url", delivery.url},
+             {"state", delivery.state},
+             {"attempts", std::move(attempts)},
+             {"next", delivery.next_attempt_ms ? Json(*delivery.next_attempt_ms) : Json(nullptr)}});
 }
 
 std::optional<Delivery> delivery_from_storage(std::string_view text) {
@@ -60,14 +60,14 @@ std::optional<Delivery> delivery_from_storage(std::string_view text) {
     if (attempts != s.end() && attempts->is_array()) {
         for (const auto& item : *attempts) {
             if (!item.is_object()) continue;
-            delivery.attempts.push_back(Attempt{integer_or(item, "at", 0),
-                                                http_status(item, "status"),
-                                                integer_or(item, "ms", 0),
-                                                string_or(item, "error")});
+            delivery.attempts.push_back(
+                Attempt{integer_or(item, "at", 0), http_status(item, "status"),
+                        integer_or(item, "ms", 0), string_or(item, "error")});
         }
     }
     auto next = s.find("next");
-    if (next != s.end() && next->is_number_integer()) delivery.next_attempt_ms = next->get<std::int64_t>();
+    if (next != s.end() && next->is_number_integer())
+        delivery.next_attempt_ms = next->get<std::int64_t>();
     return delivery;
 }
 
@@ -130,9 +130,9 @@ engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Eve
             if (made < kMaxAttempts) {
                 delivery.state = "pending";
                 delivery.next_attempt_ms = ctx.now_ms() + kRetryDelays[made - 1] * 1000;
-                writes.push_back(engine::kv_put(
-                    retry_key(*delivery.next_attempt_ms, event.id, endpoint.id), "",
-                    std::nullopt, events::kRetentionSeconds));
+                writes.push_back(
+                    engine::kv_put(retry_key(*delivery.next_attempt_ms, event.id, endpoint.id), "",
+                                   std::nullopt, events::kRetentionSeconds));
             } else {
                 delivery.state = "failed";
             }
@@ -146,7 +146,8 @@ engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Eve
 }
 
 engine::Task<std::optional<events::Event>> load_event(engine::Context& ctx, std::string id) {
-    auto stored = engine::read_kv_value(co_await ctx.perform(engine::kv_get(events::event_key(id))));
+    auto stored =
+        engine::read_kv_value(co_await ctx.perform(engine::kv_get(events::event_key(id))));
     if (!stored.ok || !stored.value) co_return std::nullopt;
     co_return events::from_storage(*stored.value);
 }
@@ -155,15 +156,17 @@ engine::Task<std::vector<Endpoint>> load_endpoints(engine::Context& ctx) {
     std::vector<Endpoint> endpoints;
     std::string cursor;
     while (true) {
-        auto page = engine::read_kv_list(co_await ctx.perform(
-            engine::kv_list(std::string(kEndpointPrefix), 1000, cursor)));
+        auto page = engine::read_kv_list(
+            co_await ctx.perform(engine::kv_list(std::string(kEndpointPrefix), 1000, cursor)));
         if (!page.ok) co_return endpoints;
         std::vector<engine::Effect> reads;
-        for (const auto& key : page.keys) reads.push_back(engine::kv_get(key.name, 60));
+        for (const auto& key : page.keys)
+            reads.push_back(engine::kv_get(key.name, 60));
         for (const auto& result : co_await ctx.perform(std::move(reads))) {
             auto stored = engine::read_kv_value(result);
             if (!stored.ok || !stored.value) continue;
-            if (auto endpoint = from_storage(*stored.value)) endpoints.push_back(std::move(*endpoint));
+            if (auto endpoint = from_storage(*stored.value))
+                endpoints.push_back(std::move(*endpoint));
         }
         if (page.complete) break;
         cursor = page.cursor;
@@ -184,20 +187,21 @@ std::optional<std::string> sign_payload(std::string_view secret, std::string_vie
     message += std::to_string(timestamp_seconds);
     message += '.';
     message += body;
-    auto mac = crypto::hmac_sha256(std::span<const std::uint8_t>(key->data(), key->size()),
-                                   std::span<const std::uint8_t>(
-                                       reinterpret_cast<const std::uint8_t*>(message.data()),
-                                       message.size()));
+    auto mac = crypto::hmac_sha256(
+        std::span<const std::uint8_t>(key->data(), key->size()),
+        std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(message.data()),
+                                      message.size()));
     return "v1," + crypto::base64_encode(mac);
 }
 
 Json to_api_json(const Delivery& delivery) {
     Json attempts = Json::array();
     for (const auto& attempt : delivery.attempts)
-        attempts.push_back(Json{{"attemptedAt", time::format_iso8601(attempt.at_ms)},
-                                {"status", attempt.status == 0 ? Json(nullptr) : Json(attempt.status)},
-                                {"durationMs", attempt.duration_ms},
-                                {"error", attempt.error.empty() ? Json(nullptr) : Json(attempt.error)}});
+        attempts.push_back(
+            Json{{"attemptedAt", time::format_iso8601(attempt.at_ms)},
+                 {"status", attempt.status == 0 ? Json(nullptr) : Json(attempt.status)},
+                 {"durationMs", attempt.duration_ms},
+                 {"error", attempt.error.empty() ? Json(nullptr) : Json(attempt.error)}});
     return Json{{"endpointId", delivery.endpoint_id},
                 {"url", delivery.url},
                 {"status", delivery.state},
@@ -213,7 +217,8 @@ engine::Task<DeliveryReport> deliver_event(engine::Context& ctx, std::string eve
     if (!event) co_return DeliveryReport{};
     std::vector<Endpoint> targets;
     for (auto& endpoint : co_await load_endpoints(ctx)) {
-        if (endpoint_id ? endpoint.id == *endpoint_id : (endpoint.active && endpoint.wants(event->type)))
+        if (endpoint_id ? endpoint.id == *endpoint_id
+                        : (endpoint.active && endpoint.wants(event->type)))
             targets.push_back(std::move(endpoint));
     }
     co_return co_await attempt_all(ctx, *event, std::move(targets));
@@ -221,8 +226,8 @@ engine::Task<DeliveryReport> deliver_event(engine::Context& ctx, std::string eve
 
 engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
     DeliveryReport total;
-    auto page = engine::read_kv_list(
-        co_await ctx.perform(engine::kv_list(std::string(kRetryPrefix), 100)));
+    auto page =
+        engine::read_kv_list(co_await ctx.perform(engine::kv_list(std::string(kRetryPrefix), 100)));
     if (!page.ok) co_return total;
     std::vector<std::pair<std::string, std::string>> due; // event, endpoint
     std::vector<engine::Effect> removals;
@@ -234,7 +239,8 @@ engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
             continue;
         }
         std::int64_t at = 0;
-        for (char c : rest.substr(0, 13)) at = at * 10 + (c - '0');
+        for (char c : rest.substr(0, 13))
+            at = at * 10 + (c - '0');
         if (at > ctx.now_ms()) break; // sorted: the rest are later
         auto ids = rest.substr(14);
         auto slash = ids.find('/');
@@ -248,7 +254,8 @@ engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
     std::map<std::string, std::vector<Endpoint>> by_event;
     for (const auto& [event_id, endpoint_id] : due)
         for (const auto& endpoint : endpoints)
-            if (endpoint.id == endpoint_id && endpoint.active) by_event[event_id].push_back(endpoint);
+            if (endpoint.id == endpoint_id && endpoint.active)
+                by_event[event_id].push_back(endpoint);
     for (auto& [event_id, targets] : by_event) {
         auto event = co_await load_event(ctx, event_id);
         if (!event) continue;
@@ -261,15 +268,17 @@ engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
 
 engine::Task<std::vector<Delivery>> load_deliveries(engine::Context& ctx, std::string event_id) {
     std::vector<Delivery> deliveries;
-    auto page = engine::read_kv_list(co_await ctx.perform(
-        engine::kv_list(std::string(kDeliveryPrefix) + event_id + "/", 1000)));
+    auto page = engine::read_kv_list(
+        co_await ctx.perform(engine::kv_list(std::string(kDeliveryPrefix) + event_id + "/", 1000)));
     if (!page.ok) co_return deliveries;
     std::vector<engine::Effect> reads;
-    for (const auto& key : page.keys) reads.push_back(engine::kv_get(key.name));
+    for (const auto& key : page.keys)
+        reads.push_back(engine::kv_get(key.name));
     for (const auto& result : co_await ctx.perform(std::move(reads))) {
         auto stored = engine::read_kv_value(result);
         if (stored.ok && stored.value)
-            if (auto delivery = delivery_from_storage(*stored.value)) deliveries.push_back(std::move(*delivery));
+            if (auto delivery = delivery_from_storage(*stored.value))
+                deliveries.push_back(std::move(*delivery));
     }
     co_return deliveries;
 }

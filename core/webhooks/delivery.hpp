@@ -19,7 +19,7 @@
 namespace paylinks::webhooks {
 
 /// Delays before attempts 2…8 (seconds): 1 min, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h.
-inline constexpr std::array<std::int64_t, 7> kRetryDelays = {60,        300,       1800,  7200,
+inline constexpr std::array<std::int64_t, 7> kRetryDelays = {60,       300,       1800,     7200,
                                                              5 * 3600, 10 * 3600, 10 * 3600};
 inline constexpr std::size_t kMaxAttempts = kRetryDelays.size() + 1;
 inline constexpr int kDeliveryTimeoutMs = 10000;

@@ -5,7 +5,9 @@
 
 namespace paylinks::webhooks {
 
-std::string endpoint_key(std::string_view id) { return std::string(kEndpointPrefix) + std::string(id); }
+std::string endpoint_key(std::string_view id) {
+    return std::string(kEndpointPrefix) + std::string(id);
+}
 
 bool Endpoint::wants(std::string_view event_type) const noexcept {
     for (const auto& type : enabled_events)
@@ -32,16 +34,16 @@ Json to_api_json(const Endpoint& endpoint, bool with_secret) {
 }
 
 std::string to_storage(const Endpoint& endpoint) {
-    return dump_json(Json{{"id", endpoint.id},
-                          {"url", endpoint.url},
-                          {"events", endpoint.enabled_events},
-                          {"active", endpoint.active},
-                          {"description", endpoint.description ? Json(*endpoint.description)
-                                                               : Json(nullptr)},
-                          {"secret", endpoint.secret},
-                          {"livemode", endpoint.livemode},
-                          {"createdAt", endpoint.created_at_ms},
-                          {"updatedAt", endpoint.updated_at_ms}});
+    return dump_json(
+        Json{{"id", endpoint.id},
+             {"url", endpoint.url},
+             {"events", endpoint.enabled_events},
+             {"active", endpoint.active},
+             {"description", endpoint.description ? Json(*endpoint.description) : Json(nullptr)},
+             {"secret", endpoint.secret},
+             {"livemode", endpoint.livemode},
+             {"createdAt", endpoint.created_at_ms},
+             {"updatedAt", endpoint.updated_at_ms}});
 }
 
 std::optional<Endpoint> from_storage(std::string_view text) {

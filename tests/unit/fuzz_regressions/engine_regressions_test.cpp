@@ -80,9 +80,10 @@ TEST_CASE("webhook retries skip list names shorter than or outside their prefix"
 TEST_CASE("an outbound HTTP answer of the wrong shape is a failed attempt", "[fuzz]") {
     // fuzz_engine: {"ok":true,"status":"200","durationMs":"12"} — value() of a string as a
     // number aborted the delivery.
-    for (const Json& answer : {Json{{"ok", true}, {"status", "200"}, {"durationMs", "12"}},
-                               Json{{"ok", true}, {"status", Json::number_text("1e300")}, {"durationMs", nullptr}},
-                               Json{{"ok", true}, {"status", -5}}, Json::array()}) {
+    for (const Json& answer :
+         {Json{{"ok", true}, {"status", "200"}, {"durationMs", "12"}},
+          Json{{"ok", true}, {"status", Json::number_text("1e300")}, {"durationMs", nullptr}},
+          Json{{"ok", true}, {"status", -5}}, Json::array()}) {
         INFO(paylinks::dump_json(answer));
         Driver driver;
         endpoint_and_event(driver);
@@ -143,7 +144,8 @@ TEST_CASE("a start message with a clock outside 1970–9999 is refused", "[fuzz]
                 ->value("ok", false));
     const std::string request =
         R"("kind":"http","request":{"method":"GET","url":"https://pay.example/l/tee",)"
-        R"("headers":{},"body":""},"entropy":")" + std::string(63, '0') + "1\"";
+        R"("headers":{},"body":""},"entropy":")" +
+        std::string(63, '0') + "1\"";
     for (const char* now : {"9223372036854775807", "-9223372036854775808", "-1", "253402300800000",
                             "18446744073709551615"}) {
         INFO(now);

@@ -3,9 +3,8 @@
 #include "core/util/time.hpp"
 #include "tests/unit/pages/html_scan.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -108,7 +107,8 @@ void require_csp_clean(const std::string& html) {
 
 std::vector<std::string> tag_names(const std::string& html) {
     std::vector<std::string> names;
-    for (const Tag& t : tags_of(html)) names.push_back(t.name);
+    for (const Tag& t : tags_of(html))
+        names.push_back(t.name);
     return names;
 }
 
@@ -129,7 +129,8 @@ TEST_CASE("checkout page: everything needed to pay is there without JavaScript",
 
     CHECK(html.rfind("<!doctype html>", 0) == 0);
     CHECK(contains(html, "<html lang=\"en\">"));
-    CHECK(contains(html, "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"));
+    CHECK(
+        contains(html, "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"));
     CHECK(contains(html, "<title>Annual plan · 150.00 USD</title>"));
     CHECK(count_named(tags, "h1") == 1);
     CHECK(count_named(tags, "main") == 1);
@@ -150,9 +151,10 @@ TEST_CASE("checkout page: everything needed to pay is there without JavaScript",
     REQUIRE(copy_address != nullptr);
     CHECK(*copy_address->attr("data-copy") == v.deposit_address);
     CHECK(copy_address->has("hidden")); // shown by checkout.js
-    CHECK(contains(html, "<code id=\"address\" class=\"addr grp\"><span>0x5aAe</span><span>b605</span>"
-                         "<span>3F3E</span><span>94C9</span><span>b9A0</span><span>9f33</span>"
-                         "<span>6694</span><span>35E7</span><span>Ef1B</span><span>eAed</span></code>"));
+    CHECK(contains(html,
+                   "<code id=\"address\" class=\"addr grp\"><span>0x5aAe</span><span>b605</span>"
+                   "<span>3F3E</span><span>94C9</span><span>b9A0</span><span>9f33</span>"
+                   "<span>6694</span><span>35E7</span><span>Ef1B</span><span>eAed</span></code>"));
     const Tag* copy_amount = find_by_id(tags, "copy-amount");
     REQUIRE(copy_amount != nullptr);
     CHECK(*copy_amount->attr("data-copy") == "150.000000");
@@ -175,7 +177,8 @@ TEST_CASE("checkout page: everything needed to pay is there without JavaScript",
     REQUIRE(cancel != nullptr);
     CHECK(*cancel->attr("href") == "https://merchant.example/cart");
     CHECK(text_after_id(html, "countdown") == "30:00");
-    CHECK(contains(html, "<time id=\"expires\" datetime=\"2026-11-22T05:30:00.000Z\">05:30 UTC</time>"));
+    CHECK(contains(html,
+                   "<time id=\"expires\" datetime=\"2026-11-22T05:30:00.000Z\">05:30 UTC</time>"));
     CHECK(text_after_id(html, "st-title") == "Awaiting payment");
     const Tag* live = find_by_id(tags, "st");
     REQUIRE(live != nullptr);
@@ -197,7 +200,8 @@ TEST_CASE("checkout page: the data-* attributes checkout.js reads", "[pages]") {
     REQUIRE(root != nullptr);
     CHECK(root->name == "main");
     CHECK(*root->attr("data-session-id") == v.session_id);
-    CHECK(*root->attr("data-status-url") == "/c/cs_%22%3E%3Cscript%3Ex%3C%2Fscript%3E%26%2F/status");
+    CHECK(*root->attr("data-status-url") ==
+          "/c/cs_%22%3E%3Cscript%3Ex%3C%2Fscript%3E%26%2F/status");
     CHECK(*root->attr("data-status") == "open");
     CHECK(*root->attr("data-now") == std::to_string(v.now_ms));
     CHECK(*root->attr("data-expires-at") == std::to_string(v.expires_at_ms));
@@ -208,7 +212,8 @@ TEST_CASE("checkout page: the data-* attributes checkout.js reads", "[pages]") {
     CHECK(*root->attr("data-network") == "Base");
     CHECK(*root->attr("data-confirmations-required") == "3");
     CHECK(*root->attr("data-explorer-tx-url") == "https://basescan.org/tx/");
-    CHECK(contains(html, "data-success-url=\"https://merchant.example/ok?a=1&amp;b=&quot;2&quot;\""));
+    CHECK(
+        contains(html, "data-success-url=\"https://merchant.example/ok?a=1&amp;b=&quot;2&quot;\""));
     CHECK_FALSE(contains(html, "<script>x"));
     require_csp_clean(html);
 
@@ -272,30 +277,68 @@ TEST_CASE("checkout page: every status has its message and state", "[pages]") {
         std::vector<PaymentView> payments;
         std::string title;
         std::string detail;
-        bool payable;  // amount, address, QR, wallet link shown
-        bool success;  // return link shown, timer and cancel hidden
+        bool payable; // amount, address, QR, wallet link shown
+        bool success; // return link shown, timer and cancel hidden
     };
     const std::vector<Case> cases = {
-        {"open", "0.000000", {}, "Awaiting payment",
-         "Send exactly 150.000000 USDC on Base. This page updates when it arrives.", true, false},
-        {"detected", "0.000000", {{kHash, "150.000000", 1, false}},
-         "Payment detected — waiting for 3 confirmations", "1 of 3 so far. Keep this page open.", true, false},
-        {"detected", "0.000000", {{kHash, "100.000000", 2, false}, {kHash, "50.000000", 0, false}},
-         "Payment detected — waiting for 3 confirmations", "0 of 3 so far. Keep this page open.", true, false},
-        {"underpaid", "100.000000", {{kHash, "100.000000", 3, true}},
+        {"open",
+         "0.000000",
+         {},
+         "Awaiting payment",
+         "Send exactly 150.000000 USDC on Base. This page updates when it arrives.",
+         true,
+         false},
+        {"detected",
+         "0.000000",
+         {{kHash, "150.000000", 1, false}},
+         "Payment detected — waiting for 3 confirmations",
+         "1 of 3 so far. Keep this page open.",
+         true,
+         false},
+        {"detected",
+         "0.000000",
+         {{kHash, "100.000000", 2, false}, {kHash, "50.000000", 0, false}},
+         "Payment detected — waiting for 3 confirmations",
+         "0 of 3 so far. Keep this page open.",
+         true,
+         false},
+        {"underpaid",
+         "100.000000",
+         {{kHash, "100.000000", 3, true}},
          "Received 100.000000 of 150.000000 USDC — send the remaining 50.000000 USDC",
-         "Send it to the same address on Base before the time runs out.", true, false},
-        {"paid", "150.000000", {{kHash, "150.000000", 5, true}}, "Payment received",
-         "Thank you — 150.000000 USDC confirmed on Base.", false, true},
-        {"overpaid", "175.500000", {{kHash, "175.500000", 5, true}}, "Payment received",
-         "You sent 175.500000 USDC, 25.500000 USDC more than due. Contact the merchant about the difference.",
-         false, true},
-        {"paid_late", "150.000000", {{kHash, "150.000000", 5, true}}, "Payment received",
-         "It arrived after the time limit and was accepted. Thank you.", false, true},
-        {"expired", "0.000000", {}, "This checkout has expired",
+         "Send it to the same address on Base before the time runs out.",
+         true,
+         false},
+        {"paid",
+         "150.000000",
+         {{kHash, "150.000000", 5, true}},
+         "Payment received",
+         "Thank you — 150.000000 USDC confirmed on Base.",
+         false,
+         true},
+        {"overpaid",
+         "175.500000",
+         {{kHash, "175.500000", 5, true}},
+         "Payment received",
+         "You sent 175.500000 USDC, 25.500000 USDC more than due. Contact the merchant about the "
+         "difference.",
+         false,
+         true},
+        {"paid_late",
+         "150.000000",
+         {{kHash, "150.000000", 5, true}},
+         "Payment received",
+         "It arrived after the time limit and was accepted. Thank you.",
+         false,
+         true},
+        {"expired",
+         "0.000000",
+         {},
+         "This checkout has expired",
          "Do not send a payment to this address. If you already sent one, keep this page open or "
          "contact the merchant.",
-         false, false},
+         false,
+         false},
         {"mystery", "0.000000", {}, "Status: mystery", "", true, false},
     };
     for (const Case& c : cases) {
@@ -415,8 +458,9 @@ TEST_CASE("checkout page: payments list, with explorer links for real hashes onl
                              "\" target=\"_blank\" rel=\"noopener noreferrer\" title=\"" + kHash +
                              "\">0xaaaaaaaa…aaaaaaaa</a><span class=\"num\">150.000000 USDC</span>"
                              "<span>1 of 3 confirmations</span></li>"));
-    CHECK(contains(html, "<li><span class=\"mono\">0xnot-a-hash</span><span class=\"num\">1.000000 USDC"
-                         "</span><span>Confirmed</span></li>"));
+    CHECK(contains(html,
+                   "<li><span class=\"mono\">0xnot-a-hash</span><span class=\"num\">1.000000 USDC"
+                   "</span><span>Confirmed</span></li>"));
     CHECK_FALSE(find_by_id(tags_of(html), "received")->has("hidden"));
 
     v.explorer_tx_url = ""; // no explorer: no links
@@ -435,7 +479,8 @@ TEST_CASE("checkout page: countdown and expiry time", "[pages]") {
     };
     const std::vector<Case> cases = {
         {"2026-11-22T05:00:00Z", "2026-11-22T05:30:00Z", "30:00", "05:30 UTC", "open"},
-        {"2026-11-22T05:00:00.001Z", "2026-11-22T05:30:00Z", "30:00", "05:30 UTC", "open"}, // rounds up
+        {"2026-11-22T05:00:00.001Z", "2026-11-22T05:30:00Z", "30:00", "05:30 UTC",
+         "open"}, // rounds up
         {"2026-11-22T05:29:59Z", "2026-11-22T05:30:00Z", "00:01", "05:30 UTC", "open"},
         {"2026-11-22T05:00:00Z", "2026-11-22T06:05:00Z", "1:05:00", "06:05 UTC", "open"},
         {"2026-11-22T23:50:00Z", "2026-11-23T00:20:00Z", "30:00", "23 Nov, 00:20 UTC", "open"},
@@ -458,7 +503,8 @@ TEST_CASE("checkout page: countdown and expiry time", "[pages]") {
     CheckoutView v = sample();
     v.status = "detected";
     v.now_ms = v.expires_at_ms + 1000;
-    CHECK(*find_by_id(tags_of(render_checkout_page(v)), "checkout")->attr("data-status") == "detected");
+    CHECK(*find_by_id(tags_of(render_checkout_page(v)), "checkout")->attr("data-status") ==
+          "detected");
 }
 
 TEST_CASE("checkout page: test mode banner", "[pages]") {

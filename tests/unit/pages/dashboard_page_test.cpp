@@ -5,7 +5,6 @@
 #include "tests/unit/pages/html_scan.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using namespace paylinks::pages;
@@ -54,9 +53,11 @@ TEST_CASE("dashboard page: a static shell written for the CSP", "[pages][dashboa
         if (t.name == "/fieldset") --fieldset_depth;
         // Every control is labelled by the <label> around it (no ids to clash when cloned).
         if (t.name == "input" || t.name == "select" || t.name == "textarea") {
-            const bool filter = t.attr("id") && (*t.attr("id") == "s-status" || *t.attr("id") == "e-type");
+            const bool filter =
+                t.attr("id") && (*t.attr("id") == "s-status" || *t.attr("id") == "e-type");
             CHECK((label_depth > 0 || filter));
-            if (t.name != "select" && !(t.attr("type") && *t.attr("type") == "radio")) CHECK(t.has("name"));
+            if (t.name != "select" && !(t.attr("type") && *t.attr("type") == "radio"))
+                CHECK(t.has("name"));
         }
         for (const char* attr : {"href", "src", "action"}) {
             if (const std::string* url = t.attr(attr)) {
@@ -71,17 +72,19 @@ TEST_CASE("dashboard page: a static shell written for the CSP", "[pages][dashboa
     CHECK(stylesheets[1] == dashboard_css_href());
 
     // The parts dashboard.js needs.
-    for (std::string_view id : {"signin", "si-form", "v-links", "v-sessions", "v-events", "v-webhooks",
-                                "links-list", "sessions-list", "events-list", "webhooks-list", "link-form",
-                                "t-link", "wh-form", "wh-types", "secret", "secret-val", "dlg", "toast",
-                                "mode", "out", "nav", "s-status", "e-type"}) {
+    for (std::string_view id :
+         {"signin",     "si-form",       "v-links",     "v-sessions",    "v-events",  "v-webhooks",
+          "links-list", "sessions-list", "events-list", "webhooks-list", "link-form", "t-link",
+          "wh-form",    "wh-types",      "secret",      "secret-val",    "dlg",       "toast",
+          "mode",       "out",           "nav",         "s-status",      "e-type"}) {
         INFO(id);
         CHECK(testing::find_by_id(*tags, id) != nullptr);
     }
     // Field names are the API's parameter names, so an error's "param" finds its field.
-    for (std::string_view name : {"name=\"title\"", "name=\"fiatAmount\"", "name=\"fiatCurrency\"",
-                                  "name=\"description\"", "name=\"successUrl\"", "name=\"cancelUrl\"",
-                                  "name=\"slug\"", "name=\"url\"", "name=\"enabledEvents\""}) {
+    for (std::string_view name :
+         {"name=\"title\"", "name=\"fiatAmount\"", "name=\"fiatCurrency\"", "name=\"description\"",
+          "name=\"successUrl\"", "name=\"cancelUrl\"", "name=\"slug\"", "name=\"url\"",
+          "name=\"enabledEvents\""}) {
         INFO(name);
         CHECK(contains(html, name));
     }
@@ -96,16 +99,16 @@ TEST_CASE("dashboard assets: compact, hashed, and never writing markup", "[pages
     // near 12 KB.
     CHECK(render_dashboard_page().size() + css.size() + js.size() < 40 * 1024);
 
-    for (std::string_view banned : {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write",
-                                    "eval(", "new Function", "setAttribute('on", ".style.", "localStorage",
-                                    "http://", "https://cdn", "import("}) {
+    for (std::string_view banned :
+         {"innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+          "setAttribute('on", ".style.", "localStorage", "http://", "https://cdn", "import("}) {
         INFO(banned);
         CHECK(js.find(banned) == std::string_view::npos);
     }
-    for (std::string_view needed : {"'use strict'", "sessionStorage", "textContent", "'Bearer '",
-                                    "starting_after", "rotate_secret", "/resend", "showModal",
-                                    "document.hidden", "navigator.clipboard", "preventDefault", "sk_test_",
-                                    "https://basescan.org/tx/", "https://etherscan.io/tx/"}) {
+    for (std::string_view needed :
+         {"'use strict'", "sessionStorage", "textContent", "'Bearer '", "starting_after",
+          "rotate_secret", "/resend", "showModal", "document.hidden", "navigator.clipboard",
+          "preventDefault", "sk_test_", "https://basescan.org/tx/", "https://etherscan.io/tx/"}) {
         INFO(needed);
         CHECK(js.find(needed) != std::string_view::npos);
     }
@@ -125,7 +128,8 @@ TEST_CASE("dashboard assets: compact, hashed, and never writing markup", "[pages
     REQUIRE(js_href.size() == std::string_view("/assets/dashboard.js?v=").size() + 8);
     CHECK(css_href.substr(0, 24) == "/assets/dashboard.css?v=");
     CHECK(js_href.substr(0, 23) == "/assets/dashboard.js?v=");
-    for (const char c : js_href.substr(23)) CHECK(((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')));
+    for (const char c : js_href.substr(23))
+        CHECK(((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')));
 }
 
 TEST_CASE("GET /dashboard and its assets, with the pages' headers", "[pages][dashboard]") {

@@ -12,9 +12,9 @@
 namespace paylinks::pages::testing {
 
 struct Tag {
-    std::string name;                                        ///< lower case; "/p" for an end tag
-    std::vector<std::pair<std::string, std::string>> attrs;  ///< names lower case, values decoded
-    std::string raw_text;  ///< for <script> and <style>: the text up to the end tag
+    std::string name;                                       ///< lower case; "/p" for an end tag
+    std::vector<std::pair<std::string, std::string>> attrs; ///< names lower case, values decoded
+    std::string raw_text; ///< for <script> and <style>: the text up to the end tag
 
     [[nodiscard]] const std::string* attr(std::string_view key) const {
         for (const auto& [k, v] : attrs)
@@ -29,8 +29,11 @@ inline std::string decode_entities(std::string_view text) {
     std::string out;
     for (std::size_t i = 0; i < text.size();) {
         bool matched = false;
-        for (auto [entity, ch] : {std::pair<std::string_view, char>{"&amp;", '&'}, {"&lt;", '<'},
-                                  {"&gt;", '>'}, {"&quot;", '"'}, {"&#39;", '\''}}) {
+        for (auto [entity, ch] : {std::pair<std::string_view, char>{"&amp;", '&'},
+                                  {"&lt;", '<'},
+                                  {"&gt;", '>'},
+                                  {"&quot;", '"'},
+                                  {"&#39;", '\''}}) {
             if (text.substr(i, entity.size()) == entity) {
                 out.push_back(ch);
                 i += entity.size();
@@ -43,8 +46,12 @@ inline std::string decode_entities(std::string_view text) {
     return out;
 }
 
-inline char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-inline bool is_space(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f'; }
+inline char lower(char c) {
+    return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+}
+inline bool is_space(char c) {
+    return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f';
+}
 
 /// Every start and end tag in document order; nullopt if the markup is malformed in a way a
 /// browser would have to guess at (an unterminated tag, quote or comment).
@@ -67,7 +74,8 @@ inline std::optional<std::vector<Tag>> scan_tags(std::string_view html) {
         std::size_t j = i + 1;
         const bool end_tag = j < html.size() && html[j] == '/';
         if (end_tag) ++j;
-        if (j >= html.size() || !((html[j] >= 'a' && html[j] <= 'z') || (html[j] >= 'A' && html[j] <= 'Z'))) {
+        if (j >= html.size() ||
+            !((html[j] >= 'a' && html[j] <= 'z') || (html[j] >= 'A' && html[j] <= 'Z'))) {
             ++i; // a literal '<' in text (browsers treat it as text)
             continue;
         }
@@ -76,17 +84,24 @@ inline std::optional<std::vector<Tag>> scan_tags(std::string_view html) {
         while (j < html.size() && !is_space(html[j]) && html[j] != '>' && html[j] != '/')
             tag.name.push_back(lower(html[j++]));
         for (;;) {
-            while (j < html.size() && (is_space(html[j]) || html[j] == '/')) ++j;
+            while (j < html.size() && (is_space(html[j]) || html[j] == '/'))
+                ++j;
             if (j >= html.size()) return std::nullopt;
-            if (html[j] == '>') { ++j; break; }
+            if (html[j] == '>') {
+                ++j;
+                break;
+            }
             std::string name;
-            while (j < html.size() && !is_space(html[j]) && html[j] != '>' && html[j] != '=' && html[j] != '/')
+            while (j < html.size() && !is_space(html[j]) && html[j] != '>' && html[j] != '=' &&
+                   html[j] != '/')
                 name.push_back(lower(html[j++]));
             std::string value;
-            while (j < html.size() && is_space(html[j])) ++j;
+            while (j < html.size() && is_space(html[j]))
+                ++j;
             if (j < html.size() && html[j] == '=') {
                 ++j;
-                while (j < html.size() && is_space(html[j])) ++j;
+                while (j < html.size() && is_space(html[j]))
+                    ++j;
                 if (j < html.size() && (html[j] == '"' || html[j] == '\'')) {
                     const char quote = html[j];
                     const std::size_t close = html.find(quote, j + 1);
@@ -95,19 +110,22 @@ inline std::optional<std::vector<Tag>> scan_tags(std::string_view html) {
                     j = close + 1;
                 } else {
                     std::size_t start = j;
-                    while (j < html.size() && !is_space(html[j]) && html[j] != '>') ++j;
+                    while (j < html.size() && !is_space(html[j]) && html[j] != '>')
+                        ++j;
                     value = decode_entities(html.substr(start, j - start));
                 }
             }
             tag.attrs.emplace_back(std::move(name), std::move(value));
         }
-        if (tag.name == "script" || tag.name == "style" || tag.name == "title" || tag.name == "textarea") {
+        if (tag.name == "script" || tag.name == "style" || tag.name == "title" ||
+            tag.name == "textarea") {
             const std::string close = "</" + tag.name;
             std::size_t k = j;
             for (;; ++k) { // case-insensitive search for the end tag
                 if (k + close.size() > html.size()) return std::nullopt;
                 bool same = true;
-                for (std::size_t m = 0; m < close.size() && same; ++m) same = lower(html[k + m]) == close[m];
+                for (std::size_t m = 0; m < close.size() && same; ++m)
+                    same = lower(html[k + m]) == close[m];
                 if (same) break;
             }
             tag.raw_text = std::string(html.substr(j, k - j));
@@ -129,7 +147,8 @@ inline const Tag* find_by_id(const std::vector<Tag>& tags, std::string_view id) 
 
 inline std::size_t count_named(const std::vector<Tag>& tags, std::string_view name) {
     std::size_t n = 0;
-    for (const Tag& t : tags) n += t.name == name;
+    for (const Tag& t : tags)
+        n += t.name == name;
     return n;
 }
 

@@ -1,7 +1,6 @@
 #include "core/pages/html.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <string>
 
 using namespace paylinks::pages;
@@ -20,7 +19,8 @@ TEST_CASE("escape_html escapes the five significant characters and nothing else"
         {"'><svg onload=alert(1)>", "&#39;&gt;&lt;svg onload=alert(1)&gt;"},
         {"&lt;already&gt;", "&amp;lt;already&amp;gt;"},
         {"`backtick` = ok", "`backtick` = ok"},
-        {"caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x92\xb8", "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x92\xb8"}, // UTF-8 untouched
+        {"caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x92\xb8",
+         "caf\xc3\xa9 \xe2\x80\x94 \xf0\x9f\x92\xb8"}, // UTF-8 untouched
         {std::string_view("nul\0byte", 8), std::string_view("nul\0byte", 8)},
     };
     for (const auto& c : cases) {

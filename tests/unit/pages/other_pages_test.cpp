@@ -3,9 +3,8 @@
 #include "core/pages/link_preview.hpp"
 #include "tests/unit/pages/html_scan.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
@@ -89,8 +88,9 @@ TEST_CASE("error page escapes its texts", "[pages]") {
 }
 
 TEST_CASE("link preview: Open Graph and Twitter card metadata", "[pages]") {
-    const std::string html = render_link_preview("Annual plan", std::string_view("One year of Acme Pro"),
-                                                 "150.00 USD", "https://pay.example/l/acme-pro");
+    const std::string html =
+        render_link_preview("Annual plan", std::string_view("One year of Acme Pro"), "150.00 USD",
+                            "https://pay.example/l/acme-pro");
     require_csp_clean(html);
     const auto tags = scan_tags(html);
     REQUIRE(tags.has_value());
@@ -117,25 +117,31 @@ TEST_CASE("link preview: Open Graph and Twitter card metadata", "[pages]") {
     CHECK(contains(html, "<link rel=\"canonical\" href=\"https://pay.example/l/acme-pro\">"));
     CHECK(contains(html, "<title>Annual plan · 150.00 USD</title>"));
     CHECK(count_named(*tags, "h1") == 1);
-    CHECK(contains(html, "<a class=\"btn\" href=\"https://pay.example/l/acme-pro\">Continue to payment</a>"));
+    CHECK(contains(
+        html, "<a class=\"btn\" href=\"https://pay.example/l/acme-pro\">Continue to payment</a>"));
 }
 
 TEST_CASE("link preview: no description, long description, odd canonical URL", "[pages]") {
-    auto tags = scan_tags(render_link_preview("Tip jar", std::nullopt, "5.00 USD", "https://pay.example/l/tips"));
+    auto tags = scan_tags(
+        render_link_preview("Tip jar", std::nullopt, "5.00 USD", "https://pay.example/l/tips"));
     REQUIRE(tags.has_value());
     CHECK(*meta(*tags, "og:description") == "5.00 USD");
 
     // Shortened to 200 code points on a character boundary ("é" is two bytes).
     std::string long_text;
-    for (int i = 0; i < 300; ++i) long_text += "\xc3\xa9";
-    tags = scan_tags(render_link_preview("T", std::string_view(long_text), "1.00 USD", "https://p.example/l/t"));
+    for (int i = 0; i < 300; ++i)
+        long_text += "\xc3\xa9";
+    tags = scan_tags(
+        render_link_preview("T", std::string_view(long_text), "1.00 USD", "https://p.example/l/t"));
     REQUIRE(tags.has_value());
     std::string expected = "1.00 USD — ";
-    for (int i = 0; i < 200; ++i) expected += "\xc3\xa9";
+    for (int i = 0; i < 200; ++i)
+        expected += "\xc3\xa9";
     expected += "…";
     CHECK(*meta(*tags, "og:description") == expected);
 
-    const std::string html = render_link_preview("T", std::nullopt, "1.00 USD", "javascript:alert(1)");
+    const std::string html =
+        render_link_preview("T", std::nullopt, "1.00 USD", "javascript:alert(1)");
     tags = scan_tags(html);
     REQUIRE(tags.has_value());
     CHECK(meta(*tags, "og:url") == nullptr);
@@ -154,10 +160,12 @@ TEST_CASE("link preview escapes every input", "[pages]") {
         require_csp_clean(html);
         const auto tags = scan_tags(html);
         REQUIRE(tags.has_value());
-        for (const char* key : {"og:title", "twitter:title", "og:url"}) REQUIRE(meta(*tags, key) != nullptr);
+        for (const char* key : {"og:title", "twitter:title", "og:url"})
+            REQUIRE(meta(*tags, key) != nullptr);
         CHECK(*meta(*tags, "og:title") == payload);
         CHECK(*meta(*tags, "twitter:title") == payload);
         CHECK(*meta(*tags, "og:url") == url);
-        CHECK(count_named(*tags, "meta") == 13); // charset, viewport, color-scheme, robots, referrer + 8
+        CHECK(count_named(*tags, "meta") ==
+              13); // charset, viewport, color-scheme, robots, referrer + 8
     }
 }

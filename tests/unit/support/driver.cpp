@@ -14,7 +14,9 @@ Json Driver::default_env() {
                 {"CONFIRMATIONS", "2"}};
 }
 
-Driver::Driver(Json env) { configure_answer = engine.configure(dump_json(env)); }
+Driver::Driver(Json env) {
+    configure_answer = engine.configure(dump_json(env));
+}
 
 Json Driver::perform(const Json& effect) {
     effect_log.push_back(effect);
@@ -62,25 +64,29 @@ Json Driver::run(Json start) {
     start["now"] = now_ms;
     char entropy[65];
     ++entropy_counter_;
-    std::snprintf(entropy, sizeof entropy, "%064llx", static_cast<unsigned long long>(entropy_counter_));
+    std::snprintf(entropy, sizeof entropy, "%064llx",
+                  static_cast<unsigned long long>(entropy_counter_));
     start["entropy"] = entropy;
     auto answer = parse_json(engine.start(dump_json(start))).value_or(Json{});
     for (int rounds = 0; answer.contains("effects") && rounds < 10000; ++rounds) {
         Json results = Json::array();
-        for (const auto& effect : answer["effects"]) results.push_back(perform(effect));
+        for (const auto& effect : answer["effects"])
+            results.push_back(perform(effect));
         answer = parse_json(engine.resume(dump_json(
                                 Json{{"exchange", answer["exchange"]}, {"results", results}})))
                      .value_or(Json{});
     }
     if (answer.contains("followUps"))
-        for (const auto& message : answer["followUps"]) follow_ups.push_back(message);
+        for (const auto& message : answer["followUps"])
+            follow_ups.push_back(message);
     return answer;
 }
 
 void Driver::run_follow_ups() {
     auto pending = std::move(follow_ups);
     follow_ups.clear();
-    for (auto& message : pending) run(message);
+    for (auto& message : pending)
+        run(message);
 }
 
 HttpAnswer Driver::request(const std::string& method, const std::string& path,

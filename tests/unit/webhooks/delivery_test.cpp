@@ -25,9 +25,9 @@ TEST_CASE("events are delivered, failures retried on the schedule, attempts reco
     REQUIRE(endpoint.status == 201);
     const std::string secret = endpoint.json["secret"].get<std::string>();
     CHECK(secret.rfind("whsec_", 0) == 0);
-    CHECK_FALSE(driver.api("GET", "/api/v1/webhook_endpoints/" +
-                                      endpoint.json["id"].get<std::string>())
-                    .json.contains("secret"));
+    CHECK_FALSE(
+        driver.api("GET", "/api/v1/webhook_endpoints/" + endpoint.json["id"].get<std::string>())
+            .json.contains("secret"));
 
     std::vector<Json> posts;
     int answer_status = 500;
@@ -35,8 +35,8 @@ TEST_CASE("events are delivered, failures retried on the schedule, attempts reco
         posts.push_back(effect);
         return Json{{"ok", true}, {"status", answer_status}, {"body", ""}, {"durationMs", 3}};
     };
-    auto link = driver.api("POST", "/api/v1/payment_links",
-                           Json{{"title", "Tee"}, {"fiatAmount", "5"}});
+    auto link =
+        driver.api("POST", "/api/v1/payment_links", Json{{"title", "Tee"}, {"fiatAmount", "5"}});
     REQUIRE(link.status == 201);
     REQUIRE(driver.follow_ups.size() == 1);
     driver.run_follow_ups();
@@ -72,8 +72,9 @@ TEST_CASE("events are delivered, failures retried on the schedule, attempts reco
 
 TEST_CASE("a delivery that never succeeds stops after the last attempt", "[webhooks]") {
     Driver driver;
-    REQUIRE(driver.api("POST", "/api/v1/webhook_endpoints",
-                       Json{{"url", "https://merchant.example/hooks"}})
+    REQUIRE(driver
+                .api("POST", "/api/v1/webhook_endpoints",
+                     Json{{"url", "https://merchant.example/hooks"}})
                 .status == 201);
     int posts = 0;
     driver.http = [&](const Json&) {
@@ -89,7 +90,8 @@ TEST_CASE("a delivery that never succeeds stops after the last attempt", "[webho
     }
     CHECK(posts == static_cast<int>(paylinks::webhooks::kMaxAttempts));
     auto events = driver.api("GET", "/api/v1/events?type=payment_link.created");
-    auto event = driver.api("GET", "/api/v1/events/" + events.json["data"][0]["id"].get<std::string>());
+    auto event =
+        driver.api("GET", "/api/v1/events/" + events.json["data"][0]["id"].get<std::string>());
     CHECK(event.json["deliveries"][0]["status"] == "failed");
     CHECK(event.json["deliveries"][0]["attempts"][0]["error"] == "connection refused");
 }
