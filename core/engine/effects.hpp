@@ -6,14 +6,15 @@
 // them in order. Results are untrusted input: every reader below checks types and turns
 // anything unexpected into a failed result rather than trusting it.
 //
-//   op            fields                                   result on success
-//   kv.get        key, cacheTtl?                           value: string | null
-//   kv.put        key, value, metadata?, expirationTtl?    -
-//   kv.delete     key                                      -
-//   kv.list       prefix, limit, cursor?                   keys: [{name, metadata?}], cursor,
-//   complete rpc           method, params                           value: the JSON-RPC result http
-//   method, url, headers, body, timeoutMs    status, body, durationMs qr.svg        text value: an
-//   SVG document
+//   op          fields                                 result on success
+//   kv.get      key, cacheTtl?                         value: string | null
+//   kv.put      key, value, metadata?, expirationTtl?  -
+//   kv.delete   key                                    -
+//   kv.list     prefix, limit, cursor?                 keys: [{name, metadata?}], cursor,
+//                                                      complete
+//   rpc         method, params                         value: the JSON-RPC result
+//   http        method, url, headers, body, timeoutMs  status, body, durationMs
+//   qr.svg      text                                   value: an SVG document
 #include "core/util/json.hpp"
 
 #include <cstdint>

@@ -32,7 +32,7 @@ std::vector<Effect> batch(Effect effect) {
     return out;
 }
 
-// Reads `key` with a 60 s allowance through the cache; its value is `stored`.
+// Reads `key` with a 60 s allowance through the cache; KV answers `result`.
 void read_through(ReadCache& cache, const std::string& key, Json result) {
     auto issued = cache.issue(batch(kv_get(key, 60)));
     cache.settle(issued, {std::move(result)}, kNow);
