@@ -1,5 +1,6 @@
 #include "core/util/json.hpp"
 
+#include <bit>
 #include <cassert>
 #include <cstring>
 
@@ -413,6 +414,33 @@ static_assert(escape_entry('"') == '"' && escape_entry('\\') == '\\' && escape_e
     return escape_entry(c) == 0;
 }
 
+static_assert(std::endian::native == std::endian::little);
+
+/// The end of the run of plain bytes that starts at `p`: the first byte that is not plain,
+/// or `end`. Eight bytes are tested at once (wasm has 64-bit integers): a byte is not plain
+/// when it is below 0x20, a quote, a backslash or at least 0x80, and the classic "has a zero
+/// byte" test ((v - 0x01…) & ~v & 0x80…) flags exactly the lowest such byte of a word (a
+/// borrow can only make false flags above a true one), which is all this needs.
+[[nodiscard]] inline const unsigned char* plain_run_end(const unsigned char* p,
+                                                        const unsigned char* end) noexcept {
+    constexpr std::uint64_t kOnes = 0x0101010101010101u;
+    constexpr std::uint64_t kHighs = 0x8080808080808080u;
+    constexpr auto zero_bytes = [](std::uint64_t v) { return (v - kOnes) & ~v & kHighs; };
+    while (end - p >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, 8);
+        const std::uint64_t special = ((word - kOnes * 0x20) & ~word & kHighs) |
+                                      zero_bytes(word ^ (kOnes * '"')) |
+                                      zero_bytes(word ^ (kOnes * '\\')) | (word & kHighs);
+        // The lowest set bit is the first byte in memory: wasm and x86-64 are little-endian.
+        if (special != 0) return p + (__builtin_ctzll(special) >> 3);
+        p += 8;
+    }
+    while (p != end && is_plain(*p))
+        ++p;
+    return p;
+}
+
 class Parser {
 public:
     Parser(std::string_view text) noexcept
@@ -560,8 +588,7 @@ private:
         ++p_; // '"'
         for (;;) {
             const unsigned char* run = p_;
-            while (p_ != end_ && is_plain(*p_))
-                ++p_;
+            p_ = plain_run_end(p_, end_);
             out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p_ - run));
             if (p_ == end_) return false;
             const unsigned char c = *p_;
@@ -739,8 +766,7 @@ void append_json_string(std::string& out, std::string_view text) {
     // (No reserve: appends grow the string geometrically, a reserve per call need not.)
     for (;;) {
         const auto* run = p;
-        while (p != end && is_plain(*p))
-            ++p;
+        p = plain_run_end(p, end);
         out.append(reinterpret_cast<const char*>(run), static_cast<std::size_t>(p - run));
         if (p == end) break;
         const unsigned char c = *p;

@@ -223,6 +223,47 @@ TEST_CASE("serialising escapes what JSON requires and repairs invalid UTF-8", "[
     CHECK(repaired->get<std::string>() == "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
 }
 
+TEST_CASE("a byte that needs escaping is found at every position of a string", "[json]") {
+    // The reader and writer test eight bytes at a time: put each kind of byte at each
+    // position of strings up to past two words, and compare with a byte-by-byte escape.
+    struct Special {
+        std::string bytes;   ///< put into a run of plain letters
+        std::string escaped; ///< what the writer must make of them
+    };
+    const Special specials[] = {
+        {"\"", "\\\""},
+        {"\\", "\\\\"},
+        {"\n", "\\n"},
+        {"\x01", "\\u0001"},
+        {"\x1f", "\\u001f"},
+        {"\x7f", "\x7f"},
+        {" ", " "},
+        {"/", "/"},
+        {"\xC3\xA9", "\xC3\xA9"},
+        {"\xFF", "\xEF\xBF\xBD"},
+        {"\xE2\x82\xAC", "\xE2\x82\xAC"},
+        {"!", "!"},
+    };
+    int mismatches = 0;
+    int round_trip_failures = 0;
+    for (const auto& special : specials)
+        for (std::size_t length = 0; length <= 20; ++length)
+            for (std::size_t at = 0; at <= length; ++at) {
+                const std::string before(at, 'a');
+                const std::string after(length - at, 'z');
+                const std::string text = before + special.bytes + after;
+                if (dump_json(Json(text)) != "\"" + before + special.escaped + after + "\"")
+                    ++mismatches;
+                // Valid input reads back as itself; the invalid byte as U+FFFD.
+                const auto back = parse_json(dump_json(Json(text)));
+                const std::string expected =
+                    before + (special.bytes == "\xFF" ? "\xEF\xBF\xBD" : special.bytes) + after;
+                if (!back || back->get<std::string>() != expected) ++round_trip_failures;
+            }
+    CHECK(mismatches == 0);
+    CHECK(round_trip_failures == 0);
+}
+
 TEST_CASE("an object written member by member is what the tree would serialise", "[json]") {
     const std::string awkward = "quote \" backslash \\ tab \t control \x01 bad \xFF end";
     const std::optional<std::string> none;
