@@ -107,7 +107,7 @@ engine::Task<Json> serve_http(engine::Context& ctx, http::Request request) {
     }
     response.headers.emplace_back("x-content-type-options", "nosniff");
     if (request.method == "HEAD") response.body.clear();
-    co_return http::to_outcome(response);
+    co_return http::to_outcome(std::move(response));
 }
 
 engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron) {

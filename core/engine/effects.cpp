@@ -2,49 +2,75 @@
 
 namespace paylinks::engine {
 
+namespace {
+
+// Effects are built member by member into a vector sized for them: every request makes
+// several, and a braced list moves each member through two temporaries first.
+JsonObject effect_members(const char* op, std::size_t members) {
+    JsonObject out;
+    out.reserve(members);
+    out.emplace_back("op", op);
+    return out;
+}
+
+} // namespace
+
 Effect kv_get(std::string key, std::int64_t cache_ttl_seconds) {
-    Effect effect{{"op", "kv.get"}, {"key", std::move(key)}};
+    auto members = effect_members("kv.get", 3);
+    members.emplace_back("key", std::move(key));
     // Workers KV refuses a cacheTtl under 60 s; a shorter wish means "no edge cache".
-    if (cache_ttl_seconds >= 60) effect["cacheTtl"] = cache_ttl_seconds;
-    return effect;
+    if (cache_ttl_seconds >= 60) members.emplace_back("cacheTtl", cache_ttl_seconds);
+    return Json::object(std::move(members));
 }
 
 Effect kv_put(std::string key, std::string value, std::optional<Json> metadata,
               std::optional<std::int64_t> expiration_ttl_seconds) {
-    Effect effect{{"op", "kv.put"}, {"key", std::move(key)}, {"value", std::move(value)}};
-    if (metadata) effect["metadata"] = std::move(*metadata);
+    auto members = effect_members("kv.put", 5);
+    members.emplace_back("key", std::move(key));
+    members.emplace_back("value", std::move(value));
+    if (metadata) members.emplace_back("metadata", std::move(*metadata));
     // KV's minimum expiration TTL is 60 s.
     if (expiration_ttl_seconds)
-        effect["expirationTtl"] = std::max<std::int64_t>(60, *expiration_ttl_seconds);
-    return effect;
+        members.emplace_back("expirationTtl", std::max<std::int64_t>(60, *expiration_ttl_seconds));
+    return Json::object(std::move(members));
 }
 
 Effect kv_delete(std::string key) {
-    return Effect{{"op", "kv.delete"}, {"key", std::move(key)}};
+    auto members = effect_members("kv.delete", 2);
+    members.emplace_back("key", std::move(key));
+    return Json::object(std::move(members));
 }
 
 Effect kv_list(std::string prefix, int limit, std::string cursor) {
-    Effect effect{{"op", "kv.list"}, {"prefix", std::move(prefix)}, {"limit", limit}};
-    if (!cursor.empty()) effect["cursor"] = std::move(cursor);
-    return effect;
+    auto members = effect_members("kv.list", 4);
+    members.emplace_back("prefix", std::move(prefix));
+    members.emplace_back("limit", limit);
+    if (!cursor.empty()) members.emplace_back("cursor", std::move(cursor));
+    return Json::object(std::move(members));
 }
 
 Effect rpc_call(std::string method, Json params) {
-    return Effect{{"op", "rpc"}, {"method", std::move(method)}, {"params", std::move(params)}};
+    auto members = effect_members("rpc", 3);
+    members.emplace_back("method", std::move(method));
+    members.emplace_back("params", std::move(params));
+    return Json::object(std::move(members));
 }
 
 Effect http_request(std::string method, std::string url, Json headers, std::string body,
                     int timeout_ms) {
-    return Effect{{"op", "http"},
-                  {"method", std::move(method)},
-                  {"url", std::move(url)},
-                  {"headers", std::move(headers)},
-                  {"body", std::move(body)},
-                  {"timeoutMs", timeout_ms}};
+    auto members = effect_members("http", 6);
+    members.emplace_back("method", std::move(method));
+    members.emplace_back("url", std::move(url));
+    members.emplace_back("headers", std::move(headers));
+    members.emplace_back("body", std::move(body));
+    members.emplace_back("timeoutMs", timeout_ms);
+    return Json::object(std::move(members));
 }
 
 Effect render_qr_svg(std::string text) {
-    return Effect{{"op", "qr.svg"}, {"text", std::move(text)}};
+    auto members = effect_members("qr.svg", 2);
+    members.emplace_back("text", std::move(text));
+    return Json::object(std::move(members));
 }
 
 bool succeeded(const Json& result) noexcept {

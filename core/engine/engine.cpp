@@ -173,7 +173,11 @@ std::string Engine::advance(std::map<std::uint32_t, std::unique_ptr<Exchange>>::
         exchanges_.erase(it);
     } else {
         exchange.issued() = shared_.kv_reads.issue(exchange.pending());
-        out = Json{{"exchange", exchange.id()}, {"effects", exchange.take_pending()}};
+        JsonObject pending;
+        pending.reserve(2);
+        pending.emplace_back("exchange", exchange.id());
+        pending.emplace_back("effects", Json::array(exchange.take_pending()));
+        out = Json::object(std::move(pending));
     }
     return dump_json(out);
 }

@@ -2,6 +2,8 @@
 
 #include "core/util/ascii.hpp"
 
+#include <algorithm>
+
 namespace paylinks::http {
 
 const std::string* Request::header(RequestHeader name) const noexcept {
@@ -135,13 +137,28 @@ std::optional<Request> read_request(const Json& start) {
     return out;
 }
 
-Json to_outcome(const Response& response) {
-    Json headers = Json::object();
-    for (const auto& [name, value] : response.headers)
-        headers[name] = value;
-    return Json{
-        {"response",
-         {{"status", response.status}, {"headers", std::move(headers)}, {"body", response.body}}}};
+Json to_outcome(Response response) {
+    // Built in place: every request ends here, and the body is moved, never copied.
+    JsonObject headers;
+    headers.reserve(response.headers.size());
+    for (auto& header : response.headers) {
+        // A header set twice keeps its last value.
+        auto same = std::find_if(headers.begin(), headers.end(), [&](const JsonMember& member) {
+            return member.first == header.first;
+        });
+        if (same != headers.end())
+            same->second = std::move(header.second);
+        else
+            headers.emplace_back(std::move(header.first), std::move(header.second));
+    }
+    JsonObject members;
+    members.reserve(3);
+    members.emplace_back("status", response.status);
+    members.emplace_back("headers", Json::object(std::move(headers)));
+    members.emplace_back("body", std::move(response.body));
+    JsonObject outcome;
+    outcome.emplace_back("response", Json::object(std::move(members)));
+    return Json::object(std::move(outcome));
 }
 
 Response json_response(int status, const Json& body) {

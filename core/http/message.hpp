@@ -56,7 +56,7 @@ struct Response {
 [[nodiscard]] std::optional<Request> read_request(const Json& start);
 
 /// The response as the shim expects it: {"response":{"status","headers","body"}}.
-[[nodiscard]] Json to_outcome(const Response& response);
+[[nodiscard]] Json to_outcome(Response response);
 
 [[nodiscard]] Response json_response(int status, const Json& body);
 /// The same, for a body that is JSON text already.
