@@ -172,6 +172,20 @@ Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Jso
     co_return http::json_response(201, std::move(object));
 }
 
+// The link's stored form: none for an id that is malformed or names nothing.
+Task<std::variant<std::optional<std::string>, ApiError>>
+load_stored_link(Context& ctx, std::string id, bool fresh) {
+    if (!ids::is_valid_id(id, ids::kLinkPrefix)) co_return std::optional<std::string>{};
+    auto stored = engine::read_kv_value(co_await ctx.perform(
+        engine::kv_get(links::link_key(id), fresh ? 0 : kLinkCacheTtlSeconds)));
+    if (!stored.ok) co_return store::storage_error(stored.error);
+    co_return std::move(stored.value);
+}
+
+ApiError unreadable(const std::string& id) {
+    return store::storage_error("payment link " + id + " is unreadable");
+}
+
 } // namespace
 
 std::string public_base_url(const Context& ctx, const http::Request& request) {
@@ -180,13 +194,12 @@ std::string public_base_url(const Context& ctx, const http::Request& request) {
 
 Task<std::variant<std::optional<links::Link>, ApiError>> load_link(Context& ctx, std::string id,
                                                                    bool fresh) {
-    if (!ids::is_valid_id(id, ids::kLinkPrefix)) co_return std::optional<links::Link>{};
-    auto stored = engine::read_kv_value(co_await ctx.perform(
-        engine::kv_get(links::link_key(id), fresh ? 0 : kLinkCacheTtlSeconds)));
-    if (!stored.ok) co_return store::storage_error(stored.error);
-    if (!stored.value) co_return std::optional<links::Link>{};
-    auto link = links::from_storage(*stored.value);
-    if (!link) co_return store::storage_error("payment link " + id + " is unreadable");
+    auto stored = co_await load_stored_link(ctx, id, fresh);
+    if (auto* error = std::get_if<ApiError>(&stored)) co_return std::move(*error);
+    auto& text = std::get<std::optional<std::string>>(stored);
+    if (!text) co_return std::optional<links::Link>{};
+    auto link = links::from_storage(*text);
+    if (!link) co_return unreadable(id);
     co_return std::optional<links::Link>{std::move(*link)};
 }
 
@@ -240,11 +253,20 @@ Task<Response> list_links(Context& ctx, const http::Request& request) {
 
 Task<Response> retrieve_link(Context& ctx, const http::Request& request, std::string id) {
     if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
-    auto loaded = co_await load_link(ctx, id, false);
-    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
-    auto& link = std::get<std::optional<links::Link>>(loaded);
-    if (!link) co_return http::error_response(not_found(id));
-    co_return http::json_response(200, link_text(*link, ctx, request));
+    auto stored = co_await load_stored_link(ctx, id, false);
+    if (auto* error = std::get_if<ApiError>(&stored)) co_return http::error_response(*error);
+    auto& text = std::get<std::optional<std::string>>(stored);
+    if (!text) co_return http::error_response(not_found(id));
+    // A hot link is rendered once per stored form and base URL, not once per request.
+    auto base = public_base_url(ctx, request);
+    auto& rendered = ctx.shared().link_api_texts;
+    if (const auto* object = rendered.find(*text, base))
+        co_return http::json_response(200, *object);
+    auto link = links::from_storage(*text);
+    if (!link) co_return http::error_response(unreadable(id));
+    auto object = links::to_api_text(*link, base);
+    rendered.remember(std::move(*text), std::move(base), object);
+    co_return http::json_response(200, std::move(object));
 }
 
 Task<Response> update_link(Context& ctx, const http::Request& request, std::string id) {

@@ -5,6 +5,7 @@
 #include "core/config/config.hpp"
 #include "core/engine/effects.hpp"
 #include "core/engine/read_cache.hpp"
+#include "core/engine/render_memo.hpp"
 #include "core/util/coroutine.hpp"
 
 #include <array>
@@ -37,6 +38,8 @@ struct SharedState {
     std::string last_origin;
     /// Values of KV reads that allow an edge-cached answer (see read_cache.hpp).
     ReadCache kv_reads;
+    /// Links' API objects as rendered from their stored form and base URL (render_memo.hpp).
+    RenderMemo link_api_texts;
 };
 
 /// Holds a claim in SharedState::claims for as long as it lives.

@@ -81,14 +81,17 @@ bool match_pattern(std::string_view pattern, std::string_view path,
 
 std::variant<RouteMatch, RouteMiss> match_route(std::string_view method, std::string_view path) {
     std::string_view effective = method == "HEAD" ? std::string_view("GET") : method;
+    // The request's own method first: a hit only compares the paths of that method's routes.
+    for (const auto& spec : kRoutes) {
+        if (spec.method != effective || !match_pattern(spec.pattern, path, nullptr)) continue;
+        RouteMatch match{spec.route, {}};
+        match_pattern(spec.pattern, path, &match.params);
+        return match;
+    }
+    // A miss: which methods the path has, for a 405's Allow header.
     RouteMiss miss;
     for (const auto& spec : kRoutes) {
         if (!match_pattern(spec.pattern, path, nullptr)) continue;
-        if (spec.method == effective) {
-            RouteMatch match{spec.route, {}};
-            match_pattern(spec.pattern, path, &match.params);
-            return match;
-        }
         miss.path_exists = true;
         if (miss.allow.find(spec.method) == std::string::npos) {
             if (!miss.allow.empty()) miss.allow += ", ";

@@ -238,3 +238,41 @@ TEST_CASE("a random slug carries an id's 80 bits and costs no read; a custom one
                    Json{{"title", "Mug"}, {"fiatAmount", "1"}, {"slug", *slugs.begin()}});
     CHECK(random_taken.error_code() == "slug_taken");
 }
+
+TEST_CASE("a link read again is the same object, and a change or another origin shows at once",
+          "[api][links]") {
+    Driver driver;
+    auto link = create(driver);
+    const auto path = "/api/v1/payment_links/" + link["id"].get<std::string>();
+    const auto first = driver.api("GET", path);
+    REQUIRE(first.status == 200);
+    CHECK(driver.api("GET", path).body == first.body);
+
+    // Another request origin: another checkout URL, not the one rendered for the first.
+    driver.origin = "https://shop.example";
+    auto elsewhere = driver.api("GET", path);
+    CHECK(elsewhere.json["checkoutUrl"] ==
+          "https://shop.example/l/" + link["slug"].get<std::string>());
+    driver.origin = "https://pay.example";
+    CHECK(driver.api("GET", path).body == first.body);
+
+    // A change is read back at once, in this instance and in a fresh one alike.
+    driver.now_ms += 1000;
+    REQUIRE(driver.api("PATCH", path, Json{{"title", "Hoodie"}}).status == 200);
+    auto updated = driver.api("GET", path);
+    CHECK(updated.json["title"] == "Hoodie");
+    CHECK(updated.json["updatedAt"].get<std::string>() !=
+          first.json["updatedAt"].get<std::string>());
+    Driver fresh;
+    fresh.kv = driver.kv;
+    CHECK(fresh.api("GET", path).body == updated.body);
+
+    // Stored text the core cannot read is a storage error (seen by an instance that has not
+    // read the link before).
+    driver.kv["link/" + link["id"].get<std::string>()].value = "{\"v\":1}";
+    Driver reader;
+    reader.kv = driver.kv;
+    auto unreadable = reader.api("GET", path);
+    CHECK(unreadable.status == 503);
+    CHECK(unreadable.error_code() == "storage_unavailable");
+}

@@ -94,7 +94,7 @@ HttpAnswer Driver::request(const std::string& method, const std::string& path,
     Json start{{"kind", "http"},
                {"request",
                 {{"method", method},
-                 {"url", "https://pay.example" + path},
+                 {"url", origin + path},
                  {"headers", std::move(headers)},
                  {"body", body}}}};
     auto answer = run(std::move(start));

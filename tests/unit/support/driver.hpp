@@ -40,6 +40,8 @@ public:
     explicit Driver(Json env = default_env());
 
     std::int64_t now_ms = 1'795'000'000'000;
+    /// Where requests appear to be addressed (scheme and host of their URL).
+    std::string origin = "https://pay.example";
     std::map<std::string, StoredValue> kv;
     std::vector<Json> effect_log;
     /// Answers rpc effects; by default every call fails.
