@@ -149,7 +149,7 @@ async function main() {
     ['wasm compile (new WebAssembly.Module), ms', '', ms(compile), '', '', ''],
     ['wasm instantiate + _initialize + configure, ms', '', spread(instantiate, 2), '', '', ''],
     ['cold start: compile + instantiate + first create link, ms', '', ms(coldStart), '', '', ''],
-    `-- core time per request, µs, median (p10–p90) of ${RUNS} after ${WARMUP} warm-up`,
+    `-- core time per request, µs, median (p10–p90) of ${RUNS} after ${WARMUP} warm-up (wasm: the first four kinds taken in 10 alternating rounds)`,
     ['create link  POST /api/v1/payment_links', us(nat.create_link), us(kinds.create_link), '', '≤ 30 wasm', met(kinds.create_link.median <= TARGETS.apiUs)],
     ['retrieve link  GET /api/v1/payment_links/{id}', us(nat.retrieve_link), us(kinds.retrieve_link), '', '≤ 30 wasm', met(kinds.retrieve_link.median <= TARGETS.apiUs)],
     ['session creation  GET /l/{slug}', us(nat.session_visit), us(kinds.session_visit), '', '≤ 50 wasm', met(kinds.session_visit.median <= TARGETS.sessionUs)],

@@ -21,6 +21,26 @@ export function measure(warmup, runs, one) {
   return summarize(samples);
 }
 
+/**
+ * Several kinds of run measured side by side: each kind's `warmup` runs first, then its
+ * `runs` samples taken in `rounds` turns that rotate over the kinds, so that a spell of load
+ * on a shared machine lands on every kind alike instead of on whichever was running.
+ * `kinds` maps a name to `one(i)`; the result maps it to summarize() of its samples.
+ */
+export function measureInterleaved(kinds, { warmup, runs, rounds = 10 }) {
+  const names = Object.keys(kinds);
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  for (const name of names) for (let i = 0; i < warmup; i++) kinds[name](i);
+  for (let round = 0; round < rounds; round++) {
+    for (const name of names) {
+      const taken = samples[name];
+      const until = Math.round(((round + 1) * runs) / rounds);
+      while (taken.length < until) taken.push(kinds[name](warmup + taken.length));
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, summarize(samples[name])]));
+}
+
 /** Median of `stats` with its p10–p90 spread, e.g. "12.3 (11.9–13.0)". */
 export function spread(stats, digits = 1) {
   if (!stats || !Number.isFinite(stats.median)) return 'n/a';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Core } from '../edge/core.js';
 import { BENCH_VARS, Harness, transferReceipt } from './harness.mjs';
-import { measure, summarize } from './stats.mjs';
+import { measure, measureInterleaved, summarize } from './stats.mjs';
 
 const LINK_BODY = { title: 'Bench link', fiatAmount: '25.00', fiatCurrency: 'USD' };
 const SESSION_BODY = { fiatAmount: '10.00', fiatCurrency: 'USD', title: 'Bench session' };
@@ -74,29 +74,35 @@ export function requestKinds(module, { warmup = 300, runs = 2000 } = {}) {
   const out = { followUps: 0, followUpNs: 0 };
   {
     const h = new Harness(module);
-    const links = [];
-    out.create_link = measure(warmup, runs, () => {
-      const r = h.request('POST', '/api/v1/payment_links', { body: LINK_BODY });
-      expect(r.status === 201, 'link create failed', r.json);
-      links.push(r.json);
-      return us(r.coreNs);
-    });
-    const link = links[0];
-    out.retrieve_link = measure(warmup, runs, () => {
-      const r = h.request('GET', `/api/v1/payment_links/${link.id}`);
-      expect(r.status === 200, 'link retrieve failed', r.json);
-      return us(r.coreNs);
-    });
-    out.session_visit = measure(warmup, runs, () => {
-      const r = h.request('GET', `/l/${link.slug}`, { key: null });
-      expect(r.status === 303, 'link visit failed', r.json);
-      return us(r.coreNs);
-    });
-    out.session_api = measure(warmup, runs, () => {
-      const r = h.request('POST', '/api/v1/checkout_sessions', { body: SESSION_BODY });
-      expect(r.status === 201, 'session create failed', r.json);
-      return us(r.coreNs);
-    });
+    const link = h.request('POST', '/api/v1/payment_links', { body: LINK_BODY }).json;
+    Object.assign(
+      out,
+      measureInterleaved(
+        {
+          create_link: () => {
+            const r = h.request('POST', '/api/v1/payment_links', { body: LINK_BODY });
+            expect(r.status === 201, 'link create failed', r.json);
+            return us(r.coreNs);
+          },
+          retrieve_link: () => {
+            const r = h.request('GET', `/api/v1/payment_links/${link.id}`);
+            expect(r.status === 200, 'link retrieve failed', r.json);
+            return us(r.coreNs);
+          },
+          session_visit: () => {
+            const r = h.request('GET', `/l/${link.slug}`, { key: null });
+            expect(r.status === 303, 'link visit failed', r.json);
+            return us(r.coreNs);
+          },
+          session_api: () => {
+            const r = h.request('POST', '/api/v1/checkout_sessions', { body: SESSION_BODY });
+            expect(r.status === 201, 'session create failed', r.json);
+            return us(r.coreNs);
+          },
+        },
+        { warmup, runs },
+      ),
+    );
     out.followUps += h.counts.followUps;
     out.followUpNs += h.counts.followUpNs;
   }
