@@ -11,12 +11,14 @@ import { rpcTimeoutMs } from './edge/rpc.js';
 const MAX_BODY_BYTES = 64 * 1024;
 
 let core = null;
-let kv = null;
+let io = null;
 
-function io(env) {
+// The isolate's one core and the I/O its effects use, made on its first event: an isolate's
+// env is the same for every event it serves.
+function setUp(env) {
   core ??= new Core(coreModule, stringVars(env));
-  kv ??= new KvBridge(env.STORE);
-  return { kv, rpcUrl: env.RPC_URL, rpcTimeoutMs: rpcTimeoutMs(env.RPC_TIMEOUT_MS) };
+  io ??= { kv: new KvBridge(env.STORE), rpcUrl: env.RPC_URL, rpcTimeoutMs: rpcTimeoutMs(env.RPC_TIMEOUT_MS) };
+  return io;
 }
 
 const NO_BODY = { body: '', bodySize: 0 };
@@ -64,26 +66,18 @@ function internalError(error) {
 export default {
   async fetch(request, env, ctx) {
     try {
-      const effects = io(env);
-      const bodiless = request.method === 'GET' || request.method === 'HEAD' || !request.body;
+      const effects = setUp(env);
+      const method = request.method;
+      const bodiless = method === 'GET' || method === 'HEAD' || !request.body;
       const { body, bodySize } = bodiless ? NO_BODY : await readBody(request);
       const answer = await runExchange(
         core,
-        {
-          kind: 'http',
-          request: {
-            method: request.method,
-            url: request.url,
-            headers: forwardedHeaders(request.headers),
-            body,
-            bodySize,
-          },
-        },
+        { kind: 'http', request: { method, url: request.url, headers: forwardedHeaders(request.headers), body, bodySize } },
         effects,
       );
       if (answer.followUps) ctx.waitUntil(runFollowUps(answer, effects));
       const { status, headers, body: responseBody } = answer.response;
-      const nullBody = request.method === 'HEAD' || status === 204 || status === 304;
+      const nullBody = method === 'HEAD' || status === 204 || status === 304;
       return new Response(nullBody ? null : responseBody, { status, headers });
     } catch (error) {
       return internalError(error);
@@ -91,7 +85,7 @@ export default {
   },
 
   async scheduled(controller, env, ctx) {
-    const effects = io(env);
+    const effects = setUp(env);
     ctx.waitUntil(
       runExchange(core, { kind: 'scheduled', cron: controller.cron }, effects)
         .then((answer) => runFollowUps(answer, effects))

@@ -192,8 +192,9 @@ const lua = (text) => text.trim() + '\n';
  * `module` is the compiled core, for recording the floors' scripts. Per target: req/s, the
  * ratio to the hello-world run of the same round, latency and error counts.
  */
-// Five rounds: on a shared machine a single round's ratio swings by 10 points or more.
-export async function throughput({ bundleDir, module, rounds = 5, seconds = 2, warmupSeconds = 1 } = {}) {
+// Nine rounds: on a shared machine a single round's ratio swings by 10 to 30 points, so a
+// median of five still moved by 10 points from run to run.
+export async function throughput({ bundleDir, module, rounds = 9, seconds = 2, warmupSeconds = 1 } = {}) {
   const scriptPath = join(bundleDir, 'worker.js');
   if (!existsSync(scriptPath)) throw new Error(`${scriptPath} is missing: run \`make bundle\``);
   const recording = recordScripts(module);
