@@ -22,13 +22,20 @@ function setUp(env) {
 }
 
 const NO_BODY = { body: '', bodySize: 0 };
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
+// A body that is not UTF-8 crosses as null (the core refuses it), never as a text with
+// replacement characters in place of what the client sent.
 async function readBody(request) {
   const declared = Number(request.headers.get('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) return { body: '', bodySize: declared };
   const bytes = new Uint8Array(await request.arrayBuffer());
   if (bytes.length > MAX_BODY_BYTES) return { body: '', bodySize: bytes.length };
-  return { body: new TextDecoder().decode(bytes), bodySize: bytes.length };
+  try {
+    return { body: UTF8.decode(bytes), bodySize: bytes.length };
+  } catch {
+    return { body: null, bodySize: bytes.length };
+  }
 }
 
 // Only the headers the core reads cross into it.

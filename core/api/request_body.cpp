@@ -51,13 +51,16 @@ bool is_json_media_type(const std::string* content_type) {
 std::variant<Json, ApiError> read_json_body(const http::Request& request) {
     if (request.body_size > kMaxBodyBytes)
         return ApiError{ErrorCode::body_too_large, "Request bodies are limited to 65536 bytes", ""};
-    bool blank = true;
+    bool blank = request.body_is_utf8;
     for (char c : request.body)
         blank = blank && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
     if (blank) return Json::object();
     if (!is_json_media_type(request.header(http::RequestHeader::content_type)))
         return ApiError{ErrorCode::content_type_unsupported,
                         "Send the body as JSON with Content-Type: application/json", ""};
+    // RFC 8259 §8.1: JSON exchanged between systems is UTF-8.
+    if (!request.body_is_utf8)
+        return ApiError{ErrorCode::json_invalid, "The request body is not valid UTF-8", ""};
     if (json_nesting_depth(request.body, kMaxJsonDepth) > kMaxJsonDepth)
         return ApiError{ErrorCode::json_invalid, "The JSON body is nested too deeply", ""};
     auto parsed = parse_json(request.body);

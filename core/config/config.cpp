@@ -120,8 +120,10 @@ Config load_config(const Json& env) {
         config.error = "API_KEY must start with sk_test_ or sk_live_";
         return config;
     }
-    if (config.api_key.size() < 12) {
-        config.error = "API_KEY is too short: use at least 4 characters after the prefix";
+    // The prefix alone is no key. Any suffix is the merchant's choice; README asks for a
+    // long random one.
+    if (config.api_key.size() == 8) {
+        config.error = "API_KEY has nothing after its sk_test_ or sk_live_ prefix";
         return config;
     }
 

@@ -134,6 +134,7 @@ std::optional<Request> read_request(const Json& start) {
     auto body_size = request->find("bodySize");
     if (body_size != request->end() && body_size->is_number_unsigned())
         out.body_size = std::max(out.body_size, body_size->get<std::size_t>());
+    if (body != request->end() && body->is_null() && out.body_size > 0) out.body_is_utf8 = false;
     return out;
 }
 

@@ -40,6 +40,9 @@ struct Request {
         headers; ///< by RequestHeader
     std::string body;
     std::size_t body_size = 0; ///< the full size, even if the shim passed less
+    /// False when the body's bytes are not UTF-8: the shim then passes `"body": null`
+    /// rather than a text with replacement characters the client never sent.
+    bool body_is_utf8 = true;
 
     /// The header's value, or nullptr when the request had none.
     [[nodiscard]] const std::string* header(RequestHeader name) const noexcept;

@@ -32,6 +32,12 @@ const httpsUrl = (length) => {
   return base + 'a'.repeat(length - base.length);
 };
 
+/** `text` as UTF-8 bytes, with its one "\u00ff" replaced by the raw `bytes` given. */
+function utf8Mangled(text, ...bytes) {
+  const [head, tail] = text.split('\u00ff');
+  return Buffer.concat([Buffer.from(head), Buffer.from(bytes), Buffer.from(tail)]);
+}
+
 /** A raw JSON create body of exactly `bytes` bytes whose description is too long. */
 function bodyOfBytes(bytes) {
   const head = '{"title":"Tee","fiatAmount":"150","description":"';
@@ -168,6 +174,9 @@ const rows = [
   ['trailing garbage after JSON', { raw: '{"title":"Tee","fiatAmount":"1"} x', headers: JSON_TYPE }, JSONX],
   ['two JSON values', { raw: '{"title":"Tee","fiatAmount":"1"}{}', headers: JSON_TYPE }, JSONX],
   ['a lone surrogate in a string', { raw: '{"title":"\\ud800","fiatAmount":"1"}', headers: JSON_TYPE }, JSONX],
+  // Raw bytes that are not UTF-8 (RFC 8259 §8.1): a stray 0xFF, and an overlong "/".
+  ['a byte 0xFF in a string', { raw: utf8Mangled('{"title":"Te\u00ffe","fiatAmount":"1"}', 0xff), headers: JSON_TYPE }, JSONX],
+  ['an overlong encoding', { raw: utf8Mangled('{"title":"T\u00ffe","fiatAmount":"1"}', 0xc0, 0xaf), headers: JSON_TYPE }, JSONX],
   // Valid JSON (RFC 8259 sets no range); the core never reads it as a float, so it is
   // refused for what it is: a number where the contract asks for a decimal string.
   ['a number beyond any float range', { raw: '{"title":"Tee","fiatAmount":1e400}', headers: JSON_TYPE }, A('fiatAmount')],

@@ -160,6 +160,38 @@ TEST_CASE("authentication is required and checked", "[api][auth]") {
     }
 }
 
+TEST_CASE("a body the shim found not to be UTF-8 is refused as invalid JSON", "[api][links]") {
+    // The shim passes such a body as null, with its size (see http::Request::body_is_utf8).
+    Driver driver;
+    for (const char* content_type : {"application/json", "text/plain"}) {
+        INFO(content_type);
+        auto answer = paylinks::parse_json(driver.engine.start(paylinks::dump_json(
+            Json{{"kind", "http"},
+                 {"request",
+                  {{"method", "POST"},
+                   {"url", "https://pay.example/api/v1/payment_links"},
+                   {"headers",
+                    {{"authorization", "Bearer sk_test_local"}, {"content-type", content_type}}},
+                   {"body", nullptr},
+                   {"bodySize", 40}}},
+                 {"now", driver.now_ms},
+                 {"entropy", std::string(64, 'a')}})));
+        REQUIRE(answer);
+        REQUIRE(answer->contains("response"));
+        const auto& response = (*answer)["response"];
+        auto body = paylinks::parse_json(response["body"].get<std::string>());
+        REQUIRE(body);
+        if (std::string_view(content_type) == "text/plain") {
+            CHECK(response["status"].get<int>() == 415);
+            CHECK((*body)["error"]["code"].get<std::string>() == "content_type_unsupported");
+        } else {
+            CHECK(response["status"].get<int>() == 400);
+            CHECK((*body)["error"]["code"].get<std::string>() == "json_invalid");
+        }
+    }
+    CHECK(driver.kv.empty());
+}
+
 TEST_CASE("malformed ids in paths are unknown links, not unknown routes", "[api][links]") {
     Driver driver;
     for (const char* id :
