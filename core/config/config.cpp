@@ -112,9 +112,11 @@ Config load_config(const Json& env) {
                        "`wrangler secret put API_KEY` before deploying";
         return config;
     }
-    if (config.api_key.rfind("sk_test_", 0) == 0) {
+    constexpr std::string_view kTestPrefix = "sk_test_", kLivePrefix = "sk_live_";
+    static_assert(kTestPrefix.size() == kLivePrefix.size());
+    if (config.api_key.starts_with(kTestPrefix)) {
         config.livemode = false;
-    } else if (config.api_key.rfind("sk_live_", 0) == 0) {
+    } else if (config.api_key.starts_with(kLivePrefix)) {
         config.livemode = true;
     } else {
         config.error = "API_KEY must start with sk_test_ or sk_live_";
@@ -122,7 +124,7 @@ Config load_config(const Json& env) {
     }
     // The prefix alone is no key. Any suffix is the merchant's choice; README asks for a
     // long random one.
-    if (config.api_key.size() == 8) {
+    if (config.api_key.size() == kTestPrefix.size()) {
         config.error = "API_KEY has nothing after its sk_test_ or sk_live_ prefix";
         return config;
     }

@@ -160,36 +160,54 @@ TEST_CASE("authentication is required and checked", "[api][auth]") {
     }
 }
 
+namespace {
+
+/// A link create whose body crosses as the shim would pass it (see Driver::request_as_passed).
+paylinks::testing::HttpAnswer post_as_passed(Driver& driver, Json body, std::size_t size,
+                                             Json extra_headers = Json::object()) {
+    Json headers{{"authorization", "Bearer sk_test_local"}, {"content-type", "application/json"}};
+    for (const auto& [name, value] : extra_headers.items())
+        headers[name] = value;
+    return driver.request_as_passed("POST", "/api/v1/payment_links", std::move(body), size,
+                                    std::move(headers));
+}
+
+} // namespace
+
 TEST_CASE("a body the shim found not to be UTF-8 is refused as invalid JSON", "[api][links]") {
     // The shim passes such a body as null, with its size (see http::Request::body_is_utf8).
     Driver driver;
-    for (const char* content_type : {"application/json", "text/plain"}) {
-        INFO(content_type);
-        auto answer = paylinks::parse_json(driver.engine.start(paylinks::dump_json(
-            Json{{"kind", "http"},
-                 {"request",
-                  {{"method", "POST"},
-                   {"url", "https://pay.example/api/v1/payment_links"},
-                   {"headers",
-                    {{"authorization", "Bearer sk_test_local"}, {"content-type", content_type}}},
-                   {"body", nullptr},
-                   {"bodySize", 40}}},
-                 {"now", driver.now_ms},
-                 {"entropy", std::string(64, 'a')}})));
-        REQUIRE(answer);
-        REQUIRE(answer->contains("response"));
-        const auto& response = (*answer)["response"];
-        auto body = paylinks::parse_json(response["body"].get<std::string>());
-        REQUIRE(body);
-        if (std::string_view(content_type) == "text/plain") {
-            CHECK(response["status"].get<int>() == 415);
-            CHECK((*body)["error"]["code"].get<std::string>() == "content_type_unsupported");
-        } else {
-            CHECK(response["status"].get<int>() == 400);
-            CHECK((*body)["error"]["code"].get<std::string>() == "json_invalid");
-        }
-    }
+    auto json = post_as_passed(driver, nullptr, 40);
+    CHECK(json.status == 400);
+    CHECK(json.error_code() == "json_invalid");
+    auto text = post_as_passed(driver, nullptr, 40, Json{{"content-type", "text/plain"}});
+    CHECK(text.status == 415);
+    CHECK(text.error_code() == "content_type_unsupported");
     CHECK(driver.kv.empty());
+}
+
+TEST_CASE("a body refused unread leaves its Idempotency-Key free", "[api][links][idempotency]") {
+    // Only a body that was read counts towards the key's fingerprint: one that did not
+    // cross whole (not UTF-8, or over the limit) is refused before anything is remembered.
+    Driver driver;
+    struct Row {
+        const char* key;
+        Json body; ///< null: not UTF-8
+        std::size_t size;
+        int status;
+    };
+    for (const auto& row : {Row{"not-utf8", nullptr, 40, 400}, Row{"too-big", "", 70'000, 413}}) {
+        INFO(row.key);
+        const Json key{{"idempotency-key", row.key}};
+        for (int attempt = 0; attempt < 2; ++attempt) {
+            auto refused = post_as_passed(driver, row.body, row.size, key);
+            CHECK(refused.status == row.status);
+            CHECK_FALSE(refused.headers.contains("idempotent-replayed"));
+        }
+        const std::string valid = R"({"title":"Tee","fiatAmount":"150"})";
+        auto created = post_as_passed(driver, valid, valid.size(), key);
+        CHECK(created.status == 201);
+    }
 }
 
 TEST_CASE("malformed ids in paths are unknown links, not unknown routes", "[api][links]") {

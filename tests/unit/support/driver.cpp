@@ -91,12 +91,18 @@ void Driver::run_follow_ups() {
 
 HttpAnswer Driver::request(const std::string& method, const std::string& path,
                            const std::string& body, Json headers) {
+    return request_as_passed(method, path, body, body.size(), std::move(headers));
+}
+
+HttpAnswer Driver::request_as_passed(const std::string& method, const std::string& path, Json body,
+                                     std::size_t body_size, Json headers) {
     Json start{{"kind", "http"},
                {"request",
                 {{"method", method},
                  {"url", origin + path},
                  {"headers", std::move(headers)},
-                 {"body", body}}}};
+                 {"body", std::move(body)},
+                 {"bodySize", body_size}}}};
     auto answer = run(std::move(start));
     HttpAnswer out;
     if (!answer.contains("response")) return out;

@@ -53,6 +53,10 @@ public:
 
     HttpAnswer request(const std::string& method, const std::string& path,
                        const std::string& body = "", Json headers = Json::object());
+    /// The same with the body as the shim passes it: a text, or null for bytes that are not
+    /// UTF-8, and `body_size` the full size in bytes (more than the text when not passed).
+    HttpAnswer request_as_passed(const std::string& method, const std::string& path, Json body,
+                                 std::size_t body_size, Json headers);
     HttpAnswer api(const std::string& method, const std::string& path, const Json& body = nullptr,
                    const std::string& key = "sk_test_local");
     Json scheduled(const std::string& cron = "* * * * *");
