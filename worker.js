@@ -5,7 +5,7 @@ import coreModule from './dist/paylinks.wasm';
 import { Core, stringVars } from './edge/core.js';
 import { runExchange } from './edge/exchange.js';
 import { KvBridge } from './edge/kv.js';
-import { rpcTimeoutMs } from './edge/rpc.js';
+import { rpcTimeoutMs, rpcUrlList } from './edge/rpc.js';
 
 // Bodies past the API's limit are not read: the core only needs their size to refuse them.
 const MAX_BODY_BYTES = 64 * 1024;
@@ -17,7 +17,7 @@ let io = null;
 // env is the same for every event it serves.
 function setUp(env) {
   core ??= new Core(coreModule, stringVars(env));
-  io ??= { kv: new KvBridge(env.STORE), rpcUrl: env.RPC_URL, rpcTimeoutMs: rpcTimeoutMs(env.RPC_TIMEOUT_MS) };
+  io ??= { kv: new KvBridge(env.STORE), rpcUrls: rpcUrlList(env.RPC_URL), rpcTimeoutMs: rpcTimeoutMs(env.RPC_TIMEOUT_MS) };
   return io;
 }
 
@@ -70,6 +70,18 @@ function internalError(error) {
   });
 }
 
+// The cron's report (watched, updated, kvLists, rpcCalls, fault …), one line per tick for
+// `wrangler tail`; a fault goes to the error log as well.
+function logCronReport(report) {
+  if (report === undefined) return;
+  const line = JSON.stringify(report);
+  console.log('paylinks: cron', line);
+  const fault = report?.fault;
+  if (fault !== null && fault !== undefined && fault !== '' && !(typeof fault === 'object' && !Object.keys(fault).length)) {
+    console.error('paylinks: cron fault', line);
+  }
+}
+
 export default {
   async fetch(request, env, ctx) {
     try {
@@ -95,7 +107,10 @@ export default {
     const effects = setUp(env);
     ctx.waitUntil(
       runExchange(core, { kind: 'scheduled', cron: controller.cron }, effects)
-        .then((answer) => runFollowUps(answer, effects))
+        .then((answer) => {
+          logCronReport(answer.result);
+          return runFollowUps(answer, effects);
+        })
         .catch((error) => console.error('paylinks: scheduled run failed:', error)),
     );
   },

@@ -58,7 +58,7 @@ async function performOne(effect, io) {
   }
 }
 
-/** @param {object[]} effects  @param {{kv, rpcUrl, rpcTimeoutMs?}} io */
+/** @param {object[]} effects  @param {{kv, rpcUrls, rpcTimeoutMs?}} io (rpcUrl, one URL, is read too) */
 export async function performEffects(effects, io) {
   const results = new Array(effects.length);
   const rpcCalls = [];
@@ -79,7 +79,9 @@ export async function performEffects(effects, io) {
   });
   if (rpcCalls.length) {
     others.push(
-      performRpc(io.rpcUrl, rpcCalls, io.rpcTimeoutMs).then((answers) => answers.forEach((answer, j) => (results[rpcSlots[j]] = answer))),
+      performRpc(io.rpcUrls ?? io.rpcUrl, rpcCalls, io.rpcTimeoutMs).then((answers) =>
+        answers.forEach((answer, j) => (results[rpcSlots[j]] = answer)),
+      ),
     );
   }
   await Promise.all(others);

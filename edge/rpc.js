@@ -1,11 +1,28 @@
 // JSON-RPC over fetch: every rpc effect of one batch goes out as one JSON-RPC batch request.
-// A transport failure (network error, timeout, non-2xx, unreadable body) fails every call of
-// the batch; it is retried once, since nothing can have happened on the node. Each attempt
-// times out after 8 s (RPC_TIMEOUT_MS overrides it, e.g. for tests of a slow node). A JSON-RPC
-// error answers its own call only. Results are passed to the core as received: the core
-// decides what a well-formed answer is.
+//
+// RPC_URL may list several nodes, comma-separated; a batch goes to the first and moves on to
+// the next, in order, when a node fails it as a whole: a network error, a timeout, an
+// unreadable or non-JSON body, a non-array answer to the batch, HTTP 5xx, HTTP 429 or another
+// non-2xx that carries no JSON-RPC answers. Nothing can have happened on a node that failed a
+// batch, so it is safe to send again. The list is tried at most twice (two rounds, at most
+// MAX_ATTEMPTS fetches, each a Workers subrequest). Between the rounds the shim waits once:
+// when every node answered 429, for the smallest Retry-After they gave (at most 2 s), else
+// briefly.
+//
+// Each attempt times out after 8 s (RPC_TIMEOUT_MS overrides it, e.g. for tests of a slow
+// node), and the attempts of one batch share twice that, so a hung provider costs a request
+// no more than it did with a single node.
+//
+// A JSON-RPC error answers its own call only: it is passed to the core as received (with
+// rpcError), like every result, and the core decides what it means (e.g. a provider's
+// block-range cap, for which it splits its query).
 
 export const TIMEOUT_MS = 8000;
+export const MAX_ATTEMPTS = 6;
+const ROUNDS = 2;
+const RETRY_AFTER_CAP_MS = 2000; // a longer Retry-After is not worth holding a request for
+const BACKOFF_MS = 200; // between rounds when no node said how long to wait
+const MIN_ATTEMPT_MS = 50; // an attempt with less time left than this is not started
 
 /** The per-attempt timeout: RPC_TIMEOUT_MS when it is a sane number of ms, else 8 s. */
 export function rpcTimeoutMs(value) {
@@ -13,26 +30,37 @@ export function rpcTimeoutMs(value) {
   return Number.isInteger(ms) && ms >= 100 && ms <= 60000 ? ms : TIMEOUT_MS;
 }
 
-async function postBatch(url, calls, timeoutMs) {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(calls.map((call, i) => ({ jsonrpc: '2.0', id: i + 1, ...call }))),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  if (!response.ok) throw new Error(`RPC answered HTTP ${response.status}`);
-  const text = await response.text();
-  let answers;
+/** RPC_URL as a list: comma-separated, each trimmed, empties dropped (an array is cleaned the same way). */
+export function rpcUrlList(value) {
+  const parts = Array.isArray(value) ? value : String(value ?? '').split(',');
+  return parts.map((url) => String(url ?? '').trim()).filter(Boolean);
+}
+
+/** Retry-After (delay-seconds or an HTTP-date) in ms from `now`, or null when absent or unreadable. */
+export function retryAfterMs(header, now = Date.now()) {
+  if (header == null) return null;
+  const text = String(header).trim();
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
+  const at = Date.parse(text);
+  return Number.isNaN(at) ? null : Math.max(0, at - now);
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// A node's own words for a failure, short: a batch-level JSON-RPC error or a text body.
+function shortReason(text) {
+  let reason = text;
   try {
-    answers = JSON.parse(text);
+    const body = JSON.parse(text);
+    reason = body?.error?.message ?? (typeof body === 'string' ? body : '');
   } catch {
-    throw new Error('RPC answered malformed JSON');
+    // not JSON: the text itself
   }
-  if (!Array.isArray(answers)) {
-    // Some nodes answer a batch-level error as a single object.
-    const message = answers?.error?.message ?? 'RPC answered a non-array to a batch';
-    throw new Error(message);
-  }
+  reason = String(reason ?? '').replace(/\s+/g, ' ').trim();
+  return reason.length > 160 ? `${reason.slice(0, 157)}...` : reason;
+}
+
+function perCall(calls, answers) {
   return calls.map((_, i) => {
     const answer = answers.find((a) => a && a.id === i + 1);
     if (!answer) return { ok: false, error: 'RPC answer missing for this call' };
@@ -44,17 +72,83 @@ async function postBatch(url, calls, timeoutMs) {
   });
 }
 
-/** Performs rpc effects [{method, params}] against `url`, one result per effect. */
-export async function performRpc(url, calls, timeoutMs = TIMEOUT_MS) {
-  if (!url) return calls.map(() => ({ ok: false, error: 'RPC_URL is not configured' }));
-  let lastError;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      return await postBatch(url, calls, timeoutMs);
-    } catch (error) {
-      lastError = error;
+/**
+ * One attempt at one node: {results} when the node answered the batch call by call, else
+ * {error, status?, retryAfterMs?} for a failure of the whole batch.
+ */
+async function postBatch(url, body, calls, timeoutMs) {
+  let response;
+  let text;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    if (response.status === 429 || response.status >= 500) {
+      response.body?.cancel().catch(() => {});
+      return {
+        error: `RPC answered HTTP ${response.status}`,
+        status: response.status,
+        retryAfterMs: response.status === 429 ? retryAfterMs(response.headers.get('retry-after')) : null,
+      };
     }
+    text = await response.text();
+  } catch (error) {
+    if (error?.name === 'TimeoutError') return { error: `RPC timed out after ${timeoutMs} ms` };
+    return { error: `RPC unreachable: ${error?.cause?.code ?? error?.message ?? error}` };
   }
-  const message = lastError?.name === 'TimeoutError' ? `RPC timed out after ${timeoutMs} ms` : String(lastError?.message ?? lastError);
+  let answers;
+  try {
+    answers = JSON.parse(text);
+  } catch {
+    if (response.ok) return { error: 'RPC answered malformed JSON' };
+    return { error: `RPC answered HTTP ${response.status}`, status: response.status };
+  }
+  // Some providers send per-call answers with a 4xx (a block-range cap as HTTP 413): the
+  // answers are what counts. A non-array is a failure of the batch (a batch-level error).
+  if (Array.isArray(answers)) return { results: perCall(calls, answers) };
+  const reason = shortReason(text);
+  if (!response.ok) return { error: `RPC answered HTTP ${response.status}${reason ? `: ${reason}` : ''}`, status: response.status };
+  return { error: reason || 'RPC answered a non-array to a batch' };
+}
+
+/**
+ * Performs rpc effects [{method, params}] against `urls` (an array, or RPC_URL's text), one
+ * result per effect, in order: {ok:true, value} | {ok:false, error, rpcError?}.
+ */
+export async function performRpc(urls, calls, timeoutMs = TIMEOUT_MS) {
+  const nodes = rpcUrlList(urls);
+  if (!nodes.length) return calls.map(() => ({ ok: false, error: 'RPC_URL is not configured' }));
+  const body = JSON.stringify(calls.map((call, i) => ({ jsonrpc: '2.0', id: i + 1, ...call })));
+  const started = Date.now();
+  let waitedMs = 0;
+  // What the attempts may still spend (waiting between rounds is not counted).
+  const attemptMsLeft = () => ROUNDS * timeoutMs - (Date.now() - started - waitedMs);
+  let attempts = 0;
+  let lastError = 'RPC not tried';
+  let limits = []; // the Retry-After (ms or null) of each node of the last round that answered 429
+  let allLimited = false;
+  for (let round = 0; round < ROUNDS && attempts < MAX_ATTEMPTS && attemptMsLeft() >= MIN_ATTEMPT_MS; round++) {
+    if (round > 0) {
+      const hinted = allLimited ? limits.filter((ms) => ms !== null) : [];
+      const wait = hinted.length ? Math.min(RETRY_AFTER_CAP_MS, ...hinted) : BACKOFF_MS;
+      await sleep(wait);
+      waitedMs += wait;
+    }
+    limits = [];
+    for (const url of nodes) {
+      const attemptMs = Math.min(timeoutMs, attemptMsLeft());
+      if (attempts >= MAX_ATTEMPTS || attemptMs < MIN_ATTEMPT_MS) break;
+      attempts++;
+      const outcome = await postBatch(url, body, calls, attemptMs);
+      if (outcome.results) return outcome.results;
+      lastError = outcome.error;
+      if (outcome.status === 429) limits.push(outcome.retryAfterMs);
+    }
+    allLimited = limits.length === nodes.length;
+  }
+  const message = allLimited && nodes.length > 1 ? `RPC answered HTTP 429 (all ${nodes.length} nodes)` : lastError;
   return calls.map(() => ({ ok: false, error: message }));
 }
