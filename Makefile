@@ -18,7 +18,7 @@ WASM := dist/paylinks.wasm
 BUNDLE := dist/bundle/worker.js
 
 .PHONY: all deps apt npm build native wasm wasi bundle contracts dev test test-wasi \
-  bench fuzz load pay sweep format clean
+  bench fuzz load pay sweep deploy-contracts format clean
 
 all: build
 
@@ -87,8 +87,15 @@ pay:
 	@test -n "$(SESSION)" || { echo "usage: make pay SESSION=cs_… [AMOUNT=12.34]"; exit 2; }
 	@node scripts/chain/pay.mjs $(SESSION) $(AMOUNT)
 
-sweep:
+# Every fulfilled session's funds to the treasury (or just SESSIONS="cs_… cs_…"); see
+# scripts/chain/sweep.mjs for PAYLINKS_URL, API_KEY, RPC_URL, SWEEPER_PRIVATE_KEY.
+sweep: npm
 	@node scripts/chain/sweep.mjs $(SESSIONS)
+
+# The forwarder contracts on any chain: RPC_URL, TREASURY, DEPLOYER_PRIVATE_KEY (or
+# .deployer.key), optionally EXPECTED_CHAIN_ID or NETWORK. Prints the wrangler.toml lines.
+deploy-contracts: npm
+	@node scripts/chain/deploy-contracts.mjs
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

@@ -10,8 +10,8 @@ import {Forwarder} from "./Forwarder.sol";
 /// `salt = keccak256(bytes(sessionId))` and computes the same address
 /// off-chain (scripts/chain/create2.mjs, core/).
 ///
-/// Anyone may call `flush`: it can only ever move funds to the treasury fixed
-/// in the implementation's code.
+/// Anyone may call `flush` or `flushMany`: they can only ever move funds to the
+/// treasury fixed in the implementation's code.
 contract ForwarderFactory {
     /// @notice The Forwarder every clone delegates to.
     address public immutable implementation;
@@ -47,6 +47,12 @@ contract ForwarderFactory {
         return address(uint160(uint256(keccak256(abi.encodePacked(bytes1(0xff), address(this), salt, initCodeHash())))));
     }
 
+    /// @notice The deposit address of a checkout session, derived on chain from its id
+    /// exactly as the service derives it: salt = keccak256(bytes(sessionId)).
+    function addressOf(string calldata sessionId) external view returns (address) {
+        return predict(keccak256(bytes(sessionId)));
+    }
+
     /// @notice Deploys the forwarder for `salt` unless it already has code.
     function deploy(bytes32 salt) public returns (address forwarder) {
         forwarder = predict(salt);
@@ -63,6 +69,20 @@ contract ForwarderFactory {
     /// @notice Deploys the forwarder for `salt` if needed, then sends its whole
     /// `token` balance to the treasury. Idempotent; callable by anyone.
     function flush(bytes32 salt, address token) external returns (uint256 amount) {
+        amount = _flush(salt, token);
+    }
+
+    /// @notice `flush` for many sessions in one transaction (a sweep). Each salt gets
+    /// its own ForwarderFlushed event, so every session's sweep is provable on chain.
+    /// All or nothing: one failing transfer reverts the batch.
+    /// @return total the sum sent to the treasury.
+    function flushMany(bytes32[] calldata salts, address token) external returns (uint256 total) {
+        for (uint256 i = 0; i < salts.length; ++i) {
+            total += _flush(salts[i], token);
+        }
+    }
+
+    function _flush(bytes32 salt, address token) private returns (uint256 amount) {
         address forwarder = deploy(salt);
         amount = Forwarder(forwarder).flush(token);
         emit ForwarderFlushed(salt, forwarder, token, amount);

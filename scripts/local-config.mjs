@@ -12,6 +12,8 @@ export function localVars(chain, { publicBaseUrl, confirmations = 2 } = {}) {
     TREASURY: chain.treasury,
     CONFIRMATIONS: String(confirmations),
   };
+  // The local Chainlink-style feeds (MockPriceFeed), by currency: {"EUR":"0x…",…}.
+  if (chain.feeds) vars.RATE_FEEDS = JSON.stringify(chain.feeds);
   if (publicBaseUrl) vars.PUBLIC_BASE_URL = publicBaseUrl;
   return vars;
 }

@@ -2,6 +2,11 @@
 // Compiles contracts/*.sol with the npm solc (standard-JSON, optimizer on) into
 // build/contracts/<Name>.json = {abi, bytecode, deployedBytecode} (hex, 0x-prefixed).
 //
+// The output must be byte-for-byte reproducible: the forwarder contracts are deployed
+// with CREATE2, so their addresses (and every deposit address) follow from this
+// bytecode. Hence an exact solc version (checked against package.json), fixed settings,
+// and no metadata trailer (it hashes the sources, comments included).
+//
 //   node scripts/chain/compile.mjs [--force]
 //
 // Skips the compile when every contracts/<File>.sol has a build/contracts/<File>.json
@@ -20,8 +25,23 @@ export const BUILD_DIR = join(ROOT, 'build', 'contracts');
 const SETTINGS = {
   optimizer: { enabled: true, runs: 200 },
   evmVersion: 'cancun',
+  // No CBOR trailer: a comment edit must not move the deployed addresses.
+  metadata: { appendCBOR: false, bytecodeHash: 'none' },
   outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
 };
+
+/** The exact solc version package.json pins (e.g. "0.8.37"). */
+export function pinnedSolcVersion() {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  return pkg.devDependencies?.solc ?? pkg.dependencies?.solc;
+}
+
+// A caret range or a different install would silently change the bytecode.
+function assertPinnedCompiler(version) {
+  const pinned = pinnedSolcVersion();
+  if (!/^\d+\.\d+\.\d+$/.test(pinned ?? '')) throw new Error(`package.json must pin solc exactly (found "${pinned}")`);
+  if (!version.startsWith(`${pinned}+`)) throw new Error(`solc ${version} is installed but package.json pins ${pinned}: run npm ci`);
+}
 
 function upToDate(files, contractsDir, buildDir) {
   const newestInput = Math.max(
@@ -47,6 +67,7 @@ export async function compileContracts({ force = false, contractsDir = CONTRACTS
   }
   // solc is a dev dependency and slow to load (~0.5 s), so load it only when needed.
   const solc = createRequire(import.meta.url)('solc');
+  assertPinnedCompiler(solc.version());
   const input = {
     language: 'Solidity',
     sources: Object.fromEntries(files.map((f) => [f, { content: readFileSync(join(contractsDir, f), 'utf8') }])),
@@ -73,6 +94,7 @@ export async function compileContracts({ force = false, contractsDir = CONTRACTS
       const artifact = {
         contractName: name,
         sourceName: `contracts/${file}`,
+        compiler: solc.version(),
         abi: c.abi,
         bytecode: '0x' + c.evm.bytecode.object,
         deployedBytecode: '0x' + c.evm.deployedBytecode.object,

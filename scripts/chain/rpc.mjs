@@ -40,6 +40,44 @@ export async function rpc(url, method, params = [], { timeoutMs = 10_000 } = {})
 }
 
 /**
+ * Several JSON-RPC calls in one HTTP request (a JSON-RPC batch), answered in the order
+ * asked. `calls` is [[method, params], …]. Throws like rpc() if any call fails.
+ */
+export async function rpcBatch(url, calls, { timeoutMs = 30_000 } = {}) {
+  if (calls.length === 0) return [];
+  const first = nextId;
+  nextId += calls.length;
+  const body = calls.map(([method, params = []], i) => ({ jsonrpc: '2.0', id: first + i, method, params }));
+  let res;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (e) {
+    throw new Error(`RPC ${url} unreachable (batch of ${calls.length}): ${e.cause?.code ?? e.cause?.message ?? e.message}`);
+  }
+  const text = await res.text();
+  let answers;
+  try {
+    answers = JSON.parse(text);
+  } catch {
+    throw new Error(`RPC ${url} batch: HTTP ${res.status}, not JSON: ${text.slice(0, 200)}`);
+  }
+  if (!Array.isArray(answers)) throw new Error(`RPC ${url} does not answer batches: ${text.slice(0, 200)}`);
+  // Nodes may answer a batch in any order: match by id.
+  const byId = new Map(answers.map((a) => [a.id, a]));
+  return calls.map(([method], i) => {
+    const answer = byId.get(first + i);
+    if (!answer) throw new Error(`RPC ${url} batch: no answer to ${method}`);
+    if (answer.error) throw new Error(`RPC ${method} failed: ${answer.error.message} [code ${answer.error.code}]`);
+    return answer.result;
+  });
+}
+
+/**
  * Polls for a receipt. Works with automine (immediate) and --block-time (waits for
  * the next block). Throws if the transaction is not mined within timeoutMs.
  */

@@ -1,55 +1,289 @@
 #!/usr/bin/env node
-// Collects session payments into the treasury: for each session, calls
-// factory.flush(keccak256(sessionId), token) from the deployer (any account could),
-// which deploys the forwarder if needed and sends its balance to the treasury.
+// Collects paid sessions' funds into the treasury through ForwarderFactory.flushMany,
+// which deploys each forwarder if needed and sends its token balance to the treasury
+// fixed in the implementation. Anyone may call it, so any funded key can sweep.
 //
-//   node scripts/chain/sweep.mjs <sessionId>... [--deployment FILE]
+//   make sweep                          every fulfilled session (paid, overpaid, paid_late)
+//   make sweep SESSIONS="cs_… cs_…"     just these
+//   node scripts/chain/sweep.mjs [sessionId...] [--deployment FILE]
 //
-// Addresses come from FILE (default .dev/chain.json, written by deploy.mjs);
-// RPC from $RPC_URL, else the file's rpcUrl.
+// Environment:
+//   PAYLINKS_URL         the worker (default http://127.0.0.1:${PORT:-8787}); lists the
+//                        sessions and records each sweep (POST /api/v1/sweeps)
+//   API_KEY              its secret key (default sk_test_local)
+//   RPC_URL              default: FILE's rpcUrl, else http://127.0.0.1:${ANVIL_PORT:-8545}
+//   FORWARDER_FACTORY    default: FILE's forwarderFactory (FILE = .dev/chain.json)
+//   TOKEN_ADDRESS        the token of sessions named on the command line (default FILE's token)
+//   SWEEPER_PRIVATE_KEY  pays for gas; on a local anvil (chain 31337) anvil's public key #0
+//   SWEEP_BATCH          sessions per transaction (default 50)
 import { parseArgs } from 'node:util';
-import { rpc, sendAndWait, calldata, erc20Balance, formatUnits, readChainJson, CHAIN_JSON, isMain, SEL } from './rpc.mjs';
+import { decodeFunctionResult, encodeFunctionData, erc20Abi, getAddress, isAddress, parseEventLogs } from 'viem';
 import { depositAddressFor, sessionSalt } from './create2.mjs';
+import { ANVIL_DEFAULT_KEY, LOCAL_CHAIN_ID, loadPrivateKey } from './keys.mjs';
+import { createSigner } from './signer.mjs';
+import { CHAIN_JSON, calldata, formatUnits, isMain, readChainJson, rpc, rpcBatch, toHex } from './rpc.mjs';
 
-/** Flushes one session's deposit address. Returns {sessionId, depositAddress, amount, deployed, hash}. */
-export async function sweep(rpcUrl, d, sessionId) {
-  const depositAddress = depositAddressFor(d.forwarderFactory, d.forwarderImplementation, sessionId);
-  const deployed = (await rpc(rpcUrl, 'eth_getCode', [depositAddress, 'latest'])) !== '0x';
-  const before = await erc20Balance(rpcUrl, d.token, d.treasury);
-  // flush(bytes32,address)
-  const receipt = await sendAndWait(rpcUrl, {
-    from: d.deployer,
-    to: d.forwarderFactory,
-    data: calldata('b026fd99', sessionSalt(sessionId), d.token),
-  });
-  // Measured at the receipt's block, so concurrent transfers to the treasury don't count.
-  const after = BigInt(
-    await rpc(rpcUrl, 'eth_call', [{ to: d.token, data: calldata(SEL.balanceOf, d.treasury) }, receipt.blockNumber]),
-  );
-  return { sessionId, depositAddress, amount: after - before, deployed: !deployed, hash: receipt.transactionHash };
+/** The sessions whose money is the merchant's: confirmed and at least fully paid. */
+export const FULFILLED = ['paid', 'overpaid', 'paid_late'];
+
+const FACTORY_ABI = [
+  {
+    type: 'function', name: 'flushMany', stateMutability: 'nonpayable',
+    inputs: [{ name: 'salts', type: 'bytes32[]' }, { name: 'token', type: 'address' }],
+    outputs: [{ name: 'total', type: 'uint256' }],
+  },
+  {
+    type: 'event', name: 'ForwarderFlushed',
+    inputs: [
+      { name: 'salt', type: 'bytes32', indexed: true },
+      { name: 'forwarder', type: 'address', indexed: true },
+      { name: 'token', type: 'address', indexed: true },
+      { name: 'amount', type: 'uint256', indexed: false },
+    ],
+  },
+];
+
+const MAX_PAGES = 1000; // 100,000 sessions per status: a bound, not an expected size
+const BALANCES_PER_REQUEST = 100;
+
+// ---- the worker's API ------------------------------------------------------------------
+
+async function api(paylinksUrl, apiKey, method, path, body) {
+  const url = `${paylinksUrl.replace(/\/+$/, '')}${path}`;
+  let res;
+  try {
+    res = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, accept: 'application/json', ...(body && { 'content-type': 'application/json' }) },
+      body: body && JSON.stringify(body),
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (e) {
+    throw new Error(`cannot reach paylinks at ${paylinksUrl} (${e.cause?.code ?? e.message}); is it running? (PAYLINKS_URL)`);
+  }
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, json, text };
 }
 
-if (isMain(import.meta.url)) {
-  const { values: o, positionals } = parseArgs({
+/** Every session with `status`, following starting_after until has_more is false. */
+async function listSessions(paylinksUrl, apiKey, status) {
+  const sessions = [];
+  let after = '';
+  for (let page = 0; page < MAX_PAGES; page++) {
+    const query = `status=${status}&limit=100${after && `&starting_after=${encodeURIComponent(after)}`}`;
+    const r = await api(paylinksUrl, apiKey, 'GET', `/api/v1/checkout_sessions?${query}`);
+    if (r.status === 401) throw new Error(`paylinks refused the API key (401): set API_KEY to the worker's secret key`);
+    if (r.status !== 200 || !Array.isArray(r.json?.data)) {
+      throw new Error(`listing ${status} sessions: HTTP ${r.status}: ${r.text.slice(0, 300)}`);
+    }
+    sessions.push(...r.json.data);
+    if (!r.json.has_more || r.json.data.length === 0) return sessions;
+    after = r.json.data.at(-1).id;
+  }
+  throw new Error(`more than ${MAX_PAGES} pages of ${status} sessions; sweep them by id`);
+}
+
+/** Every fulfilled session as {id, depositAddress, token, chainId}. */
+export async function fulfilledSessions(paylinksUrl, apiKey) {
+  const all = [];
+  for (const status of FULFILLED) all.push(...(await listSessions(paylinksUrl, apiKey, status)));
+  return all.map((s) => ({ id: s.id, depositAddress: s.depositAddress, token: s.token?.address, chainId: s.chainId }));
+}
+
+/**
+ * Records sweep transactions with the worker (POST /api/v1/sweeps). Never fatal: the
+ * funds have moved whatever it answers. A worker without the endpoint (404) is told
+ * once and not asked again.
+ */
+function sweepRecorder(paylinksUrl, apiKey, warn) {
+  let missing = false;
+  return async (transactionHash) => {
+    if (missing) return;
+    let r;
+    try {
+      r = await api(paylinksUrl, apiKey, 'POST', '/api/v1/sweeps', { transactionHash });
+    } catch (e) {
+      warn(`warning: sweep ${transactionHash} not recorded: ${e.message}`);
+      return;
+    }
+    if (r.status === 404) {
+      missing = true;
+      warn('warning: this worker has no POST /api/v1/sweeps (404), so it does not know about these sweeps');
+    } else if (r.status >= 300) {
+      warn(`warning: recording sweep ${transactionHash}: HTTP ${r.status}: ${r.text.slice(0, 200)}`);
+    }
+  };
+}
+
+// ---- the chain ---------------------------------------------------------------------------
+
+const callAddress = async (rpcUrl, to, selector) =>
+  getAddress('0x' + (await rpc(rpcUrl, 'eth_call', [{ to, data: calldata(selector) }, 'latest'])).slice(-40));
+
+/** The factory's implementation and treasury, read from the chain (the only truth that matters). */
+async function factoryWiring(rpcUrl, factory) {
+  if ((await rpc(rpcUrl, 'eth_getCode', [factory, 'latest'])) === '0x') {
+    throw new Error(`no ForwarderFactory at ${factory} on ${rpcUrl} (FORWARDER_FACTORY, or run make deploy-contracts)`);
+  }
+  const implementation = await callAddress(rpcUrl, factory, '5c60da1b'); // implementation()
+  const treasury = await callAddress(rpcUrl, implementation, '61d027b3'); // treasury()
+  return { implementation, treasury };
+}
+
+async function tokenInfo(rpcUrl, token) {
+  const read = async (functionName) => {
+    const data = await rpc(rpcUrl, 'eth_call', [{ to: token, data: encodeFunctionData({ abi: erc20Abi, functionName }) }, 'latest']);
+    return decodeFunctionResult({ abi: erc20Abi, functionName, data });
+  };
+  const decimals = Number(await read('decimals'));
+  const symbol = await read('symbol').catch(() => 'tokens');
+  return { decimals, symbol };
+}
+
+/** balanceOf(owner) on `token` for many owners, in JSON-RPC batches, all at one block. */
+export async function balancesOf(rpcUrl, token, owners, block) {
+  const balances = [];
+  for (let i = 0; i < owners.length; i += BALANCES_PER_REQUEST) {
+    const calls = owners.slice(i, i + BALANCES_PER_REQUEST).map((owner) => [
+      'eth_call', [{ to: token, data: calldata('70a08231', owner) }, block],
+    ]);
+    balances.push(...(await rpcBatch(rpcUrl, calls)).map((hex) => BigInt(hex)));
+  }
+  return balances;
+}
+
+const balanceAt = async (rpcUrl, token, owner, block) => (await balancesOf(rpcUrl, token, [owner], block))[0];
+
+/** The ForwarderFlushed events of a receipt: {count, total}. */
+function flushedIn(receipt, factory) {
+  const events = parseEventLogs({ abi: FACTORY_ABI, eventName: 'ForwarderFlushed', logs: receipt.logs })
+    .filter((e) => getAddress(e.address) === factory);
+  return { count: events.length, total: events.reduce((sum, e) => sum + e.args.amount, 0n) };
+}
+
+// ---- the sweep -------------------------------------------------------------------------
+
+/** Sessions whose deposit address this factory cannot flush are reported and left out. */
+function matchingFactory(sessions, factory, implementation, warn) {
+  return sessions.filter((s) => {
+    const expected = depositAddressFor(factory, implementation, s.id);
+    if (isAddress(s.depositAddress ?? '') && getAddress(s.depositAddress) === expected) return true;
+    warn(`warning: skipping ${s.id}: its deposit address ${s.depositAddress} is not ${factory}'s (${expected})`);
+    return false;
+  });
+}
+
+function inBatches(items, size) {
+  const batches = [];
+  for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
+  return batches;
+}
+
+/**
+ * Sweeps `sessions` ([{id, depositAddress, token}]). Prints as it goes through `log`.
+ * @returns {Promise<{swept: string[], transactions: string[], treasury: string}>} swept: session ids
+ */
+export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, paylinksUrl, apiKey, batchSize = 50, log, warn }) {
+  const chainId = Number(await rpc(rpcUrl, 'eth_chainId'));
+  const { implementation, treasury } = await factoryWiring(rpcUrl, factory);
+  const onOtherChain = sessions.filter((s) => s.chainId != null && Number(s.chainId) !== chainId);
+  if (onOtherChain.length) throw new Error(`${onOtherChain[0].id} is on chain ${onOtherChain[0].chainId}, but ${rpcUrl} is chain ${chainId}`);
+  const candidates = matchingFactory(sessions, factory, implementation, warn);
+
+  const block = toHex(await rpc(rpcUrl, 'eth_blockNumber'));
+  const byToken = new Map();
+  for (const s of candidates) {
+    const token = getAddress(s.token);
+    if (!byToken.has(token)) byToken.set(token, []);
+    byToken.get(token).push(s);
+  }
+  const swept = [];
+  const transactions = [];
+  let signer;
+  const record = sweepRecorder(paylinksUrl, apiKey, warn);
+  for (const [token, group] of byToken) {
+    const { decimals, symbol } = await tokenInfo(rpcUrl, token);
+    const show = (v) => `${formatUnits(v, decimals)} ${symbol}`;
+    const balances = await balancesOf(rpcUrl, token, group.map((s) => s.depositAddress), block);
+    const full = group.map((s, i) => ({ ...s, balance: balances[i] })).filter((s) => s.balance > 0n);
+    log(`${symbol} ${token}: ${group.length} sessions, ${full.length} with a balance`);
+    if (full.length === 0) continue;
+    const before = await balanceAt(rpcUrl, token, treasury, 'latest');
+    log(`treasury ${treasury} before: ${show(before)}`);
+    signer ??= createSigner({ rpcUrl, chainId, privateKey, label: 'sweeper' });
+    const batches = inBatches(full, batchSize);
+    for (const [i, batch] of batches.entries()) {
+      const data = encodeFunctionData({ abi: FACTORY_ABI, functionName: 'flushMany', args: [batch.map((s) => sessionSalt(s.id)), token] });
+      const receipt = await signer.send({ to: factory, data });
+      const { count, total } = flushedIn(receipt, factory);
+      log(`batch ${i + 1}/${batches.length}: tx ${receipt.transactionHash}, ${count} sessions, swept ${show(total)}`);
+      log(`  ${batch.map((s) => s.id).join(' ')}`);
+      transactions.push(receipt.transactionHash);
+      swept.push(...batch.map((s) => s.id));
+      await record(receipt.transactionHash);
+    }
+    const after = await balanceAt(rpcUrl, token, treasury, 'latest');
+    log(`treasury ${treasury} after:  ${show(after)} (+${show(after - before)})`);
+  }
+  if (transactions.length === 0) log('nothing to sweep: every fulfilled deposit address is empty');
+  return { swept, transactions, treasury };
+}
+
+function sweeperKey(chainId) {
+  const fallback = chainId === LOCAL_CHAIN_ID ? { privateKey: ANVIL_DEFAULT_KEY, source: "anvil's public test key" } : null;
+  return loadPrivateKey({ envName: 'SWEEPER_PRIVATE_KEY', fallback }).privateKey;
+}
+
+function batchSizeFrom(text) {
+  if (!text) return 50;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 500) throw new Error(`SWEEP_BATCH must be a whole number from 1 to 500 (got "${text}")`);
+  return n;
+}
+
+async function main() {
+  const { values: o, positionals: ids } = parseArgs({
     allowPositionals: true,
     options: { deployment: { type: 'string', default: CHAIN_JSON } },
   });
+  const env = process.env;
+  const d = readChainJson(o.deployment) ?? {};
+  const rpcUrl = env.RPC_URL || d.rpcUrl || `http://127.0.0.1:${env.ANVIL_PORT || 8545}`;
+  const factory = env.FORWARDER_FACTORY || d.forwarderFactory;
+  if (!factory || !isAddress(factory)) {
+    throw new Error(`set FORWARDER_FACTORY (or run make dev, which writes ${o.deployment})`);
+  }
+  const paylinksUrl = env.PAYLINKS_URL || `http://127.0.0.1:${env.PORT || 8787}`;
+  const apiKey = env.API_KEY || 'sk_test_local';
+  const chainId = Number(await rpc(rpcUrl, 'eth_chainId'));
+  const privateKey = sweeperKey(chainId);
+  let sessions;
+  if (ids.length) {
+    const token = env.TOKEN_ADDRESS || d.token;
+    if (!token || !isAddress(token)) throw new Error('set TOKEN_ADDRESS: the token the named sessions were paid in');
+    const implementation = (await factoryWiring(rpcUrl, getAddress(factory))).implementation;
+    sessions = ids.map((id) => ({ id, token, depositAddress: depositAddressFor(factory, implementation, id) }));
+  } else {
+    sessions = await fulfilledSessions(paylinksUrl, apiKey);
+    console.log(`${sessions.length} fulfilled sessions at ${paylinksUrl}`);
+  }
+  await sweepSessions({
+    rpcUrl, factory: getAddress(factory), sessions, privateKey, paylinksUrl, apiKey,
+    batchSize: batchSizeFrom(env.SWEEP_BATCH),
+    log: (line) => console.log(line),
+    warn: (line) => console.error(line),
+  });
+}
+
+if (isMain(import.meta.url)) {
   try {
-    if (!positionals.length) throw new Error('usage: sweep.mjs <sessionId>... [--deployment FILE]');
-    const d = readChainJson(o.deployment);
-    if (!d) throw new Error(`${o.deployment} not found: run deploy.mjs --out ${o.deployment} (or make dev) first`);
-    const rpcUrl = process.env.RPC_URL || d.rpcUrl;
-    const decimals = Number(await rpc(rpcUrl, 'eth_call', [{ to: d.token, data: calldata(SEL.decimals) }, 'latest']));
-    let total = 0n;
-    for (const id of positionals) {
-      const r = await sweep(rpcUrl, d, id);
-      total += r.amount;
-      console.log(
-        `${id}  ${r.depositAddress}  ${formatUnits(r.amount, decimals)} -> treasury` +
-          `${r.deployed ? '  (forwarder deployed)' : ''}  tx ${r.hash}`,
-      );
-    }
-    console.log(`total ${formatUnits(total, decimals)} to treasury ${d.treasury}`);
+    await main();
   } catch (e) {
     console.error(`sweep failed: ${e.message}`);
     process.exit(1);

@@ -23,17 +23,25 @@ const abi = Object.fromEntries(
 
 const TRANSFER_TOPIC = toEventSelector('Transfer(address,address,uint256)');
 const USDC = (n) => BigInt(Math.round(n * 1e6)); // test literals only; scripts never use floats
-// Addresses on a fresh anvil: CREATE addresses of anvil's account #0 at nonces 0..6.
+// Addresses on a fresh anvil. The test contracts: CREATE addresses of anvil's account #0
+// at nonces 0..7. The forwarder contracts: CREATE2 addresses through the deployment
+// proxy, for treasury = anvil's account #9 (the same on every chain).
 const EXPECTED = {
   token: '0x5FbDB2315678afecb367f032d93F642f64180aa3',
-  forwarderImplementation: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
-  forwarderFactory: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
-  lookalikeToken: '0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9',
-  revertingPayer: '0x5FC8d32690cc91D4c39d9d3abcBD16989F875707',
-  multiPay: '0x0165878A594ca255338adfa4d48449f69242Eb8F',
+  lookalikeToken: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
+  revertingPayer: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
+  multiPay: '0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9',
+  token18: '0xDc64a140Aa3E981100a9becA4E685f962f0cF6C9',
+  forwarderImplementation: '0x074c5eC5168023580ab05384b06Feb2F0125d80d',
+  forwarderFactory: '0x85927088CcaBB84d2F75Ba1Edb0DbB1f5087CF01',
   treasury: '0xa0Ee7A142d267C1f36714E4a8F75612F20a79720',
   customer: '0x70997970C51812dc3A010C7d01b50e0d17dc79C8',
   deployer: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+};
+const EXPECTED_FEEDS = {
+  EUR: '0x5FC8d32690cc91D4c39d9d3abcBD16989F875707',
+  GBP: '0x0165878A594ca255338adfa4d48449f69242Eb8F',
+  JPY: '0xa513E6E4b8f2a923D98304ec87F64353C4D5C853',
 };
 
 describe('contracts on a fresh anvil', () => {
@@ -75,10 +83,11 @@ describe('contracts on a fresh anvil', () => {
     assert.equal(d.chainId, 31337);
     assert.equal(d.rpcUrl, url);
     assert.deepEqual(Object.keys(d).sort(), [
-      'chainId', 'customer', 'deployer', 'forwarderFactory', 'forwarderImplementation', 'lookalikeToken', 'multiPay',
-      'revertingPayer', 'rpcUrl', 'token', 'treasury',
+      'chainId', 'customer', 'deployer', 'feeds', 'forwarderFactory', 'forwarderImplementation', 'lookalikeToken',
+      'multiPay', 'revertingPayer', 'rpcUrl', 'token', 'token18', 'treasury',
     ]);
     for (const [k, v] of Object.entries(EXPECTED)) assert.equal(d[k], v, k); // also proves EIP-55 form
+    assert.deepEqual(d.feeds, EXPECTED_FEEDS);
     assert.equal(await call(d.token, 'TestUSDC', 'name'), 'Test USD Coin');
     assert.equal(await call(d.token, 'TestUSDC', 'symbol'), 'USDC');
     assert.equal(await call(d.token, 'TestUSDC', 'decimals'), 6);
@@ -315,7 +324,8 @@ describe('local chain tooling', () => {
     const anvil = await startAnvil({ port: 0, blockTime: 1 });
     try {
       const d = await deployContracts(anvil.url);
-      for (const k of ['token', 'forwarderImplementation', 'forwarderFactory', 'multiPay']) assert.equal(d[k], EXPECTED[k]);
+      for (const k of ['token', 'forwarderImplementation', 'forwarderFactory', 'multiPay', 'token18']) assert.equal(d[k], EXPECTED[k]);
+      assert.deepEqual(d.feeds, EXPECTED_FEEDS);
     } finally {
       await anvil.stop();
     }
