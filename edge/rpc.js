@@ -10,8 +10,8 @@
 // briefly.
 //
 // Each attempt times out after 8 s (RPC_TIMEOUT_MS overrides it, e.g. for tests of a slow
-// node), and the attempts of one batch share twice that, so a hung provider costs a request
-// no more than it did with a single node.
+// node). Every node is tried once, but there is no second round after two timed-out attempts:
+// with one or two nodes, hung providers cost a request no more than one node did before.
 //
 // A JSON-RPC error answers its own call only: it is passed to the core as received (with
 // rpcError), like every result, and the core decides what it means (e.g. a provider's
@@ -22,7 +22,6 @@ export const MAX_ATTEMPTS = 6;
 const ROUNDS = 2;
 const RETRY_AFTER_CAP_MS = 2000; // a longer Retry-After is not worth holding a request for
 const BACKOFF_MS = 200; // between rounds when no node said how long to wait
-const MIN_ATTEMPT_MS = 50; // an attempt with less time left than this is not started
 
 /** The per-attempt timeout: RPC_TIMEOUT_MS when it is a sane number of ms, else 8 s. */
 export function rpcTimeoutMs(value) {
@@ -96,7 +95,7 @@ async function postBatch(url, body, calls, timeoutMs) {
     }
     text = await response.text();
   } catch (error) {
-    if (error?.name === 'TimeoutError') return { error: `RPC timed out after ${timeoutMs} ms` };
+    if (error?.name === 'TimeoutError') return { error: `RPC timed out after ${timeoutMs} ms`, timedOut: true };
     return { error: `RPC unreachable: ${error?.cause?.code ?? error?.message ?? error}` };
   }
   let answers;
@@ -122,29 +121,26 @@ export async function performRpc(urls, calls, timeoutMs = TIMEOUT_MS) {
   const nodes = rpcUrlList(urls);
   if (!nodes.length) return calls.map(() => ({ ok: false, error: 'RPC_URL is not configured' }));
   const body = JSON.stringify(calls.map((call, i) => ({ jsonrpc: '2.0', id: i + 1, ...call })));
-  const started = Date.now();
-  let waitedMs = 0;
-  // What the attempts may still spend (waiting between rounds is not counted).
-  const attemptMsLeft = () => ROUNDS * timeoutMs - (Date.now() - started - waitedMs);
   let attempts = 0;
+  let timeouts = 0;
   let lastError = 'RPC not tried';
   let limits = []; // the Retry-After (ms or null) of each node of the last round that answered 429
   let allLimited = false;
-  for (let round = 0; round < ROUNDS && attempts < MAX_ATTEMPTS && attemptMsLeft() >= MIN_ATTEMPT_MS; round++) {
+  let round = 0;
+  const spent = () => attempts >= MAX_ATTEMPTS || (round > 0 && timeouts >= ROUNDS);
+  for (; round < ROUNDS && !spent(); round++) {
     if (round > 0) {
       const hinted = allLimited ? limits.filter((ms) => ms !== null) : [];
-      const wait = hinted.length ? Math.min(RETRY_AFTER_CAP_MS, ...hinted) : BACKOFF_MS;
-      await sleep(wait);
-      waitedMs += wait;
+      await sleep(hinted.length ? Math.min(RETRY_AFTER_CAP_MS, ...hinted) : BACKOFF_MS);
     }
     limits = [];
     for (const url of nodes) {
-      const attemptMs = Math.min(timeoutMs, attemptMsLeft());
-      if (attempts >= MAX_ATTEMPTS || attemptMs < MIN_ATTEMPT_MS) break;
+      if (spent()) break;
       attempts++;
-      const outcome = await postBatch(url, body, calls, attemptMs);
+      const outcome = await postBatch(url, body, calls, timeoutMs);
       if (outcome.results) return outcome.results;
       lastError = outcome.error;
+      if (outcome.timedOut) timeouts++;
       if (outcome.status === 429) limits.push(outcome.retryAfterMs);
     }
     allLimited = limits.length === nodes.length;
