@@ -179,6 +179,8 @@ function matchingFactory(sessions, factory, implementation, warn) {
   });
 }
 
+const plural = (n, noun) => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 function inBatches(items, size) {
   const batches = [];
   for (let i = 0; i < items.length; i += size) batches.push(items.slice(i, i + size));
@@ -212,7 +214,7 @@ export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, pay
     const show = (v) => `${formatUnits(v, decimals)} ${symbol}`;
     const balances = await balancesOf(rpcUrl, token, group.map((s) => s.depositAddress), block);
     const full = group.map((s, i) => ({ ...s, balance: balances[i] })).filter((s) => s.balance > 0n);
-    log(`${symbol} ${token}: ${group.length} sessions, ${full.length} with a balance`);
+    log(`${symbol} ${token}: ${plural(group.length, 'session')}, ${full.length} with a balance`);
     if (full.length === 0) continue;
     const before = await balanceAt(rpcUrl, token, treasury, 'latest');
     log(`treasury ${treasury} before: ${show(before)}`);
@@ -222,7 +224,7 @@ export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, pay
       const data = encodeFunctionData({ abi: FACTORY_ABI, functionName: 'flushMany', args: [batch.map((s) => sessionSalt(s.id)), token] });
       const receipt = await signer.send({ to: factory, data });
       const { count, total } = flushedIn(receipt, factory);
-      log(`batch ${i + 1}/${batches.length}: tx ${receipt.transactionHash}, ${count} sessions, swept ${show(total)}`);
+      log(`batch ${i + 1}/${batches.length}: tx ${receipt.transactionHash}, ${plural(count, 'session')}, swept ${show(total)}`);
       log(`  ${batch.map((s) => s.id).join(' ')}`);
       transactions.push(receipt.transactionHash);
       swept.push(...batch.map((s) => s.id));
@@ -271,7 +273,7 @@ async function main() {
     sessions = ids.map((id) => ({ id, token, depositAddress: depositAddressFor(factory, implementation, id) }));
   } else {
     sessions = await fulfilledSessions(paylinksUrl, apiKey);
-    console.log(`${sessions.length} fulfilled sessions at ${paylinksUrl}`);
+    console.log(`${plural(sessions.length, 'fulfilled session')} at ${paylinksUrl}`);
   }
   await sweepSessions({
     rpcUrl, factory: getAddress(factory), sessions, privateKey, paylinksUrl, apiKey,

@@ -15,7 +15,10 @@ import { depositAddressFor, sessionSalt } from '../../scripts/chain/create2.mjs'
 
 await compileContracts(); // no-op when build/contracts is fresh
 const abi = Object.fromEntries(
-  ['TestUSDC', 'Forwarder', 'ForwarderFactory', 'LookalikeToken', 'RevertingPayer', 'MultiPay', 'NoBoolToken'].map((n) => [
+  [
+    'TestUSDC', 'Forwarder', 'ForwarderFactory', 'LookalikeToken', 'RevertingPayer', 'MultiPay', 'NoBoolToken', 'TestToken18',
+    'MockPriceFeed',
+  ].map((n) => [
     n,
     loadArtifact(n).abi,
   ]),
@@ -300,6 +303,91 @@ describe('contracts on a fresh anvil', () => {
     assert.deepEqual(r.logs, []);
     assert.equal(await usdc(deposit), 0n);
     assert.equal(await usdc(d.customer), before);
+  });
+
+  it('addressOf(sessionId) derives salt = keccak256(bytes(id)) on chain, as the service does', async () => {
+    for (const id of ['cs_01JD3K7Q2W9X8Y7Z6V5T4S3R2P', 'cs_0', 'cs_01ADDRESSOF0000000000000']) {
+      const onChain = await call(d.forwarderFactory, 'ForwarderFactory', 'addressOf', [id]);
+      assert.equal(onChain, await call(d.forwarderFactory, 'ForwarderFactory', 'predict', [keccak256(stringToBytes(id))]), id);
+      assert.equal(onChain, depositOf(id), id);
+    }
+  });
+
+  it('flushMany sweeps many deposit addresses in one transaction, one event per session, only to the treasury', async () => {
+    const ids = ['cs_01FLUSHMANY1', 'cs_01FLUSHMANY2', 'cs_01FLUSHMANY3', 'cs_01FLUSHMANY4'];
+    const amounts = [USDC(10), USDC(0.5), 0n, USDC(3)]; // #3 holds nothing
+    await flush(d.deployer, ids[1]); // #2 is already deployed, the others are not
+    for (const [i, id] of ids.entries()) if (amounts[i]) await pay(depositOf(id), amounts[i]);
+    const salts = ids.map(sessionSalt);
+    const before = await usdc(d.treasury);
+
+    // The return value, by simulating the call first.
+    const data = encodeFunctionData({ abi: abi.ForwarderFactory, functionName: 'flushMany', args: [salts, d.token] });
+    const total = decodeFunctionResult({
+      abi: abi.ForwarderFactory, functionName: 'flushMany',
+      data: await rpc(url, 'eth_call', [{ from: attacker, to: d.forwarderFactory, data }, 'latest']),
+    });
+    assert.equal(total, USDC(13.5));
+
+    const receipt = await sendRaw(attacker, d.forwarderFactory, data);
+    const events = parseEventLogs({ abi: abi.ForwarderFactory, logs: receipt.logs });
+    const flushed = events.filter((e) => e.eventName === 'ForwarderFlushed');
+    assert.deepEqual(flushed.map((e) => e.args.salt), salts);
+    assert.deepEqual(flushed.map((e) => e.args.amount), amounts);
+    assert.deepEqual(flushed.map((e) => e.args.forwarder), ids.map(depositOf));
+    for (const e of flushed) assert.equal(e.args.token, d.token);
+    assert.deepEqual(events.filter((e) => e.eventName === 'ForwarderDeployed').map((e) => e.args.salt), [salts[0], salts[2], salts[3]]);
+    for (const id of ids) assert.equal(await usdc(depositOf(id)), 0n, id);
+    assert.equal(await usdc(d.treasury), before + USDC(13.5));
+    assert.equal(await usdc(attacker), 0n);
+
+    // An empty batch is a no-op, and a token without code fails the whole batch.
+    const empty = await send(attacker, d.forwarderFactory, 'ForwarderFactory', 'flushMany', [[], d.token]);
+    assert.deepEqual(empty.logs, []);
+    await pay(depositOf(ids[0]), USDC(1));
+    const bad = await send(attacker, d.forwarderFactory, 'ForwarderFactory', 'flushMany', [salts, attacker], {
+      gas: 500_000, allowRevert: true,
+    });
+    assert.equal(bad.status, '0x0');
+    assert.equal(await usdc(depositOf(ids[0])), USDC(1));
+  });
+
+  it('TDAI is an 18-decimal token and the customer holds 1,000,000 of it', async () => {
+    assert.equal(await call(d.token18, 'TestToken18', 'symbol'), 'TDAI');
+    assert.equal(await call(d.token18, 'TestToken18', 'decimals'), 18);
+    assert.equal(await call(d.token18, 'TestToken18', 'balanceOf', [d.customer]), 1_000_000n * 10n ** 18n);
+    const deposit = depositOf('cs_01TDAI000000000000000000');
+    await send(d.customer, d.token18, 'TestToken18', 'transfer', [deposit, 25n * 10n ** 18n + 1n]);
+    await send(attacker, d.forwarderFactory, 'ForwarderFactory', 'flush', [sessionSalt('cs_01TDAI000000000000000000'), d.token18]);
+    assert.equal(await call(d.token18, 'TestToken18', 'balanceOf', [d.treasury]), 25n * 10n ** 18n + 1n);
+  });
+
+  it('the mock price feeds answer like Chainlink feeds and read back what a test sets', async () => {
+    const round = async (feed) => call(feed, 'MockPriceFeed', 'latestRoundData');
+    const expected = { EUR: ['EUR / USD', 108_370_000n], GBP: ['GBP / USD', 126_500_000n], JPY: ['JPY / USD', 670_000n] };
+    for (const [currency, [description, answer]] of Object.entries(expected)) {
+      const feed = d.feeds[currency];
+      assert.equal(await call(feed, 'MockPriceFeed', 'decimals'), 8);
+      assert.equal(await call(feed, 'MockPriceFeed', 'description'), description);
+      const [roundId, got, startedAt, updatedAt, answeredInRound] = await round(feed);
+      assert.deepEqual([roundId, got, answeredInRound], [1n, answer, 1n], currency);
+      assert.equal(startedAt, updatedAt);
+      // updatedAt is the time of a block the deployment mined: recent, not later than the head.
+      const head = BigInt((await rpc(url, 'eth_getBlockByNumber', ['latest', false])).timestamp);
+      assert.ok(updatedAt <= head && updatedAt > head - 600n, `${currency} updatedAt ${updatedAt}, head ${head}`);
+    }
+
+    const feed = d.feeds.GBP;
+    await send(attacker, feed, 'MockPriceFeed', 'setRoundData', [7n, 125_000_000n, 100n, 200n, 6n]);
+    assert.deepEqual(await round(feed), [7n, 125_000_000n, 100n, 200n, 6n]);
+    assert.deepEqual(await call(feed, 'MockPriceFeed', 'getRoundData', [7n]), [7n, 125_000_000n, 100n, 200n, 6n]);
+
+    const r = await send(attacker, feed, 'MockPriceFeed', 'setAnswer', [127_000_000n]);
+    const block = await rpc(url, 'eth_getBlockByNumber', [r.blockNumber, false]);
+    const now = BigInt(block.timestamp);
+    assert.deepEqual(await round(feed), [8n, 127_000_000n, now, now, 8n]);
+    await assert.rejects(call(feed, 'MockPriceFeed', 'getRoundData', [7n]), /revert/i);
+    assert.equal(await call(feed, 'MockPriceFeed', 'version'), 4n);
   });
 
   it('MultiPay emits one Transfer log per recipient in one transaction', async () => {

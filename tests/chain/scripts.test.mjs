@@ -85,7 +85,7 @@ describe('chain CLIs', () => {
     // Named sessions need no listing; the stand-in has no /api/v1/sweeps (404).
     r = await run('sweep.mjs', [id, '--deployment', join(tmp, 'chain.json')], { ...env, SWEEPER_PRIVATE_KEY: '' });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /batch 1\/1: tx 0x[0-9a-f]{64}, 1 sessions, swept 162\.340000 USDC/);
+    assert.match(r.stdout, /batch 1\/1: tx 0x[0-9a-f]{64}, 1 session, swept 162\.340000 USDC/);
     assert.match(r.stdout, /after: +162\.340000 USDC \(\+162\.340000 USDC\)/);
     assert.match(r.stderr, /no POST \/api\/v1\/sweeps \(404\)/);
     assert.equal(await erc20Balance(anvil.url, d.token, d.treasury), before + 162_340_000n);
