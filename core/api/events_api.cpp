@@ -6,6 +6,7 @@
 #include "core/api/validate.hpp"
 #include "core/events/event.hpp"
 #include "core/ids/ids.hpp"
+#include "core/net/outbound_url.hpp"
 #include "core/store/listing.hpp"
 #include "core/webhooks/delivery.hpp"
 #include "core/webhooks/endpoint.hpp"
@@ -69,14 +70,14 @@ constexpr std::array<std::string_view, 6> kEndpointImmutable = {
 MaybeError apply_endpoint_fields(webhooks::Endpoint& endpoint, const Json& body, bool creating,
                                  const Context& ctx) {
     if (auto url = body.find("url"); url != body.end()) {
-        if (url->is_null() || check_redirect_url(*url, "url", !ctx.config().livemode))
+        // The worker itself will POST here: the URL must stay on the public internet.
+        if (!url->is_string())
+            return invalid(ErrorCode::url_invalid, "url", "url must be a string: an https:// URL");
+        const auto& text = url->get_ref<const std::string&>();
+        if (auto refusal = net::check_outbound_url(text, !ctx.config().livemode))
             return invalid(ErrorCode::url_invalid, "url",
-                           "url must be an https:// URL without credentials" +
-                               std::string(ctx.config().livemode
-                                               ? ""
-                                               : " (or http://localhost / http://127.0.0.1 "
-                                                 "with a test key)"));
-        endpoint.url = url->get<std::string>();
+                           "url " + std::string(net::refusal_message(*refusal)));
+        endpoint.url = text;
     } else if (creating) {
         return missing("url");
     }

@@ -1,6 +1,6 @@
 #include "core/api/validate.hpp"
 
-#include "core/util/ascii.hpp"
+#include "core/net/outbound_url.hpp"
 #include "core/util/time.hpp"
 
 namespace paylinks::api {
@@ -38,58 +38,13 @@ bool has_control_characters(std::string_view text, bool allow_newlines) noexcept
     return false;
 }
 
-namespace {
-
-bool is_valid_host(std::string_view host) noexcept {
-    if (host.empty() || host.size() > 253) return false;
-    if (host.front() == '[') return host.back() == ']' && host.size() > 2; // IPv6 literal
-    for (char c : host) {
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '-' || c == '.';
-        if (!ok) return false;
-    }
-    return host.front() != '.' && host.front() != '-';
-}
-
-} // namespace
-
 bool is_acceptable_redirect_url(std::string_view url, bool allow_local_http) noexcept {
-    if (url.size() > 2048) return false;
-    for (unsigned char c : url)
-        if (c <= 0x20 || c >= 0x7F || c == '\\' || c == '"' || c == '<' || c == '>') return false;
-    std::string_view rest;
-    bool is_http = false;
-    if (starts_with_ci(url, "https://")) {
-        rest = url.substr(8);
-    } else if (starts_with_ci(url, "http://")) {
-        rest = url.substr(7);
-        is_http = true;
-    } else {
-        return false;
-    }
-    auto authority = rest.substr(0, rest.find_first_of("/?#"));
-    if (authority.find('@') != std::string_view::npos) return false; // credentials
-    auto host = authority;
-    auto colon = authority.rfind(':');
-    if (colon != std::string_view::npos && authority.find(']', colon) == std::string_view::npos) {
-        auto port = authority.substr(colon + 1);
-        if (port.empty() || port.size() > 5) return false;
-        unsigned value = 0;
-        for (char c : port) {
-            if (c < '0' || c > '9') return false;
-            value = value * 10 + static_cast<unsigned>(c - '0');
-        }
-        if (value == 0 || value > 65535) return false;
-        host = authority.substr(0, colon);
-    }
-    if (!is_valid_host(host)) return false;
-    if (is_http) {
-        if (!allow_local_http) return false;
-        std::string lowered(host);
-        for (auto& c : lowered)
-            if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        return lowered == "localhost" || lowered == "127.0.0.1";
-    }
+    // The same reading of scheme, credentials, host and port as outbound URLs get; a redirect
+    // sends the customer's own browser, so the host's address is not judged.
+    const auto parsed = net::parse_http_url(url);
+    const auto* ok = std::get_if<net::ParsedUrl>(&parsed);
+    if (ok == nullptr) return false;
+    if (!ok->https) return allow_local_http && net::is_local_http_exception(*ok);
     return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/crypto/base64.hpp"
 #include "core/crypto/hmac.hpp"
+#include "core/net/outbound_url.hpp"
 #include "core/util/time.hpp"
 
 #include <cstdio>
@@ -83,24 +84,41 @@ engine::Effect signed_post(const Endpoint& endpoint, const events::Event& event,
     return engine::http_request("POST", endpoint.url, std::move(headers), body, kDeliveryTimeoutMs);
 }
 
+// Why `endpoint` must not be called now, if it must not: its URL is checked again before
+// every attempt, since it may have been stored before the rule, or by other means than the
+// API. http://localhost is let through only while both the endpoint and the worker's key
+// are test-mode.
+std::optional<std::string> refused_url(const engine::Context& ctx, const Endpoint& endpoint) {
+    const bool test_mode = !ctx.config().livemode && !endpoint.livemode;
+    auto refusal = net::check_outbound_url(endpoint.url, test_mode);
+    if (!refusal) return std::nullopt;
+    return "url refused (" + std::string(net::refusal_code(*refusal)) + "): url " +
+           std::string(net::refusal_message(*refusal));
+}
+
 // Attempts `event` at each of `targets` at once, then records every attempt and schedules
-// the retries that are due.
+// the retries that are due. A target whose URL is refused gets no request: its attempt is
+// recorded as failed with the reason and not retried (a resend after the URL is fixed
+// delivers it).
 engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Event& event,
                                          std::vector<Endpoint> targets) {
     DeliveryReport report;
     if (targets.empty()) co_return report;
     const std::string body = dump_json(events::to_api_json(event));
+    std::vector<std::optional<std::string>> refusals;
     std::vector<engine::Effect> effects;
-    for (const auto& endpoint : targets) {
-        effects.push_back(signed_post(endpoint, event, body, ctx.now_ms()));
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        const auto& endpoint = targets[i];
+        refusals.push_back(refused_url(ctx, endpoint));
         effects.push_back(engine::kv_get(delivery_key(event.id, endpoint.id)));
+        if (!refusals.back()) effects.push_back(signed_post(endpoint, event, body, ctx.now_ms()));
     }
     auto results = co_await ctx.perform(std::move(effects));
     std::vector<engine::Effect> writes;
+    std::size_t next_result = 0; // each target's read, then its POST unless refused
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const auto& endpoint = targets[i];
-        const Json& answer = results[2 * i];
-        auto stored = engine::read_kv_value(results[2 * i + 1]);
+        auto stored = engine::read_kv_value(results[next_result++]);
         Delivery delivery;
         if (stored.ok && stored.value) {
             if (auto known = delivery_from_storage(*stored.value)) delivery = std::move(*known);
@@ -110,14 +128,21 @@ engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Eve
         delivery.url = endpoint.url;
         Attempt attempt;
         attempt.at_ms = ctx.now_ms();
-        attempt.duration_ms = integer_or(answer, "durationMs", 0);
         bool ok = false;
-        if (engine::succeeded(answer)) {
-            attempt.status = http_status(answer, "status");
-            ok = attempt.status >= 200 && attempt.status < 300;
-            if (!ok) attempt.error = "HTTP " + std::to_string(attempt.status);
+        bool retry = true;
+        if (refusals[i]) {
+            attempt.error = std::move(*refusals[i]);
+            retry = false;
         } else {
-            attempt.error = engine::failure_message(answer);
+            const Json& answer = results[next_result++];
+            attempt.duration_ms = integer_or(answer, "durationMs", 0);
+            if (engine::succeeded(answer)) {
+                attempt.status = http_status(answer, "status");
+                ok = attempt.status >= 200 && attempt.status < 300;
+                if (!ok) attempt.error = "HTTP " + std::to_string(attempt.status);
+            } else {
+                attempt.error = engine::failure_message(answer);
+            }
         }
         delivery.attempts.push_back(std::move(attempt));
         delivery.next_attempt_ms.reset();
@@ -127,7 +152,7 @@ engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Eve
         } else {
             ++report.failed;
             std::size_t made = delivery.attempts.size();
-            if (made < kMaxAttempts) {
+            if (retry && made < kMaxAttempts) {
                 delivery.state = "pending";
                 delivery.next_attempt_ms = ctx.now_ms() + kRetryDelays[made - 1] * 1000;
                 writes.push_back(
