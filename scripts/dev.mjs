@@ -99,9 +99,13 @@ paylinks is running.
   API                 curl -H 'Authorization: Bearer ${key}' ${BASE}/api/v1/payment_links
   Local chain         ${anvil.url} (chain id 31337, a block every second)
   Test USDC           ${chain.token}
+  Test TDAI           ${chain.token18}   (18 decimals)
+  Forwarder factory   ${chain.forwarderFactory}
 
 Open the demo link, then pay the session from another terminal:
   make pay SESSION=cs_…            (the id is in the page's address, /c/cs_…)
+and collect every paid session into the treasury:
+  make sweep
 
 Ctrl-C stops the worker and the chain.
 `);

@@ -233,7 +233,7 @@ export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, pay
     const after = await balanceAt(rpcUrl, token, treasury, 'latest');
     log(`treasury ${treasury} after:  ${show(after)} (+${show(after - before)})`);
   }
-  if (transactions.length === 0) log('nothing to sweep: every fulfilled deposit address is empty');
+  if (transactions.length === 0) log('nothing to sweep: every deposit address is empty');
   return { swept, transactions, treasury };
 }
 
