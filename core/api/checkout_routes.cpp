@@ -141,14 +141,15 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
     view.fiat_amount = currency ? money::format_fiat_amount(session->fiat_amount, *currency)
                                 : std::to_string(session->fiat_amount);
     view.fiat_currency = session->fiat_currency;
-    view.token_symbol = config.token_symbol;
-    view.amount_due = num::format_units(session->amount_due, config.token_decimals);
-    view.amount_received = num::format_units(session->amount_received(), config.token_decimals);
+    const unsigned decimals = session->token_decimals;
+    view.token_symbol = session->token_symbol;
+    view.amount_due = num::format_units(session->amount_due, decimals);
+    view.amount_received = num::format_units(session->amount_received(), decimals);
     view.network_name = std::string(config.network->display_name);
     view.chain_id = config.network->chain_id;
     view.token_address = config.token_text;
     view.deposit_address = eth::to_checksum_address(session->deposit_address);
-    view.payment_uri = sessions::payment_uri(*session, config, view.deposit_address);
+    view.payment_uri = sessions::payment_uri(config, view.deposit_address, session->amount_due);
     view.status = std::string(sessions::to_string(session->status));
     view.now_ms = ctx.now_ms();
     view.expires_at_ms = session->expires_at_ms;
@@ -156,13 +157,20 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
     view.cancel_url = session->cancel_url;
     view.explorer_tx_url = std::string(config.network->explorer_tx_url);
     for (const auto& payment : session->payments)
-        view.payments.push_back(
-            {payment.transaction_hash, num::format_units(payment.amount, config.token_decimals),
-             static_cast<std::int64_t>(payment.confirmations), payment.confirmed});
+        view.payments.push_back({payment.transaction_hash,
+                                 num::format_units(payment.amount, decimals),
+                                 static_cast<std::int64_t>(payment.confirmations),
+                                 payment.confirmed});
     view.confirmations_required = config.confirmations;
     view.livemode = session->livemode;
-    auto qr =
-        engine::read_string_value(co_await ctx.perform(engine::render_qr_svg(view.payment_uri)));
+    // An underpaid session's QR asks for exactly what is left.
+    const bool underpaid = session->status == sessions::Status::underpaid;
+    const auto qr_units = underpaid ? session->amount_remaining() : session->amount_due;
+    view.qr_amount = num::format_units(qr_units, decimals);
+    std::string qr_uri = view.payment_uri;
+    if (underpaid) qr_uri = sessions::payment_uri(config, view.deposit_address, qr_units);
+    auto qr_answer = co_await ctx.perform(engine::render_qr_svg(std::move(qr_uri)));
+    auto qr = engine::read_string_value(qr_answer);
     // Without a QR the page still works: the address and the wallet link are there.
     if (qr && qr->rfind("<svg", 0) == 0) view.qr_svg = std::move(*qr);
     co_return with_page_headers(http::html_response(200, pages::render_checkout_page(view)));
@@ -237,7 +245,7 @@ engine::Task<Response> verify_payment(engine::Context& ctx, const http::Request&
     if (receipt.transfers.empty())
         co_return http::error_response(ApiError{ErrorCode::transaction_not_payment,
                                                 "This transaction does not transfer " +
-                                                    ctx.config().token_symbol +
+                                                    session->token_symbol +
                                                     " to this checkout's deposit address",
                                                 "transactionHash"});
     co_return http::json_response(

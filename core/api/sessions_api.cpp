@@ -162,7 +162,23 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
                            "No exchange rate is configured for " + draft.fiat_currency +
                                " (set RATES, e.g. {\"" + draft.fiat_currency + "\":\"1.08\"})",
                            "fiatCurrency"};
+    // Priced in the token's decimals as the chain states them, from the head on.
+    auto quote_or_fault = co_await chain::describe_token(ctx);
+    if (auto* fault = std::get_if<chain::Fault>(&quote_or_fault))
+        co_return ApiError{fault->misconfigured ? ErrorCode::configuration_invalid
+                                                : ErrorCode::upstream_unavailable,
+                           fault->misconfigured ? "The service is misconfigured: " + fault->message
+                                                : "The chain could not be reached to price this "
+                                                  "checkout; try again shortly (" +
+                                                      fault->message + ")",
+                           ""};
+    const auto& quote = std::get<chain::TokenQuote>(quote_or_fault);
     Session session;
+    session.token_decimals = quote.decimals;
+    session.token_symbol = quote.symbol;
+    if (quote.head)
+        session.start_block =
+            *quote.head > chain::kReorgMarginBlocks ? *quote.head - chain::kReorgMarginBlocks : 0;
     std::array<std::uint8_t, ids::kIdRandomBytes> random{};
     ctx.random_bytes(random);
     session.id = ids::make_id(ids::kSessionPrefix, ctx.now_ms(), random);
@@ -174,7 +190,7 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
     session.fiat_currency = draft.fiat_currency;
     session.exchange_rate = rate->second.text;
     session.amount_due = sessions::token_amount_due(draft.fiat_amount, *currency, rate->second,
-                                                    config.token_decimals);
+                                                    quote.decimals);
     session.deposit_address =
         eth::DepositAddressDeriver(config.forwarder_factory, config.forwarder_implementation)
             .derive(session.id);
@@ -307,7 +323,7 @@ Task<Response> list_sessions(Context& ctx, const http::Request& request) {
             co_return http::error_response(invalid(
                 ErrorCode::parameter_invalid, "status",
                 "status must be one of open, detected, paid, underpaid, overpaid, paid_late, "
-                "expired"));
+                "expired, reorged"));
         status_filter = it->second;
     }
     store::IndexFilter filter = nullptr;

@@ -124,7 +124,8 @@ engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron) {
                      {"updated", scan.updated},
                      {"kvLists", scan.kv_lists},
                      {"rpcCalls", scan.rpc_calls},
-                     {"fault", scan.fault.empty() ? Json(nullptr) : Json(scan.fault)}}}};
+                     {"fault", scan.faults.empty() ? Json(nullptr) : Json(scan.faults.front())},
+                     {"faults", Json(scan.faults)}}}};
 }
 
 engine::Task<Json> run_delivery(engine::Context& ctx, std::string event_id) {

@@ -5,11 +5,14 @@
 #include "core/sessions/session_json.hpp"
 #include "core/sessions/session_store.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace paylinks::chain {
 
 using sessions::ObservedTransfer;
+using sessions::Payment;
+using sessions::Session;
 
 std::uint64_t first_block_for(std::int64_t created_at_ms, std::uint64_t head_block,
                               std::int64_t now_ms, std::int64_t block_time_ms) noexcept {
@@ -23,40 +26,92 @@ std::uint64_t first_block_for(std::int64_t created_at_ms, std::uint64_t head_blo
 
 namespace {
 
+struct BlockRange {
+    std::uint64_t from = 0;
+    std::uint64_t to = 0;
+    [[nodiscard]] bool contains(std::uint64_t block) const noexcept {
+        return block >= from && block <= to;
+    }
+};
+
+bool covered_by(const std::vector<BlockRange>& covered, std::uint64_t block) noexcept {
+    return std::any_of(covered.begin(), covered.end(),
+                       [&](const BlockRange& range) { return range.contains(block); });
+}
+
+// The last block of the contiguous run of covered blocks that starts at `from`.
+std::optional<std::uint64_t> covered_through(std::vector<BlockRange> covered, std::uint64_t from) {
+    std::sort(covered.begin(), covered.end(),
+              [](const BlockRange& a, const BlockRange& b) { return a.from < b.from; });
+    std::optional<std::uint64_t> through;
+    std::uint64_t next = from;
+    for (const auto& range : covered) {
+        if (range.from > next) break;
+        if (range.to + 1 > next) {
+            through = range.to;
+            next = range.to + 1;
+        }
+    }
+    return through;
+}
+
+// ---- the chain's identity and the token --------------------------------------------------
+
 bool chain_needs_verifying(engine::Context& ctx) {
     auto verified = ctx.shared().chain_verified_at_ms;
     return verified < 0 || ctx.now_ms() - verified > kChainRecheckMs;
 }
 
-std::optional<Fault> check_chain_id(engine::Context& ctx, const Json& result) {
-    auto chain_id = read_quantity(result, "eth_chainId");
+constexpr std::size_t kVerificationCalls = 3;
+
+void add_verification(engine::Context& ctx, std::vector<engine::Effect>& effects) {
+    effects.push_back(eth_chain_id());
+    effects.push_back(eth_call_view(ctx.config().token, kDecimalsSelector));
+    effects.push_back(eth_call_view(ctx.config().token, kSymbolSelector));
+}
+
+// Reads the answers add_verification asked for. A contradiction is never remembered: the
+// next check asks again, so a node that answered wrongly once does not stop the service.
+std::optional<Fault> accept_verification(engine::Context& ctx, const Json* results) {
+    const auto& config = ctx.config();
+    const auto& network = *config.network;
+    auto& shared = ctx.shared();
+    auto chain_id = read_quantity(results[0], "eth_chainId");
     if (auto* fault = std::get_if<Fault>(&chain_id)) return *fault;
-    const auto& network = *ctx.config().network;
     if (std::get<std::uint64_t>(chain_id) != network.chain_id) {
-        ctx.shared().chain_verified_at_ms = -1;
+        shared.chain_verified_at_ms = -1;
         return Fault{"configuration error: RPC_URL serves chain id " +
-                     std::to_string(std::get<std::uint64_t>(chain_id)) +
-                     " but NETWORK=" + std::string(network.name) + " is chain id " +
-                     std::to_string(network.chain_id) + "; no payment is trusted until they agree"};
+                         std::to_string(std::get<std::uint64_t>(chain_id)) +
+                         " but NETWORK=" + std::string(network.name) + " is chain id " +
+                         std::to_string(network.chain_id) +
+                         "; no payment is trusted until they agree",
+                     true};
     }
-    ctx.shared().chain_verified_at_ms = ctx.now_ms();
+    auto decimals = read_decimals(results[1]);
+    if (auto* fault = std::get_if<Fault>(&decimals)) {
+        shared.chain_verified_at_ms = -1;
+        // A JSON-RPC error (execution reverted) is the contract's answer, not the network's.
+        const bool contract_answered = results[1].contains("rpcError") || engine::succeeded(results[1]);
+        return Fault{"configuration error: the token at TOKEN_ADDRESS " + config.token_text +
+                         " on " + std::string(network.display_name) + ": " + fault->message,
+                     contract_answered};
+    }
+    const unsigned chain_decimals = std::get<unsigned>(decimals);
+    if (config.declared_decimals && *config.declared_decimals != chain_decimals) {
+        shared.chain_verified_at_ms = -1;
+        return Fault{"configuration error: the token at " + config.token_text + " has " +
+                         std::to_string(chain_decimals) + " decimals on chain, but the " +
+                         "configuration says " + std::to_string(*config.declared_decimals) +
+                         " (TOKEN_DECIMALS); nothing is priced or counted until they agree",
+                     true};
+    }
+    shared.token_decimals = chain_decimals;
+    shared.token_symbol = read_symbol(results[2]).value_or(config.token_symbol);
+    shared.chain_verified_at_ms = ctx.now_ms();
     return std::nullopt;
 }
 
-// eth_getLogs calls covering [from, to] in ranges of at most kMaxBlockRange blocks; with
-// `to_latest` the last range ends at "latest" rather than at `to`.
-void add_log_queries(std::vector<engine::Effect>& effects, const eth::Address& token,
-                     const std::vector<eth::Address>& recipients, std::uint64_t from,
-                     std::uint64_t to, bool to_latest) {
-    for (std::uint64_t start = from; start <= to; start += kMaxBlockRange) {
-        auto end = std::min(to, start + kMaxBlockRange - 1);
-        bool last = end == to;
-        effects.push_back(eth_get_transfer_logs(
-            token, recipients, start,
-            last && to_latest ? std::nullopt : std::optional<std::uint64_t>(end)));
-        if (last) break;
-    }
-}
+// ---- the head ----------------------------------------------------------------------------
 
 void remember_head(engine::Context& ctx, std::uint64_t head) {
     auto& shared = ctx.shared();
@@ -75,78 +130,463 @@ std::optional<std::uint64_t> recent_head(engine::Context& ctx) {
     return shared.last_head_block;
 }
 
-// One check against the chain, unthrottled (check_session decides whether one is due).
-engine::Task<std::variant<CheckReport, Fault>>
-check_against_chain(engine::Context& ctx, sessions::Session& session,
-                    std::optional<std::string> transaction_hash) {
+std::optional<std::uint64_t> read_finalized(engine::Context& ctx, const Json& result,
+                                            std::optional<Fault>& fault) {
+    auto header = read_block_header(result);
+    if (auto* failed = std::get_if<Fault>(&header)) {
+        fault = Fault{"the finalized block could not be read: " + failed->message};
+        return std::nullopt;
+    }
+    auto& known = std::get<std::optional<BlockHeader>>(header);
+    auto& shared = ctx.shared();
+    if (known && known->number > shared.last_finalized_block)
+        shared.last_finalized_block = known->number;
+    return shared.last_finalized_block;
+}
+
+// ---- logs over block ranges --------------------------------------------------------------
+
+std::uint64_t log_span(engine::Context& ctx) {
+    return ctx.shared().log_span ? ctx.shared().log_span : kMaxBlockRange;
+}
+
+struct LogQuery {
+    std::uint64_t from = 0;
+    std::uint64_t to = 0;
+    std::vector<eth::Address> recipients;
+};
+
+// What the log queries of one check or one scan chunk found.
+struct LogHarvest {
+    std::map<eth::Address, std::vector<ObservedTransfer>> by_address;
+    std::vector<BlockRange> covered;
+    std::vector<std::string> faults;
+    std::size_t calls = 0;
+    bool budget_spent = false;
+};
+
+// [from, to] in pieces of the span the node accepts.
+void split_range(std::vector<LogQuery>& out, std::uint64_t from, std::uint64_t to,
+                 std::uint64_t span, const std::vector<eth::Address>& recipients) {
+    for (std::uint64_t start = from; start <= to;) {
+        const std::uint64_t end = to - start + 1 > span ? start + span - 1 : to;
+        out.push_back(LogQuery{start, end, recipients});
+        if (end == to) break;
+        start = end + 1;
+    }
+}
+
+void take_log_result(engine::Context& ctx, LogHarvest& harvest, const LogQuery& query,
+                     const Json& result, std::uint64_t batch_head,
+                     const std::set<eth::Address>& recipient_set, std::vector<LogQuery>& again) {
+    const auto& token = ctx.config().token;
+    const std::uint64_t end = std::min(query.to, batch_head);
+    if (engine::succeeded(result)) {
+        auto logs = read_transfer_logs(result, token, recipient_set);
+        if (auto* fault = std::get_if<Fault>(&logs)) {
+            harvest.faults.push_back(fault->message);
+            return;
+        }
+        for (auto& transfer : std::get<std::vector<ObservedTransfer>>(logs)) {
+            if (transfer.log.block_number < query.from || transfer.log.block_number > query.to) {
+                harvest.faults.push_back("eth_getLogs answered a log outside the range asked for");
+                return;
+            }
+        }
+        for (auto& transfer : std::get<std::vector<ObservedTransfer>>(logs))
+            harvest.by_address[transfer.log.to].push_back(std::move(transfer));
+        if (end >= query.from) harvest.covered.push_back({query.from, end});
+        return;
+    }
+    const std::uint64_t asked = query.to - query.from + 1;
+    if (auto refusal = read_range_refusal(result, asked)) {
+        auto& shared = ctx.shared();
+        const std::uint64_t accepted =
+            std::max<std::uint64_t>(1, refusal->limit ? *refusal->limit : asked / 2);
+        shared.log_span = std::min(log_span(ctx), accepted);
+        if (asked > 1) {
+            split_range(again, query.from, query.to, std::min(log_span(ctx), asked - 1),
+                        query.recipients);
+        } else if (query.recipients.size() > 1) {
+            const auto half = static_cast<std::ptrdiff_t>(query.recipients.size() / 2);
+            again.push_back(LogQuery{
+                query.from, query.to,
+                std::vector<eth::Address>(query.recipients.begin(), query.recipients.begin() + half)});
+            again.push_back(LogQuery{
+                query.from, query.to,
+                std::vector<eth::Address>(query.recipients.begin() + half, query.recipients.end())});
+        } else {
+            harvest.faults.push_back("eth_getLogs was refused even for one block and one address: " +
+                                     engine::failure_message(result));
+        }
+        return;
+    }
+    harvest.faults.push_back("eth_getLogs failed: " + engine::failure_message(result));
+}
+
+// Performs `queries` (each batch with eth_blockNumber, so that what a lagging node covers is
+// known), splitting what the node refuses, within `budget` calls in all.
+engine::Task<bool> fetch_logs(engine::Context& ctx, LogHarvest& harvest,
+                              std::vector<LogQuery> queries,
+                              const std::set<eth::Address>& recipient_set, std::size_t budget) {
+    constexpr int kMaxRounds = 8;
+    for (int round = 0; round < kMaxRounds && !queries.empty(); ++round) {
+        const std::size_t room = budget > harvest.calls ? budget - harvest.calls : 0;
+        if (room == 0) break;
+        std::vector<LogQuery> now(queries.begin(),
+                                  queries.begin() + static_cast<std::ptrdiff_t>(
+                                                        std::min(room, queries.size())));
+        queries.erase(queries.begin(), queries.begin() + static_cast<std::ptrdiff_t>(now.size()));
+        std::vector<engine::Effect> effects;
+        effects.push_back(eth_block_number());
+        for (const auto& query : now)
+            effects.push_back(eth_get_transfer_logs(ctx.config().token, query.recipients,
+                                                    query.from, query.to));
+        harvest.calls += effects.size();
+        auto results = co_await ctx.perform(std::move(effects));
+        auto head = read_quantity(results[0], "eth_blockNumber");
+        if (auto* fault = std::get_if<Fault>(&head)) {
+            harvest.faults.push_back(fault->message);
+            co_return false;
+        }
+        remember_head(ctx, std::get<std::uint64_t>(head));
+        std::vector<LogQuery> again;
+        for (std::size_t i = 0; i < now.size(); ++i)
+            take_log_result(ctx, harvest, now[i], results[i + 1], std::get<std::uint64_t>(head),
+                            recipient_set, again);
+        queries.insert(queries.begin(), again.begin(), again.end());
+    }
+    harvest.budget_spent = !queries.empty();
+    co_return true;
+}
+
+// Where the logs of a session still need reading: from where earlier checks stopped, less
+// the reorg margin, never before its first block.
+std::uint64_t resume_from(engine::Context& ctx, const std::string& id,
+                          std::optional<std::uint64_t> start_block, std::uint64_t scanned_to,
+                          std::int64_t created_at_ms, std::uint64_t head) {
+    const std::uint64_t first =
+        start_block ? *start_block
+                    : first_block_for(created_at_ms, head, ctx.now_ms(),
+                                      ctx.config().network->block_time_ms);
+    if (auto it = ctx.shared().scanned_to.find(id); it != ctx.shared().scanned_to.end())
+        scanned_to = std::max(scanned_to, it->second);
+    if (scanned_to == 0) return first;
+    const std::uint64_t resume = scanned_to > kReorgMarginBlocks ? scanned_to - kReorgMarginBlocks : 0;
+    return std::max(first, resume);
+}
+
+void remember_scanned(engine::Context& ctx, Session& session, std::uint64_t through) {
+    auto& scanned = ctx.shared().scanned_to;
+    if (scanned.size() > 50'000) scanned.clear();
+    auto& known = scanned[session.id];
+    known = std::max(known, through);
+    session.scanned_to = std::max(session.scanned_to, through);
+}
+
+// ---- reconciling sessions with what the logs show ----------------------------------------
+
+void remember_block(engine::Context& ctx, const BlockHeader& header) {
+    auto& blocks = ctx.shared().blocks;
+    if (blocks.size() > 10'000) blocks.clear();
+    blocks[header.number] = engine::KnownBlock{header.hash, header.time_ms};
+}
+
+struct Reconciliation {
+    Session* session = nullptr;
+    std::vector<ObservedTransfer> transfers;
+    std::vector<std::string> removed;
+    /// The lowest block of a new transfer the node could not vouch for yet: reading must
+    /// resume there, not past it.
+    std::optional<std::uint64_t> unverified_from;
+};
+
+// What may be recorded as read for a session: the contiguous run from `from`, short of any
+// transfer that still waits for its block.
+std::optional<std::uint64_t> readable_through(const std::vector<BlockRange>& covered,
+                                              std::uint64_t from, const Reconciliation& item) {
+    auto through = covered_through(covered, from);
+    if (through && item.unverified_from)
+        through = *item.unverified_from > from ? std::optional(std::min(*through, *item.unverified_from - 1))
+                                               : std::nullopt;
+    return through;
+}
+
+const Payment* known_payment(const Session& session, const eth::TransferLog& log) {
+    for (const auto& payment : session.payments)
+        if (payment.transaction_hash == log.transaction_hash && payment.log_index == log.log_index &&
+            payment.block_hash == log.block_hash)
+            return &payment;
+    return nullptr;
+}
+
+// Brings each session up to date with the transfers the logs showed in `covered`: new ones
+// are checked against their block's header (hash, timestamp); known ones the logs no longer
+// show, or whose newest block changed hash, against their receipts. Returns, per session,
+// whether it changed.
+engine::Task<std::vector<bool>>
+reconcile(engine::Context& ctx, std::vector<Reconciliation>& work,
+          const std::vector<BlockRange>& covered, std::uint64_t head,
+          std::optional<std::uint64_t> finalized, std::size_t& rpc_calls) {
     const auto& config = ctx.config();
     const auto rules = sessions::state_rules(config);
+
+    // Round 1: headers for new transfers (unless known) and for the newest block of payments
+    // no longer read, while a reorg could still take them.
+    std::set<std::uint64_t> headers_needed;
+    std::vector<std::optional<std::uint64_t>> newest_outside(work.size());
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        auto& item = work[i];
+        for (auto& transfer : item.transfers) {
+            if (auto* known = known_payment(*item.session, transfer.log)) {
+                transfer.block_time_ms = known->time_ms;
+                continue;
+            }
+            auto cached = ctx.shared().blocks.find(transfer.log.block_number);
+            if (cached != ctx.shared().blocks.end() && cached->second.hash == transfer.log.block_hash)
+                transfer.block_time_ms = cached->second.time_ms;
+            else
+                headers_needed.insert(transfer.log.block_number);
+        }
+        for (const auto& payment : item.session->payments) {
+            if (covered_by(covered, payment.block_number)) continue;
+            if (head >= payment.block_number && head - payment.block_number + 1 >= kSettledDepth)
+                continue;
+            if (!newest_outside[i] || payment.block_number > *newest_outside[i])
+                newest_outside[i] = payment.block_number;
+        }
+        if (newest_outside[i]) headers_needed.insert(*newest_outside[i]);
+    }
+    std::map<std::uint64_t, std::optional<BlockHeader>> headers;
+    if (!headers_needed.empty()) {
+        std::vector<engine::Effect> effects;
+        for (auto number : headers_needed)
+            effects.push_back(eth_get_block_by_number(number));
+        rpc_calls += effects.size();
+        auto results = co_await ctx.perform(std::move(effects));
+        std::size_t at = 0;
+        for (auto number : headers_needed) {
+            auto header = read_block_header(results[at++]);
+            auto* read = std::get_if<std::optional<BlockHeader>>(&header);
+            if (read && *read && (*read)->number == number) {
+                remember_block(ctx, **read);
+                headers[number] = *read;
+            } else {
+                headers[number] = std::nullopt; // unknown to this node (yet), or unreadable
+            }
+        }
+    }
+
+    // Round 2: receipts of known payments that may be gone.
+    struct Suspect {
+        std::size_t item;
+        const Payment* payment;
+    };
+    std::vector<Suspect> suspects;
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        auto& item = work[i];
+        // A new transfer counts only in a block the node reports with the log's hash.
+        std::erase_if(item.transfers, [&](ObservedTransfer& transfer) {
+            if (transfer.block_time_ms) return false;
+            auto it = headers.find(transfer.log.block_number);
+            if (it == headers.end() || !it->second || it->second->hash != transfer.log.block_hash) {
+                if (!item.unverified_from || transfer.log.block_number < *item.unverified_from)
+                    item.unverified_from = transfer.log.block_number;
+                return true;
+            }
+            transfer.block_time_ms = it->second->time_ms;
+            return false;
+        });
+        std::string changed_hash;
+        if (newest_outside[i]) {
+            auto it = headers.find(*newest_outside[i]);
+            if (it != headers.end() && it->second) changed_hash = it->second->hash;
+        }
+        for (const auto& payment : item.session->payments) {
+            const bool shown = std::any_of(item.transfers.begin(), item.transfers.end(),
+                                           [&](const ObservedTransfer& t) {
+                                               return t.log.transaction_hash ==
+                                                          payment.transaction_hash &&
+                                                      t.log.log_index == payment.log_index;
+                                           });
+            if (shown) continue;
+            const bool inside = covered_by(covered, payment.block_number);
+            const bool fork_seen = !inside && newest_outside[i] && !changed_hash.empty() &&
+                                   std::any_of(item.session->payments.begin(),
+                                               item.session->payments.end(), [&](const Payment& p) {
+                                                   return p.block_number == *newest_outside[i] &&
+                                                          p.block_hash != changed_hash;
+                                               });
+            if (inside || fork_seen) suspects.push_back({i, &payment});
+        }
+    }
+    if (!suspects.empty()) {
+        std::vector<engine::Effect> effects;
+        effects.push_back(eth_block_number());
+        for (const auto& suspect : suspects)
+            effects.push_back(eth_get_transaction_receipt(suspect.payment->transaction_hash));
+        rpc_calls += effects.size();
+        auto results = co_await ctx.perform(std::move(effects));
+        auto receipt_head = read_quantity(results[0], "eth_blockNumber");
+        const std::uint64_t node_head =
+            std::holds_alternative<std::uint64_t>(receipt_head) ? std::get<std::uint64_t>(receipt_head) : 0;
+        for (std::size_t s = 0; s < suspects.size(); ++s) {
+            auto& item = work[suspects[s].item];
+            const Payment& payment = *suspects[s].payment;
+            auto verdict = read_receipt(results[s + 1], config.token, item.session->deposit_address);
+            auto* receipt = std::get_if<ReceiptVerdict>(&verdict);
+            if (!receipt) continue; // cannot tell: kept
+            if (!receipt->found) {
+                // Unknown to a node that is past its block: the transaction is gone.
+                if (node_head >= payment.block_number)
+                    item.removed.push_back(payment.transaction_hash);
+                continue;
+            }
+            const ObservedTransfer* still = nullptr;
+            for (const auto& transfer : receipt->transfers)
+                if (transfer.log.log_index == payment.log_index &&
+                    transfer.log.block_hash == payment.block_hash)
+                    still = &transfer;
+            if (receipt->succeeded && still) {
+                ObservedTransfer kept = *still;
+                kept.block_time_ms = payment.time_ms;
+                item.transfers.push_back(std::move(kept));
+            } else {
+                // Reverted, or mined again elsewhere (the logs find it there in their turn).
+                item.removed.push_back(payment.transaction_hash);
+            }
+        }
+    }
+
+    std::vector<bool> changed(work.size(), false);
+    for (std::size_t i = 0; i < work.size(); ++i) {
+        auto& item = work[i];
+        sessions::ChainObservation observation;
+        observation.head_block = head;
+        observation.finalized_block = finalized;
+        observation.transfers = std::move(item.transfers);
+        observation.removed_transactions = std::move(item.removed);
+        changed[i] = sessions::apply_observation(*item.session, observation, rules, ctx.now_ms());
+    }
+    co_return changed;
+}
+
+// One check against the chain, unthrottled (check_session decides whether one is due).
+engine::Task<std::variant<CheckReport, Fault>>
+check_against_chain(engine::Context& ctx, Session& session,
+                    std::optional<std::string> transaction_hash) {
+    const auto& config = ctx.config();
+    const bool finalized_mode = config.finalized;
     CheckReport report;
 
-    // One round trip when the head is roughly known: chain id (if due), head, logs, receipt.
+    // The first batch: the chain's identity when due, the head, the finalized block, the
+    // receipt asked about. When the head is roughly known, the logs ride along.
     std::vector<engine::Effect> effects;
     const bool verify_chain = chain_needs_verifying(ctx);
-    if (verify_chain) effects.push_back(eth_chain_id());
+    if (verify_chain) add_verification(ctx, effects);
+    const std::size_t head_at = effects.size();
     effects.push_back(eth_block_number());
-    const std::size_t first_log_query = effects.size();
-    auto head_guess = recent_head(ctx);
-    if (!head_guess) {
-        // A fresh instance: learn the head first, then ask for logs.
-        auto head = read_quantity(co_await ctx.perform(eth_block_number()), "eth_blockNumber");
-        if (auto* fault = std::get_if<Fault>(&head)) co_return *fault;
-        remember_head(ctx, std::get<std::uint64_t>(head));
-        head_guess = std::get<std::uint64_t>(head);
-    }
-    const std::vector<eth::Address> recipients{session.deposit_address};
-    add_log_queries(effects, config.token, recipients,
-                    first_block_for(session.created_at_ms, *head_guess, ctx.now_ms(),
-                                    config.network->block_time_ms),
-                    *head_guess, true);
-    const std::size_t log_queries = effects.size() - first_log_query;
+    if (finalized_mode) effects.push_back(eth_get_block_by_tag("finalized"));
+    const std::size_t receipt_at = effects.size();
     if (transaction_hash) effects.push_back(eth_get_transaction_receipt(*transaction_hash));
-
+    report.rpc_calls += effects.size();
     auto results = co_await ctx.perform(std::move(effects));
-    std::size_t at = 0;
     if (verify_chain) {
-        if (auto fault = check_chain_id(ctx, results[at])) co_return *fault;
-        ++at;
+        if (auto fault = accept_verification(ctx, &results[0])) co_return *fault;
     }
-    auto head = read_quantity(results[at++], "eth_blockNumber");
-    if (auto* fault = std::get_if<Fault>(&head)) co_return *fault;
-    remember_head(ctx, std::get<std::uint64_t>(head));
-
-    sessions::ChainObservation observation;
-    observation.head_block = std::get<std::uint64_t>(head);
-    const std::set<eth::Address> recipient_set{session.deposit_address};
-    for (std::size_t i = 0; i < log_queries; ++i) {
-        auto logs = read_transfer_logs(results[at++], config.token, recipient_set);
-        if (auto* fault = std::get_if<Fault>(&logs)) co_return *fault;
-        for (auto& transfer : std::get<std::vector<ObservedTransfer>>(logs))
-            observation.transfers.push_back(std::move(transfer));
+    auto head_answer = read_quantity(results[head_at], "eth_blockNumber");
+    if (auto* fault = std::get_if<Fault>(&head_answer)) co_return *fault;
+    const std::uint64_t head = std::get<std::uint64_t>(head_answer);
+    remember_head(ctx, head);
+    std::optional<std::uint64_t> finalized;
+    if (finalized_mode) {
+        std::optional<Fault> fault;
+        finalized = read_finalized(ctx, results[head_at + 1], fault);
+        if (fault) co_return *fault;
     }
+    std::vector<ObservedTransfer> receipt_transfers;
     if (transaction_hash) {
-        auto verdict = read_receipt(results[at++], config.token, session.deposit_address);
+        auto verdict = read_receipt(results[receipt_at], config.token, session.deposit_address);
         if (auto* fault = std::get_if<Fault>(&verdict)) co_return *fault;
         auto& receipt = std::get<ReceiptVerdict>(verdict);
         // A receipt for another transaction than the one asked for is not evidence.
         std::erase_if(receipt.transfers, [&](const ObservedTransfer& t) {
             return t.log.transaction_hash != *transaction_hash;
         });
-        if (receipt.succeeded)
-            for (const auto& transfer : receipt.transfers)
-                observation.transfers.push_back(transfer);
+        if (receipt.succeeded) receipt_transfers = receipt.transfers;
         report.receipt = std::move(receipt);
     }
-    report.checked = true;
-    report.changed = sessions::apply_observation(session, observation, rules, ctx.now_ms());
+
+    // The logs of the blocks not read yet, within this check's budget.
+    const std::uint64_t from = resume_from(ctx, session.id, session.start_block,
+                                           session.scanned_to, session.created_at_ms, head);
+    LogHarvest harvest;
+    if (from <= head) {
+        const std::vector<eth::Address> recipients(1, session.deposit_address);
+        const std::set<eth::Address> recipient_set(recipients.begin(), recipients.end());
+        std::vector<LogQuery> queries;
+        split_range(queries, from, head, log_span(ctx), recipients);
+        (void)co_await fetch_logs(ctx, harvest, std::move(queries), recipient_set, kCheckLogCalls);
+    }
+    report.rpc_calls += harvest.calls;
+    if (harvest.covered.empty() && !harvest.faults.empty() && receipt_transfers.empty())
+        co_return Fault{harvest.faults.front()};
+
+    std::vector<Reconciliation> work(1);
+    work[0].session = &session;
+    work[0].transfers = std::move(harvest.by_address[session.deposit_address]);
+    for (auto& transfer : receipt_transfers)
+        work[0].transfers.push_back(std::move(transfer));
+    auto changed = co_await reconcile(ctx, work, harvest.covered, head, finalized, report.rpc_calls);
+    if (auto through = readable_through(harvest.covered, from, work[0]))
+        remember_scanned(ctx, session, *through);
+    report.changed = changed[0];
     co_return report;
 }
 
 } // namespace
 
+engine::Task<std::variant<TokenQuote, Fault>> describe_token(engine::Context& ctx) {
+    const auto& config = ctx.config();
+    auto& shared = ctx.shared();
+    TokenQuote quote;
+    if (!chain_needs_verifying(ctx)) {
+        quote.decimals = shared.token_decimals;
+        quote.symbol = shared.token_symbol;
+        quote.head = recent_head(ctx);
+        if (quote.head) co_return quote;
+    }
+    std::vector<engine::Effect> effects;
+    const bool verify_chain = chain_needs_verifying(ctx);
+    if (verify_chain) add_verification(ctx, effects);
+    effects.push_back(eth_block_number());
+    auto results = co_await ctx.perform(std::move(effects));
+    std::optional<Fault> fault;
+    if (verify_chain) fault = accept_verification(ctx, &results[0]);
+    if (fault && fault->misconfigured) co_return *fault;
+    if (!fault) {
+        quote.decimals = shared.token_decimals;
+        quote.symbol = shared.token_symbol;
+        auto head = read_quantity(results.back(), "eth_blockNumber");
+        if (auto* value = std::get_if<std::uint64_t>(&head)) {
+            remember_head(ctx, *value);
+            quote.head = *value;
+        }
+        co_return quote;
+    }
+    // The chain cannot be reached: a declared token can still be priced (its decimals are
+    // checked at the first chain check, before anything is counted).
+    if (!config.declared_decimals)
+        co_return Fault{"the token's decimals could not be read from the chain (" + fault->message +
+                        "); set TOKEN_DECIMALS to price sessions while the node is unreachable"};
+    quote.decimals = *config.declared_decimals;
+    quote.symbol = config.token_symbol;
+    co_return quote;
+}
+
 engine::Task<std::variant<CheckReport, Fault>>
-check_session(engine::Context& ctx, sessions::Session& session,
-              std::optional<std::string> transaction_hash, bool force) {
+check_session(engine::Context& ctx, Session& session, std::optional<std::string> transaction_hash,
+              bool force) {
     CheckReport report;
     if (!transaction_hash &&
         !sessions::needs_watching(session, sessions::state_rules(ctx.config()), ctx.now_ms())) {
@@ -186,34 +626,45 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
 
     std::vector<engine::Effect> head_effects;
     const bool verify_chain = chain_needs_verifying(ctx);
-    if (verify_chain) head_effects.push_back(eth_chain_id());
+    if (verify_chain) add_verification(ctx, head_effects);
     head_effects.push_back(eth_block_number());
+    if (config.finalized) head_effects.push_back(eth_get_block_by_tag("finalized"));
     report.rpc_calls += head_effects.size();
     auto head_results = co_await ctx.perform(std::move(head_effects));
     if (verify_chain) {
-        if (auto fault = check_chain_id(ctx, head_results[0])) {
-            report.fault = fault->message;
+        if (auto fault = accept_verification(ctx, &head_results[0])) {
+            report.faults.push_back(fault->message);
             co_return report;
         }
     }
-    auto head_answer = read_quantity(head_results.back(), "eth_blockNumber");
+    const std::size_t head_at = verify_chain ? kVerificationCalls : 0;
+    auto head_answer = read_quantity(head_results[head_at], "eth_blockNumber");
     if (auto* fault = std::get_if<Fault>(&head_answer)) {
-        report.fault = fault->message;
+        report.faults.push_back(fault->message);
         co_return report;
     }
     const auto head = std::get<std::uint64_t>(head_answer);
     remember_head(ctx, head);
+    std::optional<std::uint64_t> finalized;
+    if (config.finalized) {
+        std::optional<Fault> fault;
+        finalized = read_finalized(ctx, head_results[head_at + 1], fault);
+        if (fault) {
+            report.faults.push_back(fault->message);
+            co_return report;
+        }
+    }
 
     std::string cursor;
-    while (true) {
+    for (int page_number = 0; page_number < 1000; ++page_number) {
         auto page = engine::read_kv_list(co_await ctx.perform(
             engine::kv_list(std::string(sessions::kWatchIndexPrefix), 1000, cursor)));
         ++report.kv_lists;
         if (!page.ok) {
-            report.fault = "kv.list failed: " + page.error;
+            report.faults.push_back("kv.list failed: " + page.error);
             co_return report;
         }
-        // One chunk of up to 1000 sessions: one eth_getLogs over all their addresses.
+        // One chunk of up to 1000 sessions: their logs read together.
         std::vector<sessions::WatchEntry> entries;
         std::vector<engine::Effect> stale_entries;
         for (auto& key : page.keys) {
@@ -229,70 +680,104 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
                     engine::kv_delete(key.name)); // unreadable: re-found on load
         }
         report.watched += entries.size();
-        std::map<eth::Address, std::vector<ObservedTransfer>> by_address;
+        LogHarvest harvest;
+        std::vector<std::uint64_t> entry_from(entries.size(), head + 1);
         if (!entries.empty()) {
             std::vector<eth::Address> recipients;
             std::set<eth::Address> recipient_set;
-            std::uint64_t from = head;
-            for (const auto& entry : entries) {
+            std::uint64_t from = head + 1;
+            for (std::size_t i = 0; i < entries.size(); ++i) {
+                const auto& entry = entries[i];
                 recipients.push_back(entry.deposit_address);
                 recipient_set.insert(entry.deposit_address);
-                from = std::min(from, first_block_for(entry.created_at_ms, head, ctx.now_ms(),
-                                                      config.network->block_time_ms));
+                entry_from[i] = resume_from(ctx, entry.id, entry.start_block, entry.scanned_to,
+                                            entry.created_at_ms, head);
+                from = std::min(from, entry_from[i]);
             }
-            std::vector<engine::Effect> queries;
-            add_log_queries(queries, config.token, recipients, from, head, false);
-            report.rpc_calls += queries.size();
-            for (const auto& result : co_await ctx.perform(std::move(queries))) {
-                auto logs = read_transfer_logs(result, config.token, recipient_set);
-                if (auto* fault = std::get_if<Fault>(&logs)) {
-                    report.fault = fault->message; // nothing is updated from a bad answer
-                    co_return report;
-                }
-                for (auto& transfer : std::get<std::vector<ObservedTransfer>>(logs))
-                    by_address[transfer.log.to].push_back(std::move(transfer));
+            if (from <= head) {
+                std::vector<LogQuery> queries;
+                split_range(queries, from, head, log_span(ctx), recipients);
+                (void)co_await fetch_logs(ctx, harvest, std::move(queries), recipient_set,
+                                          kScanLogCalls);
             }
+            report.rpc_calls += harvest.calls;
+            for (auto& fault : harvest.faults)
+                report.faults.push_back(fault);
+            if (harvest.budget_spent)
+                report.faults.push_back("the eth_getLogs budget of this tick was spent; the "
+                                        "rest is read at the next tick");
         }
 
-        // Only sessions with something to change are read: new logs, known payments (which
-        // may gain confirmations or vanish), or a clock that has run out — expiresAt for an
-        // open one, the end of the late window for an expired one.
-        std::vector<const sessions::WatchEntry*> to_load;
-        for (const auto& entry : entries) {
-            bool has_logs = by_address.count(entry.deposit_address) > 0;
-            bool clock_still = entry.status == sessions::Status::open
-                                   ? ctx.now_ms() < entry.expires_at_ms
-                                   : entry.status == sessions::Status::expired &&
-                                         ctx.now_ms() < entry.expires_at_ms + rules.late_window_ms;
-            bool quiet = !has_logs && entry.payment_count == 0 && clock_still;
-            if (!quiet) to_load.push_back(&entry);
+        // Only sessions with something to change are read: new logs, payments that are not
+        // yet confirmed or settled, or a clock that has run out — expiresAt for an open one,
+        // the end of the late window for any.
+        std::vector<std::size_t> to_load;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto& entry = entries[i];
+            const bool has_logs = harvest.by_address.count(entry.deposit_address) > 0;
+            const bool unsettled = entry.payment_count > 0 &&
+                                   (entry.unconfirmed_count > 0 || head < entry.newest_payment_block ||
+                                    head - entry.newest_payment_block + 1 < kSettledDepth);
+            const bool clock_ran_out =
+                (entry.status == sessions::Status::open && ctx.now_ms() >= entry.expires_at_ms) ||
+                ctx.now_ms() >= entry.expires_at_ms + rules.late_window_ms;
+            if (has_logs || unsettled || clock_ran_out) to_load.push_back(i);
         }
         std::vector<engine::Effect> reads;
-        for (const auto* entry : to_load)
-            reads.push_back(engine::kv_get(sessions::session_key(entry->id)));
+        for (auto i : to_load)
+            reads.push_back(engine::kv_get(sessions::session_key(entries[i].id)));
         auto loaded = co_await ctx.perform(std::move(reads));
         std::vector<engine::Effect> writes = std::move(stale_entries);
-        for (std::size_t i = 0; i < to_load.size(); ++i) {
-            auto stored = engine::read_kv_value(loaded[i]);
+        std::vector<Session> sessions_loaded;
+        sessions_loaded.reserve(to_load.size());
+        for (std::size_t k = 0; k < to_load.size(); ++k) {
+            auto stored = engine::read_kv_value(loaded[k]);
             if (!stored.ok) continue; // try again next tick
-            std::optional<sessions::Session> session;
+            std::optional<Session> session;
             if (stored.value) session = sessions::from_storage(*stored.value);
             if (!session) {
-                writes.push_back(engine::kv_delete(sessions::watch_index_key(to_load[i]->id)));
+                writes.push_back(engine::kv_delete(sessions::watch_index_key(entries[to_load[k]].id)));
                 continue;
             }
-            const auto previous = session->status;
-            sessions::ChainObservation observation{head, {}};
-            if (auto it = by_address.find(session->deposit_address); it != by_address.end())
-                observation.transfers = it->second;
-            bool changed = sessions::apply_observation(*session, observation, rules, ctx.now_ms());
-            bool still_watched = sessions::needs_watching(*session, rules, ctx.now_ms());
-            if (!changed && still_watched) continue;
-            if (changed) {
-                session->updated_at_ms = ctx.now_ms();
+            if (auto it = ctx.shared().scanned_to.find(session->id); it != ctx.shared().scanned_to.end())
+                session->scanned_to = std::max(session->scanned_to, it->second);
+            sessions_loaded.push_back(std::move(*session));
+        }
+        // Sessions with nothing to read have read everything covered.
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            if (harvest.by_address.count(entries[i].deposit_address)) continue;
+            if (auto through = covered_through(harvest.covered, entry_from[i])) {
+                auto& scanned = ctx.shared().scanned_to;
+                if (scanned.size() > 50'000) scanned.clear();
+                scanned[entries[i].id] = std::max(scanned[entries[i].id], *through);
+            }
+        }
+        std::vector<Reconciliation> work(sessions_loaded.size());
+        std::vector<sessions::Status> previous(sessions_loaded.size());
+        for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
+            work[k].session = &sessions_loaded[k];
+            previous[k] = sessions_loaded[k].status;
+            if (auto it = harvest.by_address.find(sessions_loaded[k].deposit_address);
+                it != harvest.by_address.end())
+                work[k].transfers = it->second;
+        }
+        auto changed = co_await reconcile(ctx, work, harvest.covered, head, finalized, report.rpc_calls);
+        for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
+            auto& session = sessions_loaded[k];
+            for (std::size_t i = 0; i < entries.size(); ++i)
+                if (entries[i].id == session.id) {
+                    if (auto through = readable_through(harvest.covered, entry_from[i], work[k]))
+                        remember_scanned(ctx, session, *through);
+                    break;
+                }
+            if (sessions::apply_clock(session, ctx.now_ms())) changed[k] = true;
+            const bool still_watched = sessions::needs_watching(session, rules, ctx.now_ms());
+            if (!changed[k] && still_watched) continue;
+            if (changed[k]) {
+                session.updated_at_ms = ctx.now_ms();
                 ++report.updated;
             }
-            for (auto& effect : sessions::session_writes(ctx, *session, previous))
+            for (auto& effect : sessions::session_writes(ctx, session, previous[k]))
                 writes.push_back(std::move(effect));
         }
         if (!writes.empty()) (void)co_await ctx.perform(std::move(writes));

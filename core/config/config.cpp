@@ -148,23 +148,59 @@ Config load_config(const Json& env) {
     }
     config.confirmations = config.network->default_confirmations;
 
-    config.rpc_url = read_var(env, "RPC_URL");
-    if (config.rpc_url.empty()) {
-        config.error = "RPC_URL is not set: the JSON-RPC endpoint of your " +
-                       std::string(config.network->display_name) + " node";
-        return config;
+    const auto rpc_text = read_var(env, "RPC_URL");
+    for (std::size_t start = 0; start <= rpc_text.size();) {
+        auto comma = rpc_text.find(',', start);
+        if (comma == std::string::npos) comma = rpc_text.size();
+        auto url = rpc_text.substr(start, comma - start);
+        while (!url.empty() && url.front() == ' ')
+            url.erase(url.begin());
+        while (!url.empty() && url.back() == ' ')
+            url.pop_back();
+        if (!url.empty()) {
+            if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+                config.error = "RPC_URL must be one or more http:// or https:// URLs separated "
+                               "by commas (got \"" +
+                               url + "\")";
+                return config;
+            }
+            config.rpc_urls.push_back(std::move(url));
+        }
+        start = comma + 1;
     }
-    if (config.rpc_url.rfind("https://", 0) != 0 && config.rpc_url.rfind("http://", 0) != 0) {
-        config.error = "RPC_URL must be an http:// or https:// URL";
+    if (config.rpc_urls.empty()) {
+        config.error = "RPC_URL is not set: the JSON-RPC endpoint of your " +
+                       std::string(config.network->display_name) +
+                       " node (several, separated by commas, are tried in order)";
         return config;
     }
 
-    if (read_var(env, "TOKEN_ADDRESS").empty() && !config.network->usdc.empty()) {
+    const bool network_usdc =
+        read_var(env, "TOKEN_ADDRESS").empty() && !config.network->usdc.empty();
+    if (network_usdc) {
         config.token = *eth::parse_address(config.network->usdc);
     } else if (!read_address(env, "TOKEN_ADDRESS", true, config.token, config.error)) {
         return config;
     }
     config.token_text = eth::to_checksum_address(config.token);
+    // The network's own USDC is known to have 6 decimals (checked against the chain anyway);
+    // any other token is described by the chain alone unless TOKEN_DECIMALS declares it.
+    if (!config.network->usdc.empty() &&
+        config.token == *eth::parse_address(config.network->usdc))
+        config.declared_decimals = 6;
+    else
+        config.token_symbol = "TOKEN";
+    std::int64_t declared = -1;
+    if (!read_int(env, "TOKEN_DECIMALS", 0, 77, declared, config.error)) return config;
+    if (declared >= 0) {
+        if (config.declared_decimals && *config.declared_decimals != declared) {
+            config.error = "TOKEN_DECIMALS=" + std::to_string(declared) + " but " +
+                           std::string(config.network->display_name) +
+                           " USDC has 6 decimals";
+            return config;
+        }
+        config.declared_decimals = static_cast<unsigned>(declared);
+    }
     if (!read_address(env, "FORWARDER_FACTORY", true, config.forwarder_factory, config.error) ||
         !read_address(env, "FORWARDER_IMPLEMENTATION", true, config.forwarder_implementation,
                       config.error))
@@ -174,7 +210,9 @@ Config load_config(const Json& env) {
     if (!read_var(env, "TREASURY").empty()) config.treasury = treasury;
 
     std::int64_t confirmations = config.confirmations;
-    if (!read_int(env, "CONFIRMATIONS", 1, 1000, confirmations, config.error) ||
+    config.finalized = read_var(env, "CONFIRMATIONS") == "finalized";
+    if ((!config.finalized &&
+         !read_int(env, "CONFIRMATIONS", 1, 1000, confirmations, config.error)) ||
         !read_int(env, "SESSION_TTL_SECONDS", 300, 86400, config.session_ttl_seconds,
                   config.error) ||
         !read_int(env, "LATE_WINDOW_SECONDS", 0, 7 * 86400, config.late_window_seconds,

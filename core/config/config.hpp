@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace paylinks::config {
 
@@ -17,7 +19,7 @@ struct Network {
     std::string_view name;         ///< NETWORK value
     std::string_view display_name; ///< for pages
     std::uint64_t chain_id;
-    std::string_view usdc; ///< canonical USDC, empty when there is none (local)
+    std::string_view usdc; ///< canonical USDC (6 decimals), empty when there is none (local)
     std::string_view explorer_tx_url;
     std::int64_t block_time_ms;
     int default_confirmations;
@@ -44,15 +46,19 @@ struct Config {
     std::string public_base_url; ///< PUBLIC_BASE_URL without trailing slash; empty = request origin
 
     const Network* network = nullptr;
-    std::string rpc_url;
+    std::vector<std::string> rpc_urls; ///< RPC_URL: one or more, comma-separated, tried in order
     eth::Address token{};
     std::string token_text; ///< `token` in EIP-55 form, as every API object shows it
+    /// What the configuration says of the token: the network's USDC is "USDC" with 6
+    /// decimals; TOKEN_DECIMALS / TOKEN_SYMBOL declare another. The chain has the last word:
+    /// decimals() must agree with a declared value, or nothing is priced or counted.
     std::string token_symbol = "USDC";
-    unsigned token_decimals = 6;
+    std::optional<unsigned> declared_decimals;
     eth::Address forwarder_factory{};
     eth::Address forwarder_implementation{};
     std::optional<eth::Address> treasury;
     int confirmations = 3;
+    bool finalized = false; ///< CONFIRMATIONS=finalized: count a payment once its block is
     std::int64_t session_ttl_seconds = 1800;
     std::int64_t late_window_seconds = 86400;
     std::map<std::string, Rate> rates; ///< by currency code

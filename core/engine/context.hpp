@@ -20,12 +20,30 @@ namespace paylinks::engine {
 
 class Exchange;
 
-/// What the exchanges of one instance remember between requests. It is a cache and
-/// nothing more: an empty one (a fresh instance) is always correct, only slower.
+/// A block header seen on the chain: its hash and timestamp.
+struct KnownBlock {
+    std::string hash;
+    std::int64_t time_ms = 0;
+};
+
+/// What the exchanges of one instance remember between requests: caches (an empty one, a
+/// fresh instance, is always correct, only slower), and the claims and throttles that keep
+/// this instance's concurrent exchanges from repeating each other's work.
 struct SharedState {
-    std::int64_t chain_verified_at_ms = -1; ///< last time eth_chainId matched NETWORK
-    std::uint64_t last_head_block = 0;      ///< the newest head seen, and when
+    /// Last time eth_chainId matched NETWORK and the token's decimals were read, and what
+    /// the token said: decimals() and symbol().
+    std::int64_t chain_verified_at_ms = -1;
+    unsigned token_decimals = 0;
+    std::string token_symbol;
+    std::uint64_t last_head_block = 0; ///< the highest head seen (never lowered), and when
     std::int64_t last_head_at_ms = -1;
+    std::uint64_t last_finalized_block = 0; ///< the highest finalized block seen
+    /// The widest eth_getLogs range the node accepts, learned from its refusals.
+    std::uint64_t log_span = 0;
+    /// Per session: logs up to this block were read by this instance.
+    std::unordered_map<std::string, std::uint64_t> scanned_to;
+    /// Headers of blocks that held payments, by number (a different hash is a reorg).
+    std::unordered_map<std::uint64_t, KnownBlock> blocks;
     std::unordered_map<std::string, std::int64_t> last_check_ms; ///< per session, for throttling
     /// Per session: why its last check failed (no entry: it succeeded). A throttled check
     /// repeats that outcome rather than passing the stored state off as freshly checked.

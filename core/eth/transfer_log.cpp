@@ -77,6 +77,8 @@ std::string_view to_string(LogError error) noexcept {
         return "log_index_invalid";
     case LogError::removed_invalid:
         return "removed_invalid";
+    case LogError::block_hash_invalid:
+        return "block_hash_invalid";
     case LogError::pending:
         return "pending";
     }
@@ -88,7 +90,7 @@ std::variant<TransferLog, LogError> parse_transfer_log(const Json& log) {
 
     // A pending log (eth_getLogs with toBlock "pending") has nulls where a mined one has
     // its position in the chain.
-    for (const char* key : {"blockNumber", "transactionHash", "logIndex"}) {
+    for (const char* key : {"blockNumber", "transactionHash", "logIndex", "blockHash"}) {
         const Json* value = member(log, key);
         if (value != nullptr && value->is_null()) return LogError::pending;
     }
@@ -144,6 +146,12 @@ std::variant<TransferLog, LogError> parse_transfer_log(const Json& log) {
     const auto log_index = index_text ? num::parse_hex_u64(*index_text) : std::nullopt;
     if (!log_index) return LogError::log_index_invalid;
     out.log_index = *log_index;
+
+    if (const Json* block_hash = member(log, "blockHash")) {
+        const std::string* text = string_of(block_hash);
+        if (text == nullptr || !is_word(*text)) return LogError::block_hash_invalid;
+        out.block_hash = lower_case(*text);
+    }
 
     if (const Json* removed = member(log, "removed")) {
         if (!removed->is_boolean()) return LogError::removed_invalid;

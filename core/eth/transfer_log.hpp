@@ -25,6 +25,9 @@ struct TransferLog {
     std::string transaction_hash; ///< "0x" + 64 lower-case hex digits
     std::uint64_t block_number = 0;
     std::uint64_t log_index = 0;
+    /// "0x" + 64 lower-case hex digits, or empty when the node sent none. A payment is only
+    /// counted once this matches the block the node reports at `block_number`.
+    std::string block_hash;
     bool removed = false; ///< true when a reorg removed the log (eth_getLogs / filters)
 };
 
@@ -48,6 +51,7 @@ enum class LogError {
     log_index_missing,        ///< no `logIndex`
     log_index_invalid,        ///< `logIndex` not a QUANTITY string up to 2^64 − 1
     removed_invalid,          ///< `removed` present but not a boolean
+    block_hash_invalid,       ///< `blockHash` present but not 32 bytes of "0x" hex
     pending,                  ///< a pending log: blockNumber/transactionHash/logIndex null
 };
 
@@ -56,7 +60,8 @@ enum class LogError {
 
 /// Validates and reads one log object: `address`, `topics` (exactly [Transfer topic, from,
 /// to], hex of either case), `data` (the 32-byte value), `transactionHash`, `blockNumber`,
-/// `logIndex` (strict QUANTITY) and optional `removed` (bool, default false). Other fields
+/// `logIndex` (strict QUANTITY), optional `blockHash` (32 bytes) and optional `removed` (bool,
+/// default false). Other fields
 /// are ignored. Never aborts: every type is checked before it is read.
 [[nodiscard]] std::variant<TransferLog, LogError> parse_transfer_log(const Json& log);
 

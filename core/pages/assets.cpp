@@ -134,6 +134,7 @@ function message(s) {
     case 'overpaid': return ['Payment received', `You sent ${got}, ${diff(st.got, st.due) || '?'} ${sym} more than due. Contact the merchant about the difference.`];
     case 'paid_late': return ['Payment received', 'It arrived after the time limit and was accepted. Thank you.'];
     case 'expired': return ['This checkout has expired', 'Do not send a payment to this address. If you already sent one, keep this page open or contact the merchant.'];
+    case 'reorged': return ['Your payment is no longer on the chain', `A reorganisation of ${net} removed it. Pay again or contact the merchant.`];
   }
   return ['Status: ' + s, ''];
 }
@@ -188,8 +189,10 @@ function render() {
     if (href) wallet.href = href;
     show(wallet, href);
   }
-  show('qr', !rem);
-  show('qr-note', rem);
+  const qrOk = !rem || rem == d.qrAmount;
+  if (!qrOk && !leaving) location.reload((leaving = true));
+  show('qr', qrOk);
+  show('qr-note', !qrOk);
   text('qr-rem', `${rem} ${sym}`);
   text('amount-received', st.got);
   text('amount-of', st.due);

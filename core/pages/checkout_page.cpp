@@ -191,6 +191,11 @@ StatusMessage message_for(const CheckoutView& v, std::string_view status) {
                 "Do not send a payment to this address. If you already sent one, keep this page "
                 "open or contact the merchant."};
     }
+    if (status == "reorged") {
+        return {"Your payment is no longer on the chain",
+                detail::join({"A reorganisation of ", net,
+                              " removed it. Pay again or contact the merchant."})};
+    }
     return {detail::join({"Status: ", status}), ""};
 }
 
@@ -291,6 +296,7 @@ std::string render_checkout_page(const CheckoutView& v) {
     const std::optional<std::string> remaining =
         status == "underpaid" ? positive_difference(v.amount_due, v.amount_received) : std::nullopt;
     const std::string& pay_amount = remaining ? *remaining : v.amount_due;
+    const std::string& qr_amount = v.qr_amount.empty() ? v.amount_due : v.qr_amount;
     std::optional<std::string> wallet_href;
     if (is_payment_uri(v.payment_uri)) {
         wallet_href = remaining ? uri_for_amount(v.payment_uri, v.amount_due, *remaining)
@@ -319,6 +325,7 @@ std::string render_checkout_page(const CheckoutView& v) {
     if (success_url) attribute(out, "data-success-url", *success_url);
     attribute(out, "data-amount-due", v.amount_due);
     attribute(out, "data-amount-received", v.amount_received);
+    attribute(out, "data-qr-amount", qr_amount);
     attribute(out, "data-symbol", sym);
     attribute(out, "data-network", v.network_name);
     attribute(out, "data-confirmations-required", std::to_string(required_confirmations(v)));
@@ -392,15 +399,15 @@ std::string render_checkout_page(const CheckoutView& v) {
     if (!v.qr_svg.empty()) {
         out += "<div id=\"qr\" class=\"qr\" role=\"img\"";
         attribute(out, "aria-label",
-                  detail::join({"QR code of the payment request: ", v.amount_due, " ", sym, " on ",
+                  detail::join({"QR code of the payment request: ", qr_amount, " ", sym, " on ",
                                 v.network_name, " to ", v.deposit_address}));
-        hidden_if(out, remaining.has_value());
+        hidden_if(out, qr_amount != pay_amount);
         out += '>';
         out += v.qr_svg; // trusted markup from the QR library
         out += "</div>";
     }
     out += "<p id=\"qr-note\" class=\"qr-note\"";
-    hidden_if(out, !remaining);
+    hidden_if(out, !remaining || (!v.qr_svg.empty() && qr_amount == pay_amount));
     out += ">The QR code asks for the full amount, so it is hidden. Send the remaining "
            "<strong id=\"qr-rem\">";
     if (remaining) {

@@ -32,8 +32,9 @@ struct CheckoutView {
     std::string token_address;   ///< EIP-55
     std::string deposit_address; ///< EIP-55
     std::string payment_uri; ///< EIP-681 "ethereum:0x…@8453/transfer?address=0x…&uint256=…"
-    std::string qr_svg;      ///< trusted <svg> markup of exactly payment_uri, inserted as is
-    std::string status; ///< open | detected | paid | underpaid | overpaid | paid_late | expired
+    std::string qr_svg; ///< trusted <svg> markup of a payment request for qr_amount, as is
+    std::string qr_amount; ///< what the QR asks for: amount_due, or what is left to pay
+    std::string status; ///< open | detected | paid | underpaid | overpaid | paid_late | expired | reorged
     std::int64_t now_ms = 0; ///< server time, the countdown's starting point
     std::int64_t expires_at_ms = 0;
     std::optional<std::string> success_url;

@@ -11,22 +11,44 @@ bool same_transfer(const Payment& a, const Payment& b) noexcept {
     return a.transaction_hash == b.transaction_hash && a.log_index == b.log_index;
 }
 
+// Equal as far as anyone acts on them: confirmation counts past the required number move
+// with every block and are not worth a write.
 bool payments_equal(const std::vector<Payment>& a, const std::vector<Payment>& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (!same_transfer(a[i], b[i]) || a[i].amount != b[i].amount ||
-            a[i].confirmations != b[i].confirmations || a[i].confirmed != b[i].confirmed ||
-            a[i].block_number != b[i].block_number)
+            (!a[i].confirmed && a[i].confirmations != b[i].confirmations) ||
+            a[i].confirmed != b[i].confirmed ||
+            a[i].block_number != b[i].block_number || a[i].block_hash != b[i].block_hash ||
+            a[i].time_ms != b[i].time_ms)
             return false;
     }
     return true;
 }
 
-// The status the payments imply, ignoring stickiness.
+void sort_in_chain_order(std::vector<Payment>& payments) {
+    std::sort(payments.begin(), payments.end(), [](const Payment& a, const Payment& b) {
+        return std::tie(a.block_number, a.log_index) < std::tie(b.block_number, b.log_index);
+    });
+}
+
+// The log's block and those on top of it (saturating: a head of 2^64 − 1 over block 0 must
+// not wrap to none).
+std::uint64_t confirmations_at(std::uint64_t head, std::uint64_t block) noexcept {
+    if (head < block) return 0;
+    return std::min(head - block, std::numeric_limits<std::uint64_t>::max() - 1) + 1;
+}
+
+std::int64_t window_closes_at(const Session& session, const StateRules& rules) noexcept {
+    return session.expires_at_ms + rules.late_window_ms;
+}
+
+// The status the payments and the clock imply, before the rule that a fulfilled session is
+// never silently unfulfilled.
 Status derive_status(const Session& session, const StateRules& rules, std::int64_t now_ms) {
     // Money that arrives after the late window has closed can no longer pay the session (its
     // rate and the merchant's order are gone): it stays listed, for a refund, never counted.
-    const std::int64_t closes_at_ms = session.expires_at_ms + rules.late_window_ms;
+    const std::int64_t closes_at_ms = window_closes_at(session, rules);
     num::uint256 confirmed_total = 0;
     bool pending = false;
     std::optional<std::int64_t> crossing_time;
@@ -50,73 +72,85 @@ Status derive_status(const Session& session, const StateRules& rules, std::int64
     return expired ? Status::expired : Status::open;
 }
 
+Payment payment_from(const ObservedTransfer& transfer) {
+    const auto& log = transfer.log;
+    Payment payment;
+    payment.transaction_hash = log.transaction_hash;
+    payment.log_index = log.log_index;
+    payment.from = log.from;
+    payment.amount = log.value;
+    payment.block_number = log.block_number;
+    payment.block_hash = log.block_hash;
+    payment.time_ms = transfer.block_time_ms.value_or(0);
+    return payment;
+}
+
 } // namespace
+
+const Payment* completing_payment(const Session& session, const StateRules& rules) noexcept {
+    const std::int64_t closes_at_ms = window_closes_at(session, rules);
+    num::uint256 confirmed_total = 0;
+    for (const auto& payment : session.payments) {
+        if (payment.time_ms > closes_at_ms || !payment.confirmed) continue;
+        confirmed_total += payment.amount;
+        if (confirmed_total >= session.amount_due) return &payment;
+    }
+    return nullptr;
+}
 
 bool apply_observation(Session& session, const ChainObservation& observation,
                        const StateRules& rules, std::int64_t now_ms) {
+    const std::uint64_t head = std::max(session.head_seen, observation.head_block);
     std::vector<Payment> payments;
-    for (const auto& transfer : observation.transfers) {
-        const auto& log = transfer.log;
-        if (log.removed) continue;
-        Payment payment;
-        payment.transaction_hash = log.transaction_hash;
-        payment.log_index = log.log_index;
-        payment.from = log.from;
-        payment.amount = log.value;
-        payment.block_number = log.block_number;
-        // The log's block and those on top of it (saturating: a head of 2^64 − 1 over block 0
-        // must not wrap to none).
-        payment.confirmations = observation.head_block >= log.block_number
-                                    ? std::min(observation.head_block - log.block_number,
-                                               std::numeric_limits<std::uint64_t>::max() - 1) +
-                                          1
-                                    : 0;
-        payment.confirmed =
-            payment.confirmations >= static_cast<std::uint64_t>(rules.confirmations_required);
-        // Keep the first-seen time of a known payment; a log's own block time wins.
-        payment.time_ms = now_ms;
-        for (const auto& known : session.payments)
-            if (same_transfer(known, payment)) payment.time_ms = known.time_ms;
-        if (transfer.block_time_ms) payment.time_ms = *transfer.block_time_ms;
+    auto add = [&](Payment payment) {
         if (std::none_of(payments.begin(), payments.end(),
                          [&](const Payment& p) { return same_transfer(p, payment); }))
             payments.push_back(std::move(payment));
-    }
-    std::sort(payments.begin(), payments.end(), [](const Payment& a, const Payment& b) {
-        return std::tie(a.block_number, a.log_index) < std::tie(b.block_number, b.log_index);
-    });
-
-    if (is_fulfilled(session.status)) {
-        // Final: confirmed payments stay even if a node stops showing them; new ones are added.
-        for (const auto& known : session.payments) {
-            bool still_there = std::any_of(payments.begin(), payments.end(), [&](const Payment& p) {
-                return same_transfer(p, known);
-            });
-            if (!still_there && known.confirmed) payments.push_back(known);
+    };
+    for (const auto& transfer : observation.transfers) {
+        if (transfer.log.removed || transfer.log.value == 0 || !transfer.block_time_ms) continue;
+        Payment payment = payment_from(transfer);
+        const Payment* known = nullptr;
+        for (const auto& p : session.payments)
+            if (same_transfer(p, payment) && p.block_hash == payment.block_hash) known = &p;
+        // The answering node's own head decides new confirmations: another node's higher head
+        // says nothing about this node's fork. What was reached on the same block stays.
+        payment.confirmations = confirmations_at(observation.head_block, payment.block_number);
+        payment.confirmed =
+            rules.finalized
+                ? observation.finalized_block && *observation.finalized_block >= payment.block_number
+                : payment.confirmations >=
+                      static_cast<std::uint64_t>(std::max(1, rules.confirmations_required));
+        if (known) {
+            payment.confirmations = std::max(payment.confirmations, known->confirmations);
+            payment.confirmed = payment.confirmed || known->confirmed;
         }
-        std::sort(payments.begin(), payments.end(), [](const Payment& a, const Payment& b) {
-            return std::tie(a.block_number, a.log_index) < std::tie(b.block_number, b.log_index);
-        });
+        add(std::move(payment));
     }
+    // Known payments this answer neither showed nor disproved stay as they were.
+    for (const auto& known : session.payments) {
+        const bool removed =
+            std::find(observation.removed_transactions.begin(),
+                      observation.removed_transactions.end(),
+                      known.transaction_hash) != observation.removed_transactions.end();
+        if (!removed) add(known);
+    }
+    sort_in_chain_order(payments);
 
     const bool payments_changed = !payments_equal(payments, session.payments);
     const Status before = session.status;
     session.payments = std::move(payments);
+    session.head_seen = head;
     Status next = derive_status(session, rules, now_ms);
-    if (is_fulfilled(before)) {
-        // Only more money can change a fulfilled session: paid becomes overpaid. Money after
-        // the late window is not counted here either.
-        num::uint256 confirmed_total = 0;
-        for (const auto& payment : session.payments)
-            if (payment.confirmed &&
-                payment.time_ms <= session.expires_at_ms + rules.late_window_ms)
-                confirmed_total += payment.amount;
-        next = before == Status::paid && confirmed_total > session.amount_due ? Status::overpaid
-                                                                              : before;
-    }
+    const bool was_fulfilled = is_fulfilled(before) || before == Status::reorged;
+    if (was_fulfilled && !is_fulfilled(next)) next = Status::reorged;
     session.status = next;
-    if (is_fulfilled(next) && !session.paid_at_ms) session.paid_at_ms = now_ms;
-    return payments_changed || next != before;
+    const Payment* completing = is_fulfilled(next) ? completing_payment(session, rules) : nullptr;
+    const auto paid_at = completing ? std::optional<std::int64_t>(completing->time_ms)
+                                    : std::optional<std::int64_t>{};
+    const bool paid_at_changed = paid_at != session.paid_at_ms;
+    session.paid_at_ms = paid_at;
+    return payments_changed || next != before || paid_at_changed;
 }
 
 bool apply_clock(Session& session, std::int64_t now_ms) {
@@ -131,9 +165,7 @@ bool needs_watching(const Session& session, const StateRules& rules, std::int64_
     // `detected` for good because its confirmations came after the window closed.
     const bool unconfirmed = std::any_of(session.payments.begin(), session.payments.end(),
                                          [](const Payment& p) { return !p.confirmed; });
-    // A fulfilled session is final once its payments are confirmed.
-    if (is_fulfilled(session.status)) return unconfirmed;
-    return unconfirmed || now_ms < session.expires_at_ms + rules.late_window_ms;
+    return unconfirmed || now_ms < window_closes_at(session, rules);
 }
 
 } // namespace paylinks::sessions

@@ -5,9 +5,9 @@
 namespace paylinks::sessions {
 namespace {
 
-constexpr std::array<std::string_view, 7> kStatusNames = {
-    "open", "detected", "paid", "underpaid", "overpaid", "paid_late", "expired"};
-static_assert(kStatusNames.size() == static_cast<std::size_t>(Status::expired) + 1);
+constexpr std::array<std::string_view, 8> kStatusNames = {
+    "open", "detected", "paid", "underpaid", "overpaid", "paid_late", "expired", "reorged"};
+static_assert(kStatusNames.size() == static_cast<std::size_t>(Status::reorged) + 1);
 
 } // namespace
 
@@ -24,8 +24,13 @@ std::optional<Status> parse_status(std::string_view text) noexcept {
 num::uint256 Session::amount_received() const {
     num::uint256 total = 0;
     for (const auto& payment : payments)
-        total += payment.amount;
+        if (payment.confirmed) total += payment.amount;
     return total;
+}
+
+num::uint256 Session::amount_remaining() const {
+    auto received = amount_received();
+    return received >= amount_due ? num::uint256(0) : amount_due - received;
 }
 
 } // namespace paylinks::sessions

@@ -11,7 +11,18 @@
 
 namespace paylinks::sessions {
 
-enum class Status : std::uint8_t { open, detected, paid, underpaid, overpaid, paid_late, expired };
+/// `reorged`: the session was fulfilled, and a chain reorganisation removed the payment that
+/// fulfilled it; it is fulfilled again only if a replacement payment is confirmed.
+enum class Status : std::uint8_t {
+    open,
+    detected,
+    paid,
+    underpaid,
+    overpaid,
+    paid_late,
+    expired,
+    reorged
+};
 
 [[nodiscard]] std::string_view to_string(Status status) noexcept;
 [[nodiscard]] std::optional<Status> parse_status(std::string_view text) noexcept;
@@ -27,8 +38,9 @@ struct Payment {
     eth::Address from{};
     num::uint256 amount = 0;
     std::uint64_t block_number = 0;
-    std::int64_t time_ms = 0; ///< the block's time when the log said, else when first seen
-    std::uint64_t confirmations = 0;
+    std::string block_hash;   ///< the block's hash as the node reported it at block_number
+    std::int64_t time_ms = 0; ///< the block's timestamp: on time or late is decided by it
+    std::uint64_t confirmations = 0; ///< never decreases while the block hash is the same
     bool confirmed = false;
 };
 
@@ -42,6 +54,16 @@ struct Session {
     std::string fiat_currency;
     std::string exchange_rate;   ///< token per fiat unit, locked at creation
     num::uint256 amount_due = 0; ///< token base units
+    /// The token as the chain described it when the session was priced.
+    unsigned token_decimals = 6;
+    std::string token_symbol = "USDC";
+    /// The first block the session's payments can be in (the head when it was created, less
+    /// a reorg margin); nullopt for sessions created while the head was unknown.
+    std::optional<std::uint64_t> start_block;
+    /// Logs up to this block have been read (0: none yet); later checks start near it.
+    std::uint64_t scanned_to = 0;
+    /// The highest head any check of this session has seen.
+    std::uint64_t head_seen = 0;
     eth::Address deposit_address{};
     Status status = Status::open;
     std::vector<Payment> payments;
@@ -55,7 +77,10 @@ struct Session {
     std::int64_t created_at_ms = 0;
     std::int64_t updated_at_ms = 0;
 
+    /// Confirmed payments, counted or not (late ones are listed for refunds).
     [[nodiscard]] num::uint256 amount_received() const;
+    /// What is left to pay: amount_due less the confirmed total, or 0.
+    [[nodiscard]] num::uint256 amount_remaining() const;
 };
 
 } // namespace paylinks::sessions

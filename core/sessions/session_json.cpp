@@ -7,6 +7,8 @@
 #include "core/util/stored_fields.hpp"
 #include "core/util/time.hpp"
 
+#include <algorithm>
+
 namespace paylinks::sessions {
 namespace {
 
@@ -14,6 +16,8 @@ using stored::optional_string;
 using stored::read_int;
 using stored::read_optional_string;
 using stored::read_string;
+using stored::read_u64;
+using stored::read_u64_or;
 
 // A time: integer milliseconds within [0, time::kMaxUnixMs].
 bool read_time(const Json& object, const char* name, std::int64_t& out) {
@@ -38,20 +42,30 @@ bool read_address(const Json& object, const char* name, eth::Address& out) {
     return true;
 }
 
-Json payments_json(const Session& session, const config::Config& config) {
+Json payments_json(const Session& session) {
     Json payments = Json::array();
     for (const auto& payment : session.payments) {
         payments.push_back(Json{
             {"transactionHash", payment.transaction_hash},
             {"logIndex", payment.log_index},
             {"from", eth::to_checksum_address(payment.from)},
-            {"amount", num::format_units(payment.amount, config.token_decimals)},
+            {"amount", num::format_units(payment.amount, session.token_decimals)},
             {"blockNumber", payment.block_number},
+            {"blockHash", payment.block_hash},
+            {"blockTime", time::format_iso8601(payment.time_ms)},
             {"confirmations", payment.confirmations},
             {"confirmed", payment.confirmed},
         });
     }
     return payments;
+}
+
+// The newest block holding a payment (0: none), for the scanner's reorg checks.
+std::uint64_t newest_payment_block(const Session& session) {
+    std::uint64_t newest = 0;
+    for (const auto& payment : session.payments)
+        newest = std::max(newest, payment.block_number);
+    return newest;
 }
 
 } // namespace
@@ -66,10 +80,10 @@ std::string watch_index_key(std::string_view id) {
     return std::string(kWatchIndexPrefix) + ids::newest_first_key(id, ids::kSessionPrefix);
 }
 
-std::string payment_uri(const Session& session, const config::Config& config,
-                        std::string_view deposit_address_eip55) {
+std::string payment_uri(const config::Config& config, std::string_view deposit_address_eip55,
+                        const num::uint256& amount) {
     return eth::erc20_transfer_uri(config.token_text, config.network ? config.network->chain_id : 0,
-                                   deposit_address_eip55, session.amount_due);
+                                   deposit_address_eip55, amount);
 }
 
 std::string to_storage(const Session& session) {
@@ -80,12 +94,13 @@ std::string to_storage(const Session& session) {
                                 {"from", eth::to_lower_hex(payment.from)},
                                 {"amount", num::to_decimal(payment.amount)},
                                 {"block", payment.block_number},
+                                {"hash", payment.block_hash},
                                 {"time", payment.time_ms},
                                 {"conf", payment.confirmations},
                                 {"ok", payment.confirmed}});
     }
     Json stored{
-        {"v", 1},
+        {"v", 2},
         {"id", session.id},
         {"mode", session.link_mode ? "link" : "ad_hoc"},
         {"linkId", optional_string(session.link_id)},
@@ -95,6 +110,11 @@ std::string to_storage(const Session& session) {
         {"fiatCurrency", session.fiat_currency},
         {"rate", session.exchange_rate},
         {"due", num::to_decimal(session.amount_due)},
+        {"decimals", session.token_decimals},
+        {"symbol", session.token_symbol},
+        {"startBlock", session.start_block ? Json(*session.start_block) : Json(nullptr)},
+        {"scannedTo", session.scanned_to},
+        {"headSeen", session.head_seen},
         {"deposit", eth::to_lower_hex(session.deposit_address)},
         {"status", to_string(session.status)},
         {"payments", std::move(payments)},
@@ -137,6 +157,20 @@ std::optional<Session> from_storage(std::string_view text) {
     auto parsed_status = parse_status(status);
     if (!parsed_status) return std::nullopt;
     session.status = *parsed_status;
+    // Fields added in version 2; a version-1 record was priced in USDC's 6 decimals.
+    std::uint64_t decimals = 6;
+    if (!read_u64_or(stored, "decimals", decimals, 6) || decimals > 77) return std::nullopt;
+    session.token_decimals = static_cast<unsigned>(decimals);
+    if (stored.contains("symbol") && !read_string(stored, "symbol", session.token_symbol))
+        return std::nullopt;
+    if (auto start = stored.find("startBlock"); start != stored.end() && !start->is_null()) {
+        std::uint64_t block = 0;
+        if (!read_u64(stored, "startBlock", block)) return std::nullopt;
+        session.start_block = block;
+    }
+    if (!read_u64_or(stored, "scannedTo", session.scanned_to, 0) ||
+        !read_u64_or(stored, "headSeen", session.head_seen, 0))
+        return std::nullopt;
     session.link_mode = mode == "link";
     auto livemode = stored.find("livemode");
     if (livemode == stored.end() || !livemode->is_boolean()) return std::nullopt;
@@ -155,17 +189,17 @@ std::optional<Session> from_storage(std::string_view text) {
     for (const auto& item : *payments) {
         if (!item.is_object()) return std::nullopt;
         Payment payment;
-        std::int64_t log_index = 0, block = 0, conf = 0;
         auto ok = item.find("ok");
         if (!read_string(item, "tx", payment.transaction_hash) ||
-            !read_int(item, "li", log_index) || !read_address(item, "from", payment.from) ||
-            !read_u256(item, "amount", payment.amount) || !read_int(item, "block", block) ||
-            !read_time(item, "time", payment.time_ms) || !read_int(item, "conf", conf) ||
-            ok == item.end() || !ok->is_boolean() || log_index < 0 || block < 0 || conf < 0)
+            !read_u64(item, "li", payment.log_index) || !read_address(item, "from", payment.from) ||
+            !read_u256(item, "amount", payment.amount) ||
+            !read_u64(item, "block", payment.block_number) ||
+            !read_time(item, "time", payment.time_ms) ||
+            !read_u64(item, "conf", payment.confirmations) || ok == item.end() ||
+            !ok->is_boolean())
             return std::nullopt;
-        payment.log_index = static_cast<std::uint64_t>(log_index);
-        payment.block_number = static_cast<std::uint64_t>(block);
-        payment.confirmations = static_cast<std::uint64_t>(conf);
+        if (item.contains("hash") && !read_string(item, "hash", payment.block_hash))
+            return std::nullopt;
         payment.confirmed = ok->get<bool>();
         session.payments.push_back(std::move(payment));
     }
@@ -177,7 +211,7 @@ Json to_public_json(const Session& session, const config::Config& config,
     auto currency = money::find_currency(session.fiat_currency);
     const auto* network = config.network;
     std::string deposit_address = eth::to_checksum_address(session.deposit_address);
-    std::string uri = payment_uri(session, config, deposit_address);
+    std::string uri = payment_uri(config, deposit_address, session.amount_due);
     return Json{
         {"id", session.id},
         {"object", "checkout_session"},
@@ -193,15 +227,17 @@ Json to_public_json(const Session& session, const config::Config& config,
         {"network", network ? std::string(network->name) : std::string{}},
         {"chainId", network ? network->chain_id : 0},
         {"token",
-         {{"symbol", config.token_symbol},
+         {{"symbol", session.token_symbol},
           {"address", config.token_text},
-          {"decimals", config.token_decimals}}},
-        {"amountDue", num::format_units(session.amount_due, config.token_decimals)},
-        {"amountReceived", num::format_units(session.amount_received(), config.token_decimals)},
+          {"decimals", session.token_decimals}}},
+        {"amountDue", num::format_units(session.amount_due, session.token_decimals)},
+        {"amountReceived", num::format_units(session.amount_received(), session.token_decimals)},
+        {"amountRemaining", num::format_units(session.amount_remaining(), session.token_decimals)},
         {"depositAddress", std::move(deposit_address)},
         {"paymentUri", std::move(uri)},
-        {"payments", payments_json(session, config)},
-        {"confirmationsRequired", config.confirmations},
+        {"payments", payments_json(session)},
+        {"confirmationsRequired",
+         config.finalized ? Json("finalized") : Json(config.confirmations)},
         {"successUrl", optional_string(session.success_url)},
         {"cancelUrl", optional_string(session.cancel_url)},
         {"checkoutUrl", std::string(base_url) + "/c/" + session.id},
@@ -237,11 +273,19 @@ Json list_metadata(const Session& session) {
 }
 
 Json watch_metadata(const Session& session) {
-    return Json{{"d", eth::to_lower_hex(session.deposit_address)},
-                {"c", session.created_at_ms},
-                {"e", session.expires_at_ms},
-                {"s", to_string(session.status)},
-                {"n", session.payments.size()}};
+    std::uint64_t unconfirmed = 0;
+    for (const auto& payment : session.payments)
+        if (!payment.confirmed) ++unconfirmed;
+    Json metadata{{"d", eth::to_lower_hex(session.deposit_address)},
+                  {"c", session.created_at_ms},
+                  {"e", session.expires_at_ms},
+                  {"s", to_string(session.status)},
+                  {"n", session.payments.size()},
+                  {"u", unconfirmed},
+                  {"p", newest_payment_block(session)},
+                  {"t", session.scanned_to}};
+    if (session.start_block) metadata["b"] = *session.start_block;
+    return metadata;
 }
 
 std::optional<WatchEntry> read_watch_metadata(std::string id, const Json& metadata) {
@@ -259,6 +303,17 @@ std::optional<WatchEntry> read_watch_metadata(std::string id, const Json& metada
     if (!parsed) return std::nullopt;
     entry.status = *parsed;
     entry.payment_count = static_cast<std::uint32_t>(count);
+    std::uint64_t unconfirmed = 0;
+    if (!read_u64_or(metadata, "u", unconfirmed, 0) ||
+        !read_u64_or(metadata, "p", entry.newest_payment_block, 0) ||
+        !read_u64_or(metadata, "t", entry.scanned_to, 0))
+        return std::nullopt;
+    entry.unconfirmed_count = static_cast<std::uint32_t>(std::min<std::uint64_t>(unconfirmed, 1000));
+    if (metadata.contains("b")) {
+        std::uint64_t start = 0;
+        if (!read_u64(metadata, "b", start)) return std::nullopt;
+        entry.start_block = start;
+    }
     return entry;
 }
 

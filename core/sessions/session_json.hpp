@@ -20,10 +20,12 @@ namespace paylinks::sessions {
 [[nodiscard]] Json to_public_json(const Session& session, const config::Config& config,
                                   std::string_view base_url);
 
-/// EIP-681 URI that asks a wallet to transfer exactly amountDue to the deposit address,
-/// given in its EIP-55 form (which every caller also shows).
-[[nodiscard]] std::string payment_uri(const Session& session, const config::Config& config,
-                                      std::string_view deposit_address_eip55);
+/// EIP-681 URI that asks a wallet to transfer exactly `amount` (base units: amountDue, or
+/// what is left to pay) to the deposit address, given in its EIP-55 form (which every
+/// caller also shows).
+[[nodiscard]] std::string payment_uri(const config::Config& config,
+                                      std::string_view deposit_address_eip55,
+                                      const num::uint256& amount);
 
 [[nodiscard]] std::string session_key(std::string_view id);
 inline constexpr std::string_view kSessionIndexPrefix = "idx/cs/";
@@ -43,6 +45,10 @@ struct WatchEntry {
     std::int64_t expires_at_ms = 0;
     Status status = Status::open;
     std::uint32_t payment_count = 0;
+    std::uint32_t unconfirmed_count = 0;
+    std::uint64_t newest_payment_block = 0;
+    std::optional<std::uint64_t> start_block;
+    std::uint64_t scanned_to = 0;
 };
 [[nodiscard]] Json watch_metadata(const Session& session);
 [[nodiscard]] std::optional<WatchEntry> read_watch_metadata(std::string id, const Json& metadata);

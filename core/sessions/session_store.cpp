@@ -8,7 +8,7 @@
 namespace paylinks::sessions {
 
 StateRules state_rules(const config::Config& config) {
-    return StateRules{config.confirmations, config.late_window_seconds * 1000};
+    return StateRules{config.confirmations, config.finalized, config.late_window_seconds * 1000};
 }
 
 engine::Task<std::variant<std::optional<Session>, http::ApiError>>

@@ -40,4 +40,23 @@ namespace paylinks::stored {
     return true;
 }
 
+/// A non-negative integer of the full 64-bit range (written from a std::uint64_t).
+[[nodiscard]] inline bool read_u64(const Json& object, const char* name, std::uint64_t& out) {
+    auto it = object.find(name);
+    if (it == object.end() || !it->is_number_integer()) return false;
+    if (!it->is_number_unsigned()) return false; // negative
+    out = it->get<std::uint64_t>();
+    return true;
+}
+
+/// The same, where an absent member reads as `fallback` (fields added in later versions).
+[[nodiscard]] inline bool read_u64_or(const Json& object, const char* name, std::uint64_t& out,
+                                      std::uint64_t fallback) {
+    if (!object.contains(name)) {
+        out = fallback;
+        return true;
+    }
+    return read_u64(object, name, out);
+}
+
 } // namespace paylinks::stored

@@ -26,6 +26,7 @@ ObservedTransfer transfer(char tx, std::uint64_t amount, std::uint64_t block,
     t.log.transaction_hash = "0x" + std::string(64, tx);
     t.log.value = amount;
     t.log.block_number = block;
+    t.log.block_hash = "0x" + std::string(63, 'b') + static_cast<char>('0' + block % 10);
     t.block_time_ms = time_ms;
     return t;
 }
@@ -35,9 +36,9 @@ ObservedTransfer transfer(char tx, std::uint64_t amount, std::uint64_t block,
 TEST_CASE("money after the late window does not turn paid into overpaid", "[fuzz]") {
     // fuzz_payment_state: paid in time, then more money mined after expiresAt + late window;
     // the fulfilled branch counted it (overpaid, with an event) where derive_status does not.
-    const StateRules rules{2, 60 * 60'000};
+    const StateRules rules{2, false, 60 * 60'000};
     auto session = session_due(100);
-    ChainObservation chain{10, {transfer('a', 100, 5, kCreated + 60'000)}};
+    ChainObservation chain{10, std::nullopt, {transfer('a', 100, 5, kCreated + 60'000)}, {}};
     apply_observation(session, chain, rules, kCreated + 120'000);
     REQUIRE(session.status == Status::paid);
 
@@ -59,9 +60,9 @@ TEST_CASE("money after the late window does not turn paid into overpaid", "[fuzz
 TEST_CASE("confirmations saturate instead of wrapping to none", "[fuzz]") {
     // fuzz_payment_state: head 2^64 − 1 over a log in block 0 gave 2^64 → 0 confirmations.
     auto session = session_due(100);
-    ChainObservation chain{std::numeric_limits<std::uint64_t>::max(),
-                           {transfer('a', 100, 0, std::nullopt)}};
-    apply_observation(session, chain, StateRules{3, 0}, kCreated + 60'000);
+    ChainObservation chain{std::numeric_limits<std::uint64_t>::max(), std::nullopt,
+                           {transfer('a', 100, 0, kCreated)}, {}};
+    apply_observation(session, chain, StateRules{3, false, 0}, kCreated + 60'000);
     REQUIRE(session.payments.size() == 1);
     CHECK(session.payments[0].confirmations == std::numeric_limits<std::uint64_t>::max());
     CHECK(session.payments[0].confirmed);

@@ -11,7 +11,8 @@ Json Driver::default_env() {
                 {"TOKEN_ADDRESS", "0x5FbDB2315678afecb367f032d93F642f64180aa3"},
                 {"FORWARDER_FACTORY", "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0"},
                 {"FORWARDER_IMPLEMENTATION", "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512"},
-                {"CONFIRMATIONS", "2"}};
+                {"CONFIRMATIONS", "2"},
+                {"TOKEN_DECIMALS", "6"}};
 }
 
 Driver::Driver(Json env) {
