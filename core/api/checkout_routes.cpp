@@ -144,7 +144,7 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
     const unsigned decimals = session->token_decimals;
     view.token_symbol = session->token_symbol;
     view.amount_due = num::format_units(session->amount_due, decimals);
-    view.amount_received = num::format_units(session->amount_received(), decimals);
+    view.amount_received = num::format_units(session->amount_seen(), decimals);
     view.network_name = std::string(config.network->display_name);
     view.chain_id = config.network->chain_id;
     view.token_address = config.token_text;

@@ -161,6 +161,9 @@ struct LogHarvest {
     std::map<eth::Address, std::vector<ObservedTransfer>> by_address;
     std::vector<BlockRange> covered;
     std::vector<std::string> faults;
+    /// A node that answers what was not asked (malformed logs, other emitters, other
+    /// recipients, other blocks) is not believed on anything else of this harvest.
+    bool untrusted = false;
     std::size_t calls = 0;
     bool budget_spent = false;
 };
@@ -185,11 +188,13 @@ void take_log_result(engine::Context& ctx, LogHarvest& harvest, const LogQuery& 
         auto logs = read_transfer_logs(result, token, recipient_set);
         if (auto* fault = std::get_if<Fault>(&logs)) {
             harvest.faults.push_back(fault->message);
+            harvest.untrusted = true;
             return;
         }
         for (auto& transfer : std::get<std::vector<ObservedTransfer>>(logs)) {
             if (transfer.log.block_number < query.from || transfer.log.block_number > query.to) {
                 harvest.faults.push_back("eth_getLogs answered a log outside the range asked for");
+                harvest.untrusted = true;
                 return;
             }
         }
@@ -529,8 +534,9 @@ check_against_chain(engine::Context& ctx, Session& session,
         (void)co_await fetch_logs(ctx, harvest, std::move(queries), recipient_set, kCheckLogCalls);
     }
     report.rpc_calls += harvest.calls;
-    if (harvest.covered.empty() && !harvest.faults.empty() && receipt_transfers.empty())
-        co_return Fault{harvest.faults.front()};
+    // One failed range fails the check: what the session shows must come from a whole view
+    // (a range left unread for the budget is read at the next check, and is no failure).
+    if (!harvest.faults.empty()) co_return Fault{harvest.faults.front()};
 
     std::vector<Reconciliation> work(1);
     work[0].session = &session;
@@ -703,6 +709,10 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
             report.rpc_calls += harvest.calls;
             for (auto& fault : harvest.faults)
                 report.faults.push_back(fault);
+            if (harvest.untrusted) { // judged on nothing this node said; the other chunks go on
+                harvest.by_address.clear();
+                harvest.covered.clear();
+            }
             if (harvest.budget_spent)
                 report.faults.push_back("the eth_getLogs budget of this tick was spent; the "
                                         "rest is read at the next tick");

@@ -21,7 +21,14 @@ std::optional<Status> parse_status(std::string_view text) noexcept {
     return std::nullopt;
 }
 
-num::uint256 Session::amount_received() const {
+num::uint256 Session::amount_seen() const {
+    num::uint256 total = 0;
+    for (const auto& payment : payments)
+        total += payment.amount;
+    return total;
+}
+
+num::uint256 Session::amount_confirmed() const {
     num::uint256 total = 0;
     for (const auto& payment : payments)
         if (payment.confirmed) total += payment.amount;
@@ -29,7 +36,7 @@ num::uint256 Session::amount_received() const {
 }
 
 num::uint256 Session::amount_remaining() const {
-    auto received = amount_received();
+    auto received = amount_confirmed();
     return received >= amount_due ? num::uint256(0) : amount_due - received;
 }
 

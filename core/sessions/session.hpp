@@ -77,8 +77,11 @@ struct Session {
     std::int64_t created_at_ms = 0;
     std::int64_t updated_at_ms = 0;
 
-    /// Confirmed payments, counted or not (late ones are listed for refunds).
-    [[nodiscard]] num::uint256 amount_received() const;
+    /// Every payment seen, confirmed or not (the API's amountReceived; late ones included,
+    /// as they are listed for refunds).
+    [[nodiscard]] num::uint256 amount_seen() const;
+    /// Confirmed payments only.
+    [[nodiscard]] num::uint256 amount_confirmed() const;
     /// What is left to pay: amount_due less the confirmed total, or 0.
     [[nodiscard]] num::uint256 amount_remaining() const;
 };

@@ -11,7 +11,7 @@ import { sendAndWait } from '../../scripts/chain/rpc.mjs';
 import { startRpcProxy } from '../support/rpc_proxy.mjs';
 import {
   startChain, startJourneyWorker, stopAll, mine, transfer, rpc, parseUnits, Polls, createSession,
-  stored, scan, assertNothingCounted,
+  stored, scan, assertNothingCounted, SESSIONS,
 } from './helpers.mjs';
 
 const call = (contract, functionName, args) =>
@@ -167,35 +167,27 @@ describe('attacks (worker + anvil): nothing that is not a payment counts', { tim
     }
   });
 
-  it('an RPC that reports another chain id: nothing is trusted, the status says unavailable', async () => {
+  it('an RPC that reports another chain id: nothing is priced or trusted until it agrees', async () => {
     // A worker of its own, so its first chain check meets the lying node (the chain id is
     // verified once per 10 minutes per instance).
     const proxy = await startRpcProxy({ target: env.url });
     await proxy.set('chainId', { chainId: 8453 }); // "I am Base"
     const liar = await startJourneyWorker({ ...env, proxy }, { confirmations: 2 });
     try {
+      const refused = await liar.post(SESSIONS, { fiatAmount: '25.00', fiatCurrency: 'USD' });
+      assert.equal(refused.status, 500, refused.text);
+      assert.equal(refused.json.error.code, 'configuration_invalid');
+      assert.match(refused.json.error.message, /chain id 8453/);
+      const keys = (await (await liar.kv()).list({ prefix: 'cs/' })).keys;
+      assert.deepEqual(keys, [], 'nothing stored for a refused session');
+      assert.ok(proxy.calls.some((c) => c.method === 'eth_chainId'));
+
+      // Once the node tells the truth, sessions open and payments are found.
+      await proxy.set('pass');
       const lpolls = new Polls(liar);
       const session = await createSession(liar);
       const paid = await transfer(env, session.depositAddress, '25');
-      await mine(env.url, 2); // a real, confirmed payment — on a chain the worker cannot trust
-
-      const s = await lpolls.status(session.id);
-      assertNothingCounted(s, 'open', 'wrong chain (poll)');
-      assert.equal(s.chainCheck, 'unavailable');
-      const page = await lpolls.page(session.id, { fresh: false });
-      assert.equal(page.status, 200);
-      assert.match(page.text, /data-status="open"/);
-      const verified = await lpolls.verify(session.id, paid.transactionHash);
-      assert.equal(verified.status, 502, verified.text);
-      assert.equal(verified.json.error.code, 'upstream_unavailable');
-      assert.match(verified.json.error.message, /chain id 8453/);
-      await scan(liar);
-      assert.equal((await stored(liar, session.id)).status, 'open');
-      assert.deepEqual((await stored(liar, session.id)).payments, []);
-      assert.ok(proxy.calls.some((c) => c.method === 'eth_chainId'));
-
-      // Once the node tells the truth, the payment is found.
-      await proxy.set('pass');
+      await mine(env.url, 2);
       const ok = await lpolls.verify(session.id, paid.transactionHash);
       assert.equal(ok.status, 200, ok.text);
       assert.equal(ok.json.status, 'paid');

@@ -204,6 +204,7 @@ describe('faults (worker → fault proxy → anvil)', { timeout: 120_000 }, () =
       await transfer(env, session.depositAddress, '25');
       await mine(env.url, 1);
       // The first request is held for 9.5 s; the worker must give up on it at 8 s and retry.
+      const before = proxy.requests.length; // session creation asked the node already
       await proxy.set('slow', { delayMs: 9500, times: 1 });
       const started = Date.now();
       const s = await new Polls(slowWorker).status(session.id);
@@ -211,7 +212,7 @@ describe('faults (worker → fault proxy → anvil)', { timeout: 120_000 }, () =
       assert.equal(s.status, 'paid');
       assert.equal(s.chainCheck, 'ok');
       assert.ok(elapsed >= 7900 && elapsed < 9500, `the first attempt was abandoned at ~8 s (took ${elapsed} ms)`);
-      const [held, retry] = proxy.requests;
+      const [held, retry] = proxy.requests.slice(before);
       assert.equal(retry.body, held.body, 'the same batch was sent again');
       assert.ok(retry.at - held.at >= 7900, `retried after the timeout (${retry.at - held.at} ms)`);
     } finally {
