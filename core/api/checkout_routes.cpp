@@ -157,10 +157,9 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
     view.cancel_url = session->cancel_url;
     view.explorer_tx_url = std::string(config.network->explorer_tx_url);
     for (const auto& payment : session->payments)
-        view.payments.push_back({payment.transaction_hash,
-                                 num::format_units(payment.amount, decimals),
-                                 static_cast<std::int64_t>(payment.confirmations),
-                                 payment.confirmed});
+        view.payments.push_back(
+            {payment.transaction_hash, num::format_units(payment.amount, decimals),
+             static_cast<std::int64_t>(payment.confirmations), payment.confirmed});
     view.confirmations_required = config.confirmations;
     view.livemode = session->livemode;
     // An underpaid session's QR asks for exactly what is left.

@@ -189,8 +189,8 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
     session.fiat_amount = draft.fiat_amount;
     session.fiat_currency = draft.fiat_currency;
     session.exchange_rate = rate->second.text;
-    session.amount_due = sessions::token_amount_due(draft.fiat_amount, *currency, rate->second,
-                                                    quote.decimals);
+    session.amount_due =
+        sessions::token_amount_due(draft.fiat_amount, *currency, rate->second, quote.decimals);
     session.deposit_address =
         eth::DepositAddressDeriver(config.forwarder_factory, config.forwarder_implementation)
             .derive(session.id);

@@ -44,10 +44,9 @@ engine::Effect eth_get_block_by_tag(std::string_view tag) {
 }
 
 engine::Effect eth_call_view(const eth::Address& contract, std::string_view selector) {
-    return engine::rpc_call(
-        "eth_call",
-        Json::array({Json{{"to", eth::to_lower_hex(contract)}, {"data", std::string(selector)}},
-                     "latest"}));
+    return engine::rpc_call("eth_call", Json::array({Json{{"to", eth::to_lower_hex(contract)},
+                                                          {"data", std::string(selector)}},
+                                                     "latest"}));
 }
 
 std::variant<std::optional<BlockHeader>, Fault> read_block_header(const Json& result) {
@@ -163,7 +162,7 @@ std::optional<RangeRefusal> read_range_refusal(const Json& result, std::uint64_t
         contains_ci(message, "credits"))
         return std::nullopt;
     static constexpr std::string_view kWords[] = {
-        "block range", "range",     "limited to", "more than", "too many",
+        "block range", "range",     "limited to", "more than",     "too many",
         "exceed",      "too large", "too wide",   "response size", "results"};
     if (std::none_of(std::begin(kWords), std::end(kWords),
                      [&](std::string_view word) { return contains_ci(message, word); }))
@@ -259,9 +258,8 @@ std::variant<ReceiptVerdict, Fault> read_receipt(const Json& result, const eth::
     const Json& receipt = *value;
     auto block_number = receipt.find("blockNumber");
     if (block_number == receipt.end() || block_number->is_null()) return verdict; // pending
-    auto mined_in = block_number->is_string()
-                        ? num::parse_hex_u64(block_number->get<std::string>())
-                        : std::nullopt;
+    auto mined_in = block_number->is_string() ? num::parse_hex_u64(block_number->get<std::string>())
+                                              : std::nullopt;
     if (!mined_in) return Fault{"the receipt's blockNumber is malformed"};
     verdict.block_number = *mined_in;
     verdict.found = true;
@@ -275,8 +273,9 @@ std::variant<ReceiptVerdict, Fault> read_receipt(const Json& result, const eth::
     if (logs == receipt.end() || !logs->is_array()) return Fault{"the receipt has no logs array"};
     auto receipt_time = block_time_ms(receipt);
     std::string receipt_block_hash;
-    if (auto hash = receipt.find("blockHash"); hash != receipt.end() && hash->is_string() &&
-                                                crypto::hex_decode_fixed<32>(hash->get<std::string>())) {
+    if (auto hash = receipt.find("blockHash");
+        hash != receipt.end() && hash->is_string() &&
+        crypto::hex_decode_fixed<32>(hash->get<std::string>())) {
         receipt_block_hash = hash->get<std::string>();
         for (auto& c : receipt_block_hash)
             if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
@@ -286,8 +285,7 @@ std::variant<ReceiptVerdict, Fault> read_receipt(const Json& result, const eth::
         // from the configured token to this session's address counts.
         auto parsed = eth::parse_transfer_log(item);
         auto* log = std::get_if<eth::TransferLog>(&parsed);
-        if (!log || log->removed || log->token != token || log->to != recipient ||
-            log->value == 0)
+        if (!log || log->removed || log->token != token || log->to != recipient || log->value == 0)
             continue;
         if (log->block_hash.empty()) log->block_hash = receipt_block_hash;
         auto time = block_time_ms(item);

@@ -91,7 +91,8 @@ std::optional<Fault> accept_verification(engine::Context& ctx, const Json* resul
     if (auto* fault = std::get_if<Fault>(&decimals)) {
         shared.chain_verified_at_ms = -1;
         // A JSON-RPC error (execution reverted) is the contract's answer, not the network's.
-        const bool contract_answered = results[1].contains("rpcError") || engine::succeeded(results[1]);
+        const bool contract_answered =
+            results[1].contains("rpcError") || engine::succeeded(results[1]);
         return Fault{"configuration error: the token at TOKEN_ADDRESS " + config.token_text +
                          " on " + std::string(network.display_name) + ": " + fault->message,
                      contract_answered};
@@ -214,15 +215,16 @@ void take_log_result(engine::Context& ctx, LogHarvest& harvest, const LogQuery& 
                         query.recipients);
         } else if (query.recipients.size() > 1) {
             const auto half = static_cast<std::ptrdiff_t>(query.recipients.size() / 2);
-            again.push_back(LogQuery{
-                query.from, query.to,
-                std::vector<eth::Address>(query.recipients.begin(), query.recipients.begin() + half)});
-            again.push_back(LogQuery{
-                query.from, query.to,
-                std::vector<eth::Address>(query.recipients.begin() + half, query.recipients.end())});
+            again.push_back(LogQuery{query.from, query.to,
+                                     std::vector<eth::Address>(query.recipients.begin(),
+                                                               query.recipients.begin() + half)});
+            again.push_back(LogQuery{query.from, query.to,
+                                     std::vector<eth::Address>(query.recipients.begin() + half,
+                                                               query.recipients.end())});
         } else {
-            harvest.faults.push_back("eth_getLogs was refused even for one block and one address: " +
-                                     engine::failure_message(result));
+            harvest.faults.push_back(
+                "eth_getLogs was refused even for one block and one address: " +
+                engine::failure_message(result));
         }
         return;
     }
@@ -239,14 +241,14 @@ engine::Task<bool> fetch_logs(engine::Context& ctx, LogHarvest& harvest,
         const std::size_t room = budget > harvest.calls ? budget - harvest.calls : 0;
         if (room == 0) break;
         std::vector<LogQuery> now(queries.begin(),
-                                  queries.begin() + static_cast<std::ptrdiff_t>(
-                                                        std::min(room, queries.size())));
+                                  queries.begin() +
+                                      static_cast<std::ptrdiff_t>(std::min(room, queries.size())));
         queries.erase(queries.begin(), queries.begin() + static_cast<std::ptrdiff_t>(now.size()));
         std::vector<engine::Effect> effects;
         effects.push_back(eth_block_number());
         for (const auto& query : now)
-            effects.push_back(eth_get_transfer_logs(ctx.config().token, query.recipients,
-                                                    query.from, query.to));
+            effects.push_back(
+                eth_get_transfer_logs(ctx.config().token, query.recipients, query.from, query.to));
         harvest.calls += effects.size();
         auto results = co_await ctx.perform(std::move(effects));
         auto head = read_quantity(results[0], "eth_blockNumber");
@@ -270,14 +272,14 @@ engine::Task<bool> fetch_logs(engine::Context& ctx, LogHarvest& harvest,
 std::uint64_t resume_from(engine::Context& ctx, const std::string& id,
                           std::optional<std::uint64_t> start_block, std::uint64_t scanned_to,
                           std::int64_t created_at_ms, std::uint64_t head) {
-    const std::uint64_t first =
-        start_block ? *start_block
-                    : first_block_for(created_at_ms, head, ctx.now_ms(),
-                                      ctx.config().network->block_time_ms);
+    const std::uint64_t first = start_block ? *start_block
+                                            : first_block_for(created_at_ms, head, ctx.now_ms(),
+                                                              ctx.config().network->block_time_ms);
     if (auto it = ctx.shared().scanned_to.find(id); it != ctx.shared().scanned_to.end())
         scanned_to = std::max(scanned_to, it->second);
     if (scanned_to == 0) return first;
-    const std::uint64_t resume = scanned_to > kReorgMarginBlocks ? scanned_to - kReorgMarginBlocks : 0;
+    const std::uint64_t resume =
+        scanned_to > kReorgMarginBlocks ? scanned_to - kReorgMarginBlocks : 0;
     return std::max(first, resume);
 }
 
@@ -312,15 +314,16 @@ std::optional<std::uint64_t> readable_through(const std::vector<BlockRange>& cov
                                               std::uint64_t from, const Reconciliation& item) {
     auto through = covered_through(covered, from);
     if (through && item.unverified_from)
-        through = *item.unverified_from > from ? std::optional(std::min(*through, *item.unverified_from - 1))
-                                               : std::nullopt;
+        through = *item.unverified_from > from
+                      ? std::optional(std::min(*through, *item.unverified_from - 1))
+                      : std::nullopt;
     return through;
 }
 
 const Payment* known_payment(const Session& session, const eth::TransferLog& log) {
     for (const auto& payment : session.payments)
-        if (payment.transaction_hash == log.transaction_hash && payment.log_index == log.log_index &&
-            payment.block_hash == log.block_hash)
+        if (payment.transaction_hash == log.transaction_hash &&
+            payment.log_index == log.log_index && payment.block_hash == log.block_hash)
             return &payment;
     return nullptr;
 }
@@ -329,10 +332,11 @@ const Payment* known_payment(const Session& session, const eth::TransferLog& log
 // are checked against their block's header (hash, timestamp); known ones the logs no longer
 // show, or whose newest block changed hash, against their receipts. Returns, per session,
 // whether it changed.
-engine::Task<std::vector<bool>>
-reconcile(engine::Context& ctx, std::vector<Reconciliation>& work,
-          const std::vector<BlockRange>& covered, std::uint64_t head,
-          std::optional<std::uint64_t> finalized, std::size_t& rpc_calls) {
+engine::Task<std::vector<bool>> reconcile(engine::Context& ctx, std::vector<Reconciliation>& work,
+                                          const std::vector<BlockRange>& covered,
+                                          std::uint64_t head,
+                                          std::optional<std::uint64_t> finalized,
+                                          std::size_t& rpc_calls) {
     const auto& config = ctx.config();
     const auto rules = sessions::state_rules(config);
 
@@ -348,7 +352,8 @@ reconcile(engine::Context& ctx, std::vector<Reconciliation>& work,
                 continue;
             }
             auto cached = ctx.shared().blocks.find(transfer.log.block_number);
-            if (cached != ctx.shared().blocks.end() && cached->second.hash == transfer.log.block_hash)
+            if (cached != ctx.shared().blocks.end() &&
+                cached->second.hash == transfer.log.block_hash)
                 transfer.block_time_ms = cached->second.time_ms;
             else
                 headers_needed.insert(transfer.log.block_number);
@@ -408,12 +413,11 @@ reconcile(engine::Context& ctx, std::vector<Reconciliation>& work,
             if (it != headers.end() && it->second) changed_hash = it->second->hash;
         }
         for (const auto& payment : item.session->payments) {
-            const bool shown = std::any_of(item.transfers.begin(), item.transfers.end(),
-                                           [&](const ObservedTransfer& t) {
-                                               return t.log.transaction_hash ==
-                                                          payment.transaction_hash &&
-                                                      t.log.log_index == payment.log_index;
-                                           });
+            const bool shown = std::any_of(
+                item.transfers.begin(), item.transfers.end(), [&](const ObservedTransfer& t) {
+                    return t.log.transaction_hash == payment.transaction_hash &&
+                           t.log.log_index == payment.log_index;
+                });
             if (shown) continue;
             const bool inside = covered_by(covered, payment.block_number);
             const bool fork_seen = !inside && newest_outside[i] && !changed_hash.empty() &&
@@ -433,12 +437,14 @@ reconcile(engine::Context& ctx, std::vector<Reconciliation>& work,
         rpc_calls += effects.size();
         auto results = co_await ctx.perform(std::move(effects));
         auto receipt_head = read_quantity(results[0], "eth_blockNumber");
-        const std::uint64_t node_head =
-            std::holds_alternative<std::uint64_t>(receipt_head) ? std::get<std::uint64_t>(receipt_head) : 0;
+        const std::uint64_t node_head = std::holds_alternative<std::uint64_t>(receipt_head)
+                                            ? std::get<std::uint64_t>(receipt_head)
+                                            : 0;
         for (std::size_t s = 0; s < suspects.size(); ++s) {
             auto& item = work[suspects[s].item];
             const Payment& payment = *suspects[s].payment;
-            auto verdict = read_receipt(results[s + 1], config.token, item.session->deposit_address);
+            auto verdict =
+                read_receipt(results[s + 1], config.token, item.session->deposit_address);
             auto* receipt = std::get_if<ReceiptVerdict>(&verdict);
             if (!receipt) continue; // cannot tell: kept
             if (!receipt->found) {
@@ -523,8 +529,8 @@ check_against_chain(engine::Context& ctx, Session& session,
     }
 
     // The logs of the blocks not read yet, within this check's budget.
-    const std::uint64_t from = resume_from(ctx, session.id, session.start_block,
-                                           session.scanned_to, session.created_at_ms, head);
+    const std::uint64_t from = resume_from(ctx, session.id, session.start_block, session.scanned_to,
+                                           session.created_at_ms, head);
     LogHarvest harvest;
     if (from <= head) {
         const std::vector<eth::Address> recipients(1, session.deposit_address);
@@ -543,7 +549,8 @@ check_against_chain(engine::Context& ctx, Session& session,
     work[0].transfers = std::move(harvest.by_address[session.deposit_address]);
     for (auto& transfer : receipt_transfers)
         work[0].transfers.push_back(std::move(transfer));
-    auto changed = co_await reconcile(ctx, work, harvest.covered, head, finalized, report.rpc_calls);
+    auto changed =
+        co_await reconcile(ctx, work, harvest.covered, head, finalized, report.rpc_calls);
     if (auto through = readable_through(harvest.covered, from, work[0]))
         remember_scanned(ctx, session, *through);
     report.changed = changed[0];
@@ -725,9 +732,10 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
         for (std::size_t i = 0; i < entries.size(); ++i) {
             const auto& entry = entries[i];
             const bool has_logs = harvest.by_address.count(entry.deposit_address) > 0;
-            const bool unsettled = entry.payment_count > 0 &&
-                                   (entry.unconfirmed_count > 0 || head < entry.newest_payment_block ||
-                                    head - entry.newest_payment_block + 1 < kSettledDepth);
+            const bool unsettled =
+                entry.payment_count > 0 &&
+                (entry.unconfirmed_count > 0 || head < entry.newest_payment_block ||
+                 head - entry.newest_payment_block + 1 < kSettledDepth);
             const bool clock_ran_out =
                 (entry.status == sessions::Status::open && ctx.now_ms() >= entry.expires_at_ms) ||
                 ctx.now_ms() >= entry.expires_at_ms + rules.late_window_ms;
@@ -746,10 +754,12 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
             std::optional<Session> session;
             if (stored.value) session = sessions::from_storage(*stored.value);
             if (!session) {
-                writes.push_back(engine::kv_delete(sessions::watch_index_key(entries[to_load[k]].id)));
+                writes.push_back(
+                    engine::kv_delete(sessions::watch_index_key(entries[to_load[k]].id)));
                 continue;
             }
-            if (auto it = ctx.shared().scanned_to.find(session->id); it != ctx.shared().scanned_to.end())
+            if (auto it = ctx.shared().scanned_to.find(session->id);
+                it != ctx.shared().scanned_to.end())
                 session->scanned_to = std::max(session->scanned_to, it->second);
             sessions_loaded.push_back(std::move(*session));
         }
@@ -771,7 +781,8 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
                 it != harvest.by_address.end())
                 work[k].transfers = it->second;
         }
-        auto changed = co_await reconcile(ctx, work, harvest.covered, head, finalized, report.rpc_calls);
+        auto changed =
+            co_await reconcile(ctx, work, harvest.covered, head, finalized, report.rpc_calls);
         for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
             auto& session = sessions_loaded[k];
             for (std::size_t i = 0; i < entries.size(); ++i)

@@ -185,8 +185,7 @@ Config load_config(const Json& env) {
     config.token_text = eth::to_checksum_address(config.token);
     // The network's own USDC is known to have 6 decimals (checked against the chain anyway);
     // any other token is described by the chain alone unless TOKEN_DECIMALS declares it.
-    if (!config.network->usdc.empty() &&
-        config.token == *eth::parse_address(config.network->usdc))
+    if (!config.network->usdc.empty() && config.token == *eth::parse_address(config.network->usdc))
         config.declared_decimals = 6;
     else
         config.token_symbol = "TOKEN";
@@ -195,8 +194,7 @@ Config load_config(const Json& env) {
     if (declared >= 0) {
         if (config.declared_decimals && *config.declared_decimals != declared) {
             config.error = "TOKEN_DECIMALS=" + std::to_string(declared) + " but " +
-                           std::string(config.network->display_name) +
-                           " USDC has 6 decimals";
+                           std::string(config.network->display_name) + " USDC has 6 decimals";
             return config;
         }
         config.declared_decimals = static_cast<unsigned>(declared);
@@ -211,9 +209,12 @@ Config load_config(const Json& env) {
 
     std::int64_t confirmations = config.confirmations;
     config.finalized = read_var(env, "CONFIRMATIONS") == "finalized";
-    if ((!config.finalized &&
-         !read_int(env, "CONFIRMATIONS", 1, 1000, confirmations, config.error)) ||
-        !read_int(env, "SESSION_TTL_SECONDS", 300, 86400, config.session_ttl_seconds,
+    if (!config.finalized &&
+        !read_int(env, "CONFIRMATIONS", 1, 1000, confirmations, config.error)) {
+        config.error += " or \"finalized\" (a payment counts once its block is finalized)";
+        return config;
+    }
+    if (!read_int(env, "SESSION_TTL_SECONDS", 300, 86400, config.session_ttl_seconds,
                   config.error) ||
         !read_int(env, "LATE_WINDOW_SECONDS", 0, 7 * 86400, config.late_window_seconds,
                   config.error))

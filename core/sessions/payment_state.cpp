@@ -18,9 +18,8 @@ bool payments_equal(const std::vector<Payment>& a, const std::vector<Payment>& b
     for (std::size_t i = 0; i < a.size(); ++i) {
         if (!same_transfer(a[i], b[i]) || a[i].amount != b[i].amount ||
             (!a[i].confirmed && a[i].confirmations != b[i].confirmations) ||
-            a[i].confirmed != b[i].confirmed ||
-            a[i].block_number != b[i].block_number || a[i].block_hash != b[i].block_hash ||
-            a[i].time_ms != b[i].time_ms)
+            a[i].confirmed != b[i].confirmed || a[i].block_number != b[i].block_number ||
+            a[i].block_hash != b[i].block_hash || a[i].time_ms != b[i].time_ms)
             return false;
     }
     return true;
@@ -118,7 +117,8 @@ bool apply_observation(Session& session, const ChainObservation& observation,
         payment.confirmations = confirmations_at(observation.head_block, payment.block_number);
         payment.confirmed =
             rules.finalized
-                ? observation.finalized_block && *observation.finalized_block >= payment.block_number
+                ? observation.finalized_block &&
+                      *observation.finalized_block >= payment.block_number
                 : payment.confirmations >=
                       static_cast<std::uint64_t>(std::max(1, rules.confirmations_required));
         if (known) {

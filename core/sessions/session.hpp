@@ -38,8 +38,8 @@ struct Payment {
     eth::Address from{};
     num::uint256 amount = 0;
     std::uint64_t block_number = 0;
-    std::string block_hash;   ///< the block's hash as the node reported it at block_number
-    std::int64_t time_ms = 0; ///< the block's timestamp: on time or late is decided by it
+    std::string block_hash;          ///< the block's hash as the node reported it at block_number
+    std::int64_t time_ms = 0;        ///< the block's timestamp: on time or late is decided by it
     std::uint64_t confirmations = 0; ///< never decreases while the block hash is the same
     bool confirmed = false;
 };

@@ -195,8 +195,7 @@ std::optional<Session> from_storage(std::string_view text) {
             !read_u256(item, "amount", payment.amount) ||
             !read_u64(item, "block", payment.block_number) ||
             !read_time(item, "time", payment.time_ms) ||
-            !read_u64(item, "conf", payment.confirmations) || ok == item.end() ||
-            !ok->is_boolean())
+            !read_u64(item, "conf", payment.confirmations) || ok == item.end() || !ok->is_boolean())
             return std::nullopt;
         if (item.contains("hash") && !read_string(item, "hash", payment.block_hash))
             return std::nullopt;
@@ -308,7 +307,8 @@ std::optional<WatchEntry> read_watch_metadata(std::string id, const Json& metada
         !read_u64_or(metadata, "p", entry.newest_payment_block, 0) ||
         !read_u64_or(metadata, "t", entry.scanned_to, 0))
         return std::nullopt;
-    entry.unconfirmed_count = static_cast<std::uint32_t>(std::min<std::uint64_t>(unconfirmed, 1000));
+    entry.unconfirmed_count =
+        static_cast<std::uint32_t>(std::min<std::uint64_t>(unconfirmed, 1000));
     if (metadata.contains("b")) {
         std::uint64_t start = 0;
         if (!read_u64(metadata, "b", start)) return std::nullopt;

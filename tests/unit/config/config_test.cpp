@@ -27,3 +27,47 @@ TEST_CASE("API_KEY: the prefix says the mode, and something must follow it", "[c
         if (!usable) CHECK(config.error.find("API_KEY") != std::string::npos);
     }
 }
+
+TEST_CASE("the chain settings: several RPC URLs, finalized, the token's declared decimals",
+          "[config]") {
+    struct Row {
+        const char* name;
+        const char* value;
+        bool usable;
+    };
+    for (auto [name, value, usable] :
+         {Row{"RPC_URL", "http://127.0.0.1:9, https://node.example/v1/key", true},
+          Row{"RPC_URL", "https://a.example,,https://b.example", true},
+          Row{"RPC_URL", "https://a.example,ftp://b.example", false}, Row{"RPC_URL", " , ", false},
+          Row{"CONFIRMATIONS", "finalized", true}, Row{"CONFIRMATIONS", "final", false},
+          Row{"CONFIRMATIONS", "0", false}, Row{"TOKEN_DECIMALS", "18", true},
+          Row{"TOKEN_DECIMALS", "0", true}, Row{"TOKEN_DECIMALS", "78", false},
+          Row{"TOKEN_DECIMALS", "six", false}}) {
+        INFO(name << "=" << value);
+        auto env = Driver::default_env();
+        env[name] = value;
+        const auto config = load_config(env);
+        CHECK(config.error.empty() == usable);
+        if (!usable) CHECK(config.error.find(name) != std::string::npos);
+    }
+    auto env = Driver::default_env();
+    env["RPC_URL"] = "http://127.0.0.1:9, https://node.example";
+    env["CONFIRMATIONS"] = "finalized";
+    auto config = load_config(env);
+    REQUIRE(config.error.empty());
+    CHECK(config.rpc_urls ==
+          std::vector<std::string>{"http://127.0.0.1:9", "https://node.example"});
+    CHECK(config.finalized);
+
+    // The network's own USDC has 6 decimals: declaring another number is refused at once.
+    env = Driver::default_env();
+    env["NETWORK"] = "base";
+    env.erase("TOKEN_ADDRESS");
+    env["TOKEN_DECIMALS"] = "18";
+    config = load_config(env);
+    CHECK(config.error.find("TOKEN_DECIMALS") != std::string::npos);
+    env.erase("TOKEN_DECIMALS");
+    config = load_config(env);
+    REQUIRE(config.error.empty());
+    CHECK(config.declared_decimals == std::optional<unsigned>(6));
+}

@@ -51,7 +51,7 @@ struct ScriptedChain {
     std::optional<std::uint64_t> max_range; ///< eth_getLogs wider than this is refused
     unsigned decimals = 6;
     std::string symbol = "USDC";
-    std::uint64_t fork = 0;      ///< blocks >= fork_from have this fork's hashes
+    std::uint64_t fork = 0; ///< blocks >= fork_from have this fork's hashes
     std::uint64_t fork_from = 0;
     std::map<std::string, int> calls_by_method;
     int calls = 0;
@@ -79,8 +79,8 @@ struct ScriptedChain {
         std::snprintf(tx, sizeof tx, "0x%064zx", logs.size() + 1);
         if (block_time_s) block_times_s[block] = *block_time_s;
         Json log{{"address", kTestToken},
-                 {"topics", Json::array({kTransferTopic, address_topic(kTestCustomer),
-                                         address_topic(to)})},
+                 {"topics",
+                  Json::array({kTransferTopic, address_topic(kTestCustomer), address_topic(to)})},
                  {"data", data},
                  {"transactionHash", tx},
                  {"blockNumber", hex_quantity(block)},
