@@ -33,6 +33,8 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+constexpr const char* kBenchBlockHash =
+    "0xabababababababababababababababababababababababababababababababab";
 constexpr const char* kToken = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
 constexpr const char* kFactory = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
 constexpr const char* kImplementation = "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512";
@@ -46,7 +48,8 @@ Json bench_env() {
                 {"TOKEN_ADDRESS", kToken},
                 {"FORWARDER_FACTORY", kFactory},
                 {"FORWARDER_IMPLEMENTATION", kImplementation},
-                {"CONFIRMATIONS", "2"}};
+                {"CONFIRMATIONS", "2"},
+                {"TOKEN_DECIMALS", "6"}};
 }
 
 double micros(Clock::duration d) {
@@ -130,6 +133,20 @@ struct World {
             if (method == "eth_chainId") return Json{{"ok", true}, {"value", "0x7a69"}};
             if (method == "eth_blockNumber") return Json{{"ok", true}, {"value", quantity(head)}};
             if (method == "eth_getLogs") return Json{{"ok", true}, {"value", Json::array()}};
+            if (method == "eth_call") { // the token's decimals() (6) and symbol() ("USDC")
+                const bool decimals = effect["params"][0].value("data", "") == "0x313ce567";
+                return Json{{"ok", true},
+                            {"value", decimals ? "0x" + std::string(63, '0') + "6"
+                                               : "0x" + std::string(62, '0') + "20" +
+                                                     std::string(63, '0') + "4" + "55534443" +
+                                                     std::string(56, '0')}};
+            }
+            if (method == "eth_getBlockByNumber") // every block has the same hash here
+                return Json{{"ok", true},
+                            {"value",
+                             {{"number", effect["params"][0]},
+                              {"hash", kBenchBlockHash},
+                              {"timestamp", quantity(1'795'000'000)}}}};
             if (method == "eth_getTransactionReceipt") {
                 const auto& params = effect["params"];
                 auto it = params.is_array() && !params.empty() && params[0].is_string()
@@ -384,6 +401,7 @@ int main(int argc, char** argv) {
                      {"removed", false}};
             world.receipts[hash] = Json{{"transactionHash", hash},
                                         {"blockNumber", block},
+                                        {"blockHash", kBenchBlockHash},
                                         {"status", "0x1"},
                                         {"logs", Json::array({log})}};
             auto r = world.request("POST", "/c/" + id + "/verify", Json{{"transactionHash", hash}},

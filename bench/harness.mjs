@@ -13,6 +13,7 @@ export const BENCH_VARS = {
   FORWARDER_FACTORY: '0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0',
   FORWARDER_IMPLEMENTATION: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512',
   CONFIRMATIONS: '2',
+  TOKEN_DECIMALS: '6',
 };
 
 export const ORIGIN = 'https://pay.example';
@@ -74,6 +75,10 @@ export function makeRpcStub() {
           return [];
         case 'eth_getTransactionReceipt':
           return stub.receipts.get(params[0]) ?? null;
+        case 'eth_call': // the token's decimals() (6) and symbol() ("USDC")
+          return params[0]?.data === '0x313ce567' ? '0x' + '6'.padStart(64, '0') : '0x' + '20'.padStart(64, '0') + '4'.padStart(64, '0') + '55534443'.padEnd(64, '0');
+        case 'eth_getBlockByNumber':
+          return { number: params[0], hash: '0x' + 'ab'.repeat(32), timestamp: '0x' + Math.floor(Date.now() / 1000).toString(16) };
         default:
           return undefined;
       }

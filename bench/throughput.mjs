@@ -94,14 +94,20 @@ async function buildFloorWorker(dir, scripts) {
   return outfile;
 }
 
+const DECIMALS_SELECTOR = '0x313ce567';
+const DECIMALS_6 = '0x' + '6'.padStart(64, '0');
+const SYMBOL_USDC = '0x' + '20'.padStart(64, '0') + '4'.padStart(64, '0') + '55534443'.padEnd(64, '0');
+
 /** A JSON-RPC node on 127.0.0.1 that answers at once: chain 31337, a rising head, no logs. */
 async function startRpcStub() {
   const started = Date.now();
   const counts = { requests: 0, calls: 0 };
-  const answer = (method) => {
+  const answer = (method, params) => {
     switch (method) {
       case 'eth_chainId':
         return '0x7a69';
+      case 'eth_call': // the token's decimals() (6) and symbol() ("USDC")
+        return params?.[0]?.data === DECIMALS_SELECTOR ? DECIMALS_6 : SYMBOL_USDC;
       case 'eth_blockNumber':
         return '0x' + (0x100000 + Math.floor((Date.now() - started) / 1000)).toString(16);
       case 'eth_getLogs':
@@ -124,7 +130,7 @@ async function startRpcStub() {
       }
       const calls = Array.isArray(message) ? message : [message];
       counts.calls += calls.length;
-      const answers = calls.map((call) => ({ jsonrpc: '2.0', id: call.id, result: answer(call.method) }));
+      const answers = calls.map((call) => ({ jsonrpc: '2.0', id: call.id, result: answer(call.method, call.params) }));
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(Array.isArray(message) ? answers : answers[0]));
     });
