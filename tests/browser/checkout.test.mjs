@@ -100,7 +100,12 @@ describe('hosted checkout page (Chromium)', () => {
     await transfer(stack, status.depositAddress, '5');
     await page.locator('#checkout[data-status="underpaid"]').waitFor({ timeout: 20_000 });
     assert.equal(await page.locator('#amount-due').textContent(), '7.000000');
-    assert.equal(await page.locator('#qr').isHidden(), true, 'the full-amount QR gives way to a note');
+    // The page is drawn again with a QR of exactly what is left to pay.
+    await page.locator('#checkout[data-status="underpaid"][data-qr-amount="7.000000"]').waitFor({ timeout: 20_000 });
+    assert.equal(await page.locator('#qr').isVisible(), true, 'a QR of the remainder');
+    assert.match(await page.locator('#qr').getAttribute('aria-label'), /: 7\.000000 USDC on /);
+    assert.match(await page.locator('#wallet').getAttribute('href'), /uint256=7000000$/);
+    assert.equal(await page.locator('#qr-note').isHidden(), true);
     await shot(page, 'checkout-underpaid-phone');
 
     const missing = await page.goto(`${stack.url}/l/no-such-link`);
