@@ -116,7 +116,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::int64_t time_shift_ms =
         in.ConsumeIntegralInRange<std::int64_t>(-7'200'000, 7'200'000);
     auto block_time = [&](std::uint64_t block) -> std::optional<std::int64_t> {
-        if (!node_reports_time || block > first_head + 1'000'000) return std::nullopt;
+        // The watcher hands over only transfers whose block header it read (hash and time);
+        // a time-less one must never become a payment.
+        if (block > first_head + 1'000'000 || (!node_reports_time && block % 5 == 0))
+            return std::nullopt;
         return kStart + time_shift_ms +
                (static_cast<std::int64_t>(block) - static_cast<std::int64_t>(first_head)) *
                    block_interval_ms;
@@ -182,15 +185,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                        "\n  head " + std::to_string(head) + " step " +
                                        std::to_string(step);
 
-        // Fulfilled is final; paid may only gain money.
-        if (sessions::is_fulfilled(before.status)) {
-            FUZZ_CHECK(sessions::is_fulfilled(session.status), transition);
-            if (before.status != Status::paid)
-                FUZZ_CHECK(session.status == before.status, transition);
-            FUZZ_CHECK(session.paid_at_ms == before.paid_at_ms, transition);
+        // A fulfilled session is never silently unfulfilled: it is fulfilled or reorged, and
+        // a reorged one stays so until it is fulfilled again.
+        if (sessions::is_fulfilled(before.status) || before.status == Status::reorged)
+            FUZZ_CHECK(sessions::is_fulfilled(session.status) || session.status == Status::reorged,
+                       transition);
+        // paidAt is the block time of the payment that completed the total, and only then.
+        if (sessions::is_fulfilled(session.status)) {
+            const auto* completing = sessions::completing_payment(session, rules);
+            FUZZ_CHECK(completing && session.paid_at_ms == completing->time_ms, transition);
+        } else {
+            FUZZ_CHECK(!session.paid_at_ms, transition);
         }
-        if (sessions::is_fulfilled(session.status))
-            FUZZ_CHECK(session.paid_at_ms.has_value(), transition);
+        // Nothing disappears unless the node proved it gone (this fuzzer never says so): a
+        // lagging or partial answer keeps what was known.
+        if (!use_clock)
+            for (const auto& p : before.payments) {
+                bool kept = false;
+                for (const auto& q : session.payments)
+                    kept = kept ||
+                           (q.transaction_hash == p.transaction_hash && q.log_index == p.log_index);
+                FUZZ_CHECK(kept, transition);
+            }
+        for (const auto& p : session.payments)
+            FUZZ_CHECK(p.amount > 0, transition);
 
         // The status says what the confirmed money says, when it is reached (a fulfilled
         // status then stays, whatever a node shows later).
@@ -234,19 +252,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             for (const auto& p : session.payments) {
                 bool shown = false;
                 for (const auto& t : observation.transfers)
-                    shown =
-                        shown || (!t.log.removed && t.log.transaction_hash == p.transaction_hash &&
-                                  t.log.log_index == p.log_index);
+                    shown = shown || (!t.log.removed && t.block_time_ms && t.log.value > 0 &&
+                                      t.log.transaction_hash == p.transaction_hash &&
+                                      t.log.log_index == p.log_index &&
+                                      t.log.block_number == p.block_number);
                 if (!shown) continue;
-                if (sessions::is_fulfilled(before.status) && p.confirmed) continue;
-                // head − block + 1, saturating at the largest count there is.
+                // At least head − block + 1 (saturating), and never fewer than before.
                 num::uint256 expected = head >= p.block_number
                                             ? num::uint256(head - p.block_number) + 1
                                             : num::uint256(0);
                 expected = std::min(expected, num::uint256(~std::uint64_t{0}));
-                FUZZ_CHECK(num::uint256(p.confirmations) == expected, transition);
-                FUZZ_CHECK(p.confirmed == (expected >= num::uint256(rules.confirmations_required)),
-                           transition);
+                FUZZ_CHECK(num::uint256(p.confirmations) >= expected, transition);
+                if (expected >= num::uint256(rules.confirmations_required))
+                    FUZZ_CHECK(p.confirmed, transition);
+                for (const auto& q : before.payments)
+                    if (q.transaction_hash == p.transaction_hash && q.log_index == p.log_index &&
+                        q.block_hash == p.block_hash) {
+                        FUZZ_CHECK(p.confirmations >= q.confirmations, transition);
+                        FUZZ_CHECK(p.confirmed || !q.confirmed, transition);
+                    }
             }
         }
 
@@ -257,8 +281,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             const auto& b = before.payments[i];
             payments_differ = a.transaction_hash != b.transaction_hash ||
                               a.log_index != b.log_index || a.amount != b.amount ||
-                              a.confirmations != b.confirmations || a.confirmed != b.confirmed ||
-                              a.block_number != b.block_number;
+                              (!a.confirmed && a.confirmations != b.confirmations) ||
+                              a.confirmed != b.confirmed || a.block_number != b.block_number ||
+                              a.block_hash != b.block_hash || a.time_ms != b.time_ms;
         }
         if (session.status != before.status || payments_differ ||
             session.paid_at_ms != before.paid_at_ms)
