@@ -159,7 +159,8 @@ std::optional<RangeRefusal> read_range_refusal(const Json& result, std::uint64_t
     // A rate limit is not a range limit: splitting would only ask more often.
     if (contains_ci(message, "rate limit") || contains_ci(message, "rate-limit") ||
         contains_ci(message, "request count") || contains_ci(message, "too many requests") ||
-        contains_ci(message, "credits"))
+        contains_ci(message, "credits") || contains_ci(message, "compute units") ||
+        contains_ci(message, "per second"))
         return std::nullopt;
     static constexpr std::string_view kWords[] = {
         "block range", "range",     "limited to", "more than",     "too many",

@@ -1,263 +1,378 @@
-// The payment state machine (core/sessions/payment_state.hpp), one row per transition, and
-// the round trip of sessions through their stored form at the full range of every integer.
-#include "core/config/config.hpp"
-#include "core/money/fiat.hpp"
+// Every transition of the payment state machine (core/sessions/payment_state.hpp), one table
+// row each: the session before, what the chain shows, the clock → the status, whether the
+// session changed, and paidAt.
 #include "core/sessions/payment_state.hpp"
-#include "core/sessions/pricing.hpp"
-#include "core/sessions/session_json.hpp"
 
 #include <catch2/catch.hpp>
-#include <limits>
-#include <random>
+#include <optional>
 #include <string>
+#include <vector>
 
-using namespace paylinks;
 using namespace paylinks::sessions;
 
 namespace {
 
+constexpr std::int64_t kMinute = 60'000;
 constexpr std::int64_t kCreated = 1'795'000'000'000;
-constexpr std::int64_t kExpires = kCreated + 30 * 60'000;
-constexpr std::int64_t kWindow = 3600'000;
+constexpr std::int64_t kExpires = kCreated + 30 * kMinute;
+constexpr std::int64_t kLateWindow = 60 * kMinute;
+const StateRules kTwoConfirmations{2, false, kLateWindow};
+const StateRules kFinalized{1, true, kLateWindow};
+
+std::string block_hash(std::uint64_t block, char fork = 'b') {
+    return "0x" + std::string(48, fork) + std::string(16 - std::to_string(block).size(), '0') +
+           std::to_string(block);
+}
 
 ObservedTransfer transfer(char tx, std::uint64_t amount, std::uint64_t block,
-                          std::optional<std::int64_t> time_ms, char fork = 'a') {
+                          std::optional<std::int64_t> time_ms, char fork = 'b') {
     ObservedTransfer t;
     t.log.transaction_hash = "0x" + std::string(64, tx);
     t.log.value = amount;
     t.log.block_number = block;
-    t.log.block_hash = "0x" + std::string(63, fork) + static_cast<char>('0' + block % 10);
+    t.log.block_hash = block_hash(block, fork);
+    t.log.from.bytes[19] = 9;
     t.block_time_ms = time_ms;
     return t;
 }
 
-Session session_due(std::uint64_t due) {
-    Session session;
-    session.id = "cs_test";
-    session.amount_due = due;
-    session.created_at_ms = kCreated;
-    session.expires_at_ms = kExpires;
-    return session;
+Payment payment(char tx, std::uint64_t amount, std::uint64_t block, std::int64_t time_ms,
+                std::uint64_t confirmations, bool confirmed, char fork = 'b') {
+    Payment p;
+    p.transaction_hash = "0x" + std::string(64, tx);
+    p.amount = amount;
+    p.block_number = block;
+    p.block_hash = block_hash(block, fork);
+    p.from.bytes[19] = 9;
+    p.time_ms = time_ms;
+    p.confirmations = confirmations;
+    p.confirmed = confirmed;
+    return p;
 }
-
-struct Step {
-    std::uint64_t head;
-    std::vector<ObservedTransfer> transfers;
-    std::vector<std::string> removed;
-    std::int64_t now_ms;
-    Status expected;
-    bool changed;
-    std::optional<std::int64_t> paid_at; ///< expected paidAt
-};
 
 struct Row {
     const char* name;
-    std::uint64_t due;
-    std::vector<Step> steps;
-    bool finalized = false;
-    std::optional<std::uint64_t> finalized_block = std::nullopt;
+    // Before.
+    Status status;
+    std::vector<Payment> payments;
+    std::optional<std::int64_t> paid_at_ms;
+    std::uint64_t head_seen;
+    // The check.
+    ChainObservation observation;
+    StateRules rules;
+    std::int64_t now_ms;
+    // After.
+    Status expected;
+    bool changed;
+    std::optional<std::int64_t> expected_paid_at_ms;
+    std::size_t expected_payments;
 };
+
+ChainObservation seen(std::uint64_t head, std::vector<ObservedTransfer> transfers,
+                      std::vector<std::string> removed = {},
+                      std::optional<std::uint64_t> finalized = std::nullopt) {
+    ChainObservation observation;
+    observation.head_block = head;
+    observation.finalized_block = finalized;
+    observation.transfers = std::move(transfers);
+    observation.removed_transactions = std::move(removed);
+    return observation;
+}
+
+const std::string kTxA = "0x" + std::string(64, 'a');
+
+std::vector<Row> rows() {
+    const std::int64_t t5 = kCreated + 5 * kMinute;
+    const std::int64_t t8 = kCreated + 8 * kMinute;
+    const std::int64_t t10 = kCreated + 10 * kMinute;
+    return {
+        {"open → detected: a log with too few confirmations",
+         Status::open,
+         {},
+         {},
+         0,
+         seen(100, {transfer('a', 100, 100, t5)}),
+         kTwoConfirmations,
+         t5 + kMinute,
+         Status::detected,
+         true,
+         {},
+         1},
+        {"detected → paid: the payment is confirmed",
+         Status::detected,
+         {payment('a', 100, 100, t5, 1, false)},
+         {},
+         100,
+         seen(101, {transfer('a', 100, 100, t5)}),
+         kTwoConfirmations,
+         t5 + kMinute,
+         Status::paid,
+         true,
+         t5,
+         1},
+        {"underpaid → detected: a top-up is seen",
+         Status::underpaid,
+         {payment('a', 50, 100, t5, 5, true)},
+         {},
+         104,
+         seen(108, {transfer('a', 50, 100, t5), transfer('c', 50, 108, t8)}),
+         kTwoConfirmations,
+         t8 + kMinute,
+         Status::detected,
+         true,
+         {},
+         2},
+        {"detected → paid: the top-up completes the total",
+         Status::detected,
+         {payment('a', 50, 100, t5, 9, true), payment('c', 50, 108, t8, 1, false)},
+         {},
+         108,
+         seen(109, {transfer('a', 50, 100, t5), transfer('c', 50, 108, t8)}),
+         kTwoConfirmations,
+         t8 + kMinute,
+         Status::paid,
+         true,
+         t8,
+         2},
+        {"paid → overpaid: a later transfer; paidAt stays the completing one's",
+         Status::paid,
+         {payment('a', 100, 100, t5, 5, true)},
+         t5,
+         104,
+         seen(120, {transfer('a', 100, 100, t5), transfer('d', 10, 115, t10)}),
+         kTwoConfirmations,
+         t10 + kMinute,
+         Status::overpaid,
+         true,
+         t5,
+         2},
+        {"expired → paid_late: mined after expiry, within the late window",
+         Status::expired,
+         {},
+         {},
+         280,
+         seen(300, {transfer('a', 100, 290, kExpires + 10 * kMinute)}),
+         kTwoConfirmations,
+         kExpires + 20 * kMinute,
+         Status::paid_late,
+         true,
+         kExpires + 10 * kMinute,
+         1},
+        {"mined before expiresAt, first seen after it → paid, at the block time",
+         Status::open,
+         {},
+         {},
+         0,
+         seen(300, {transfer('a', 100, 290, kExpires - kMinute)}),
+         kTwoConfirmations,
+         kExpires + 5 * kMinute,
+         Status::paid,
+         true,
+         kExpires - kMinute,
+         1},
+        {"after the late window: listed, not counted",
+         Status::expired,
+         {},
+         {},
+         280,
+         seen(300, {transfer('a', 100, 290, kExpires + kLateWindow + kMinute)}),
+         kTwoConfirmations,
+         kExpires + kLateWindow + 2 * kMinute,
+         Status::expired,
+         true,
+         {},
+         1},
+        {"a zero-value transfer is ignored",
+         Status::open,
+         {},
+         {},
+         100,
+         seen(100, {transfer('a', 0, 95, t5)}),
+         kTwoConfirmations,
+         t5 + kMinute,
+         Status::open,
+         false,
+         {},
+         0},
+        {"a transfer without a block time is ignored",
+         Status::open,
+         {},
+         {},
+         100,
+         seen(100, {transfer('a', 100, 95, std::nullopt)}),
+         kTwoConfirmations,
+         t5 + kMinute,
+         Status::open,
+         false,
+         {},
+         0},
+        {"lagging node: lower head, log missing, not removed → unchanged",
+         Status::paid,
+         {payment('a', 100, 100, t5, 101, true)},
+         t5,
+         200,
+         seen(150, {}),
+         kTwoConfirmations,
+         t10,
+         Status::paid,
+         false,
+         t5,
+         1},
+        {"lagging node showing fewer confirmations → unchanged",
+         Status::detected,
+         {payment('a', 100, 100, t5, 1, false)},
+         {},
+         100,
+         seen(99, {transfer('a', 100, 100, t5)}),
+         kTwoConfirmations,
+         t10,
+         Status::detected,
+         false,
+         {},
+         1},
+        {"paid → reorged: its payment removed",
+         Status::paid,
+         {payment('a', 100, 100, t5, 5, true)},
+         t5,
+         104,
+         seen(110, {}, {kTxA}),
+         kTwoConfirmations,
+         t10,
+         Status::reorged,
+         true,
+         {},
+         0},
+        {"overpaid → reorged: the payments removed",
+         Status::overpaid,
+         {payment('a', 100, 100, t5, 5, true), payment('d', 10, 101, t5, 4, true)},
+         t5,
+         104,
+         seen(110, {transfer('d', 10, 101, t5)}, {kTxA}),
+         kTwoConfirmations,
+         t10,
+         Status::reorged,
+         true,
+         {},
+         1},
+        {"reorged stays reorged while the replacement is unconfirmed",
+         Status::reorged,
+         {},
+         {},
+         110,
+         seen(111, {transfer('e', 100, 111, t10, 'c')}),
+         kTwoConfirmations,
+         t10,
+         Status::reorged,
+         true,
+         {},
+         1},
+        {"reorged stays reorged after expiry with nothing paid",
+         Status::reorged,
+         {},
+         {},
+         110,
+         seen(111, {}),
+         kTwoConfirmations,
+         kExpires + kMinute,
+         Status::reorged,
+         false,
+         {},
+         0},
+        {"reorged + a confirmed replacement → paid",
+         Status::reorged,
+         {},
+         {},
+         110,
+         seen(112, {transfer('e', 100, 111, t10, 'c')}),
+         kTwoConfirmations,
+         t10,
+         Status::paid,
+         true,
+         t10,
+         1},
+        {"finalized mode: above the finalized block → detected",
+         Status::open,
+         {},
+         {},
+         0,
+         seen(300, {transfer('a', 100, 100, t5)}, {}, 99),
+         kFinalized,
+         t10,
+         Status::detected,
+         true,
+         {},
+         1},
+        {"finalized mode: no finalized block known → detected",
+         Status::open,
+         {},
+         {},
+         0,
+         seen(300, {transfer('a', 100, 100, t5)}),
+         kFinalized,
+         t10,
+         Status::detected,
+         true,
+         {},
+         1},
+        {"finalized mode: at the finalized block → paid",
+         Status::detected,
+         {payment('a', 100, 100, t5, 150, false)},
+         {},
+         250,
+         seen(300, {transfer('a', 100, 100, t5)}, {}, 100),
+         kFinalized,
+         t10,
+         Status::paid,
+         true,
+         t5,
+         1},
+    };
+}
 
 } // namespace
 
-TEST_CASE("payment state: every transition, row by row", "[payment_state]") {
-    const std::int64_t t1 = kCreated + 60'000, late = kExpires + 60'000;
-    const auto a = transfer('a', 100, 10, t1);
-    const auto half = transfer('b', 50, 10, t1);
-    const auto rest = transfer('c', 50, 12, t1 + 4000);
-    const auto more = transfer('d', 7, 14, t1 + 8000);
-    const std::vector<Row> rows = {
-        {"open → detected → paid",
-         100,
-         {{10, {a}, {}, t1, Status::detected, true, {}},
-          {11, {a}, {}, t1 + 2000, Status::paid, true, t1},
-          {30, {a}, {}, t1 + 4000, Status::paid, false, t1}}},
-        {"underpaid → detected → paid (paidAt is the completing block's time)",
-         100,
-         {{11, {half}, {}, t1, Status::underpaid, true, {}},
-          {12, {half, rest}, {}, t1 + 4000, Status::detected, true, {}},
-          {13, {half, rest}, {}, t1 + 6000, Status::paid, true, t1 + 4000}}},
-        {"paid → overpaid by a later transfer",
-         100,
-         {{11, {a}, {}, t1, Status::paid, true, t1},
-          {15, {a, more}, {}, t1 + 9000, Status::overpaid, true, t1}}},
-        {"mined before expiresAt, first seen after it: paid, not paid_late",
-         100,
-         {{20, {a}, {}, late, Status::paid, true, t1}}},
-        {"expired → paid_late by a block after expiresAt, inside the window",
-         100,
-         {{5, {}, {}, late, Status::expired, true, {}},
-          {21, {transfer('e', 100, 20, late)}, {}, late + 1000, Status::paid_late, true, late}}},
-        {"after the late window: listed, not counted",
-         100,
-         {{21,
-           {transfer('f', 100, 20, kExpires + kWindow + 1)},
-           {},
-           kExpires + kWindow + 2,
-           Status::expired,
-           true,
-           {}}}},
-        {"zero-value and time-less transfers are never payments",
-         100,
-         {{20,
-           {transfer('g', 0, 10, t1), transfer('h', 100, 11, std::nullopt)},
-           {},
-           t1,
-           Status::open,
-           false,
-           {}}}},
-        {"a lagging answer (lower head, log missing) changes nothing",
-         100,
-         {{11, {half}, {}, t1, Status::underpaid, true, {}},
-          {8, {}, {}, t1 + 3000, Status::underpaid, false, {}},
-          {14, {half}, {}, t1 + 6000, Status::underpaid, false, {}}}},
-        {"a reorg removes the payment of a paid session: reorged, then paid again",
-         100,
-         {{11, {a}, {}, t1, Status::paid, true, t1},
-          {20, {}, {a.log.transaction_hash}, t1 + 9000, Status::reorged, true, {}},
-          {25, {}, {}, kExpires + 1, Status::reorged, false, {}},
-          {26, {transfer('i', 100, 26, t1 + 20'000)}, {}, kExpires + 2, Status::reorged, true, {}},
-          {28,
-           {transfer('i', 100, 26, t1 + 20'000)},
-           {},
-           kExpires + 3,
-           Status::paid,
-           true,
-           t1 + 20'000}}},
-        {"a detected payment removed by a reorg: back to open",
-         100,
-         {{10, {a}, {}, t1, Status::detected, true, {}},
-          {12, {}, {a.log.transaction_hash}, t1 + 3000, Status::open, true, {}}}},
-        {"finalized mode: counted once its block is finalized",
-         100,
-         {{40, {a}, {}, t1, Status::detected, true, {}}},
-         true,
-         9},
-        {"finalized mode: the finalized block passes it",
-         100,
-         {{40, {a}, {}, t1, Status::paid, true, t1}},
-         true,
-         10},
-    };
-    for (const auto& row : rows) {
-        INFO(row.name);
-        auto session = session_due(row.due);
-        const StateRules rules{2, row.finalized, kWindow};
-        int index = 0;
-        for (const auto& step : row.steps) {
-            INFO("step " << index++);
-            ChainObservation observation{step.head, row.finalized_block, step.transfers,
-                                         step.removed};
-            const bool changed = apply_observation(session, observation, rules, step.now_ms);
-            CHECK(to_string(session.status) == to_string(step.expected));
-            CHECK(changed == step.changed);
-            CHECK(session.paid_at_ms == step.paid_at);
+TEST_CASE("payment-state transitions", "[sessions][payment_state]") {
+    for (const auto& row : rows()) {
+        CAPTURE(row.name);
+        Session session;
+        session.id = "cs_table";
+        session.amount_due = 100;
+        session.created_at_ms = kCreated;
+        session.expires_at_ms = kExpires;
+        session.status = row.status;
+        session.payments = row.payments;
+        session.paid_at_ms = row.paid_at_ms;
+        session.head_seen = row.head_seen;
+
+        const bool changed = apply_observation(session, row.observation, row.rules, row.now_ms);
+        CHECK(to_string(session.status) == to_string(row.expected));
+        CHECK(changed == row.changed);
+        CHECK(session.paid_at_ms == row.expected_paid_at_ms);
+        CHECK(session.payments.size() == row.expected_payments);
+        if (is_fulfilled(session.status)) {
+            const Payment* completing = completing_payment(session, row.rules);
+            REQUIRE(completing != nullptr);
+            CHECK(session.paid_at_ms == completing->time_ms);
         }
+        for (const auto& p : session.payments)
+            CHECK(p.amount != 0);
     }
 }
 
-TEST_CASE("payment state: confirmations never go down on the same block", "[payment_state]") {
-    auto session = session_due(100);
-    const StateRules rules{3, false, kWindow};
-    const auto a = transfer('a', 100, 10, kCreated);
-    apply_observation(session, {14, std::nullopt, {a}, {}}, rules, kCreated);
+TEST_CASE("a lagging answer keeps confirmations and the payment as they were",
+          "[sessions][payment_state]") {
+    Session session;
+    session.amount_due = 100;
+    session.expires_at_ms = kExpires;
+    session.status = Status::paid;
+    session.payments = {payment('a', 100, 100, kCreated, 7, true)};
+    session.paid_at_ms = kCreated;
+    session.head_seen = 106;
+    const auto before = session.payments;
+    CHECK_FALSE(apply_observation(session, seen(101, {transfer('a', 100, 100, kCreated)}),
+                                  kTwoConfirmations, kCreated + kMinute));
     REQUIRE(session.payments.size() == 1);
-    CHECK(session.payments[0].confirmations == 5);
-    CHECK(session.status == Status::paid);
-    // A node three blocks behind shows the same log: 2 confirmations by its head, 5 kept.
-    CHECK_FALSE(apply_observation(session, {11, std::nullopt, {a}, {}}, rules, kCreated + 1000));
-    CHECK(session.payments[0].confirmations == 5);
-    CHECK(session.status == Status::paid);
-    // The same transaction mined again in another block is a new payment: counted afresh.
-    apply_observation(session, {11, std::nullopt, {transfer('a', 100, 11, kCreated, 'z')}, {}},
-                      rules, kCreated + 2000);
-    CHECK(session.payments[0].confirmations == 1);
-    CHECK(session.status == Status::reorged);
-}
-
-TEST_CASE("pricing rounds the token amount up, in the token's decimals", "[pricing]") {
-    const auto eur = *money::find_currency("EUR");
-    const auto jpy = *money::find_currency("JPY");
-    // 10.01 EUR at 1.0837 = 10.847837 exactly (6 decimals); at 18 decimals the same.
-    CHECK(token_amount_due(1001, eur, *config::parse_rate("1.0837"), 6) ==
-          num::uint256(10'847'837));
-    CHECK(num::to_decimal(token_amount_due(1001, eur, *config::parse_rate("1.0837"), 18)) ==
-          "10847837000000000000");
-    // 10.01 EUR at 1.08371 = 10.8479371: rounded up to 10.847938.
-    CHECK(token_amount_due(1001, eur, *config::parse_rate("1.08371"), 6) ==
-          num::uint256(10'847'938));
-    // 1 JPY at 0.0067: 67 base units at 4 decimals exactly; at 2 decimals 0.67 → 1.
-    CHECK(token_amount_due(1, jpy, *config::parse_rate("0.0067"), 4) == num::uint256(67));
-    CHECK(token_amount_due(1, jpy, *config::parse_rate("0.0067"), 2) == num::uint256(1));
-}
-
-TEST_CASE("sessions read back what was written, every integer at its full range", "[storage]") {
-    std::mt19937_64 random(20261202);
-    auto any_u64 = [&] {
-        switch (random() % 4) {
-        case 0:
-            return std::numeric_limits<std::uint64_t>::max();
-        case 1:
-            return (std::uint64_t{1} << 63) + (random() % 3);
-        default:
-            return random();
-        }
-    };
-    for (int round = 0; round < 600; ++round) {
-        INFO("round " << round);
-        Session session = session_due(1);
-        session.amount_due = (num::uint256(random()) << 192) + random();
-        session.token_decimals = static_cast<unsigned>(random() % 78);
-        session.token_symbol = round % 2 ? "USDC" : "TDAI";
-        session.fiat_amount = static_cast<std::int64_t>(random() % 10'000'000'000);
-        session.fiat_currency = "EUR";
-        session.exchange_rate = "1.0837";
-        session.title = "Round " + std::to_string(round);
-        if (random() % 2) session.start_block = any_u64();
-        session.scanned_to = any_u64();
-        session.head_seen = any_u64();
-        session.status = static_cast<Status>(random() % 8);
-        session.metadata = Json{{"order", std::to_string(round)}};
-        for (int i = 0, n = static_cast<int>(random() % 4); i < n; ++i) {
-            Payment payment;
-            payment.transaction_hash = "0x" + std::string(64, static_cast<char>('a' + i));
-            payment.log_index = any_u64();
-            payment.amount = (num::uint256(random()) << 128) + random();
-            payment.block_number = any_u64();
-            payment.block_hash = "0x" + std::string(64, static_cast<char>('0' + i));
-            payment.time_ms = kCreated + static_cast<std::int64_t>(random() % 1'000'000);
-            payment.confirmations = any_u64();
-            payment.confirmed = random() % 2;
-            session.payments.push_back(payment);
-        }
-        if (random() % 2) session.paid_at_ms = kCreated + 5;
-        auto back = from_storage(to_storage(session));
-        REQUIRE(back.has_value());
-        CHECK(back->amount_due == session.amount_due);
-        CHECK(back->token_decimals == session.token_decimals);
-        CHECK(back->token_symbol == session.token_symbol);
-        CHECK(back->start_block == session.start_block);
-        CHECK(back->scanned_to == session.scanned_to);
-        CHECK(back->head_seen == session.head_seen);
-        CHECK(back->status == session.status);
-        CHECK(back->paid_at_ms == session.paid_at_ms);
-        CHECK(back->fiat_amount == session.fiat_amount);
-        REQUIRE(back->payments.size() == session.payments.size());
-        for (std::size_t i = 0; i < session.payments.size(); ++i) {
-            const auto& p = session.payments[i];
-            const auto& q = back->payments[i];
-            CHECK(q.log_index == p.log_index);
-            CHECK(q.block_number == p.block_number);
-            CHECK(q.confirmations == p.confirmations);
-            CHECK(q.amount == p.amount);
-            CHECK(q.block_hash == p.block_hash);
-            CHECK(q.time_ms == p.time_ms);
-            CHECK(q.confirmed == p.confirmed);
-        }
-        // The watch index's metadata reads back too.
-        auto entry = read_watch_metadata(session.id, watch_metadata(session));
-        REQUIRE(entry.has_value());
-        CHECK(entry->start_block == session.start_block);
-        CHECK(entry->scanned_to == session.scanned_to);
-    }
+    CHECK(session.payments[0].confirmations == 7);
+    CHECK(session.payments[0].confirmed);
+    CHECK(session.head_seen == 106);
 }
