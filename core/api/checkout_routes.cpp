@@ -53,6 +53,63 @@ engine::Task<std::variant<std::optional<links::Link>, ApiError>> link_for_slug(e
     co_return co_await load_link(ctx, *stored.value, false);
 }
 
+constexpr std::string_view kVisitCookiePrefix = "pl_visit_";
+
+// The value of the cookie `name` in a Cookie header; empty when it has none.
+std::string_view cookie_value(std::string_view header, std::string_view name) noexcept {
+    while (!header.empty()) {
+        const auto end = header.find(';');
+        auto pair = header.substr(0, end);
+        header = end == std::string_view::npos ? std::string_view{} : header.substr(end + 1);
+        while (!pair.empty() && pair.front() == ' ')
+            pair.remove_prefix(1);
+        const auto equals = pair.find('=');
+        if (equals != std::string_view::npos && pair.substr(0, equals) == name)
+            return pair.substr(equals + 1);
+    }
+    return {};
+}
+
+// Whether a returning browser should land on this session rather than get a new deposit
+// address: it is the link's, the customer can still pay it, and a payment may be on its way.
+bool welcomes_return(const Session& session, const links::Link& link,
+                     std::int64_t now_ms) noexcept {
+    using sessions::Status;
+    const bool payable = session.status == Status::open || session.status == Status::detected ||
+                         session.status == Status::underpaid;
+    return payable && now_ms < session.expires_at_ms && session.link_id == link.id;
+}
+
+// The session a browser opened from this link earlier, if it is still the one to land on.
+engine::Task<std::optional<std::string>>
+returning_session(engine::Context& ctx, const http::Request& request, const links::Link& link) {
+    const auto* cookies = request.header(http::RequestHeader::cookie);
+    if (!cookies) co_return std::nullopt;
+    const auto id =
+        std::string(cookie_value(*cookies, std::string(kVisitCookiePrefix) + link.slug));
+    if (!ids::is_valid_id(id, ids::kSessionPrefix)) co_return std::nullopt;
+    auto loaded = co_await sessions::load_session(ctx, id);
+    auto* session = std::get_if<std::optional<Session>>(&loaded);
+    if (!session || !*session || !welcomes_return(**session, link, ctx.now_ms()))
+        co_return std::nullopt;
+    co_return id;
+}
+
+// Remembers the visit's session for the browser's next visit of this link only.
+std::string visit_cookie(const http::Request& request, const links::Link& link,
+                         const Session& session, std::int64_t now_ms) {
+    const auto seconds = std::max<std::int64_t>(0, (session.expires_at_ms - now_ms) / 1000);
+    std::string cookie = std::string(kVisitCookiePrefix) + link.slug + "=" + session.id +
+                         "; Path=/l/" + link.slug + "; Max-Age=" + std::to_string(seconds) +
+                         "; HttpOnly; SameSite=Lax";
+    if (request.origin.rfind("https://", 0) == 0) cookie += "; Secure";
+    return cookie;
+}
+
+Response see_other(const std::string& session_id) {
+    return Response{303, {{"location", "/c/" + session_id}, {"cache-control", "no-store"}}, ""};
+}
+
 } // namespace
 
 bool is_link_preview_bot(std::string_view user_agent) noexcept {
@@ -97,7 +154,12 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
                                  : "The seller has turned it off. Ask them for a new link.");
 
     const auto* user_agent = request.header(http::RequestHeader::user_agent);
-    if (request.method == "HEAD" || (user_agent && is_link_preview_bot(*user_agent))) {
+    // A browser's sub-request (an <img src> of this address on another site, a prefetch) is
+    // no customer: like a preview bot it gets the page's metadata and opens nothing.
+    const auto* destination = request.header(http::RequestHeader::sec_fetch_dest);
+    const bool navigation = !destination || *destination == "document";
+    if (request.method == "HEAD" || !navigation ||
+        (user_agent && is_link_preview_bot(*user_agent))) {
         auto canonical = public_base_url(ctx, request) + "/l/" + link->slug;
         co_return with_page_headers(http::html_response(
             200, pages::render_link_preview(
@@ -107,6 +169,9 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
                      price_text(link->fiat_amount, link->fiat_currency), canonical)));
     }
 
+    if (auto returning = co_await returning_session(ctx, request, *link))
+        co_return see_other(*returning);
+
     auto opened = co_await open_session(ctx, draft_from_link(*link));
     if (auto* error = std::get_if<ApiError>(&opened)) {
         if (error->code == ErrorCode::rate_unavailable)
@@ -114,10 +179,10 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
         co_return page_error(503, "Temporarily unavailable",
                              "A checkout could not be opened right now. Please try again.");
     }
-    Response redirect{
-        303,
-        {{"location", "/c/" + std::get<Session>(opened).id}, {"cache-control", "no-store"}},
-        ""};
+    const auto& session = std::get<Session>(opened);
+    auto redirect = see_other(session.id);
+    redirect.headers.emplace_back("set-cookie",
+                                  visit_cookie(request, *link, session, ctx.now_ms()));
     co_return redirect;
 }
 

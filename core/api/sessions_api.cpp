@@ -194,8 +194,10 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
     session.deposit_address =
         eth::DepositAddressDeriver(config.forwarder_factory, config.forwarder_implementation)
             .derive(session.id);
-    session.metadata = std::move(draft.metadata);
+    (draft.from_customer ? session.customer_metadata : session.metadata) =
+        std::move(draft.metadata);
     session.customer_email = std::move(draft.customer_email);
+    session.customer_email_from_customer = draft.from_customer && session.customer_email;
     session.success_url = std::move(draft.success_url);
     session.cancel_url = std::move(draft.cancel_url);
     session.expires_at_ms =
@@ -234,9 +236,12 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
         if (auto error = authenticate(request, ctx.config()))
             co_return http::error_response(*error);
     }
-    auto slot = idempotency_slot(request, keyed ? "POST /api/v1/checkout_sessions"
-                                                : "POST /api/v1/checkout_sessions public");
+    auto slot = idempotency_slot(request, "POST /api/v1/checkout_sessions");
     if (auto* error = std::get_if<ApiError>(&slot)) co_return http::error_response(*error);
+    // Anonymous callers share no secret: a key such as a cart number could be sent by two
+    // customers, and a replay would hand one the other's deposit address. Their key is
+    // checked for form and otherwise ignored: each request opens its own session.
+    if (!keyed) slot = std::monostate{};
     auto body_or_error = read_json_body(request);
     if (auto* error = std::get_if<ApiError>(&body_or_error)) co_return http::error_response(*error);
     const Json& body = std::get<Json>(body_or_error);
@@ -291,6 +296,7 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
                 link->active ? "This payment link has expired" : "This payment link is not active",
                 "linkId"}));
         draft = draft_from_link(*link);
+        draft.from_customer = !keyed;
     }
     if (auto error = read_common(draft, body, ctx.now_ms()))
         co_return co_await respond(http::error_response(*error));
@@ -375,18 +381,40 @@ Task<Response> expire_session(Context& ctx, const http::Request& request, std::s
     if (auto error =
             reject_unknown_fields(std::get<Json>(body), std::span<const std::string_view>{}))
         co_return http::error_response(*error);
-    auto loaded = co_await load_fresh_session(ctx, id, nullptr);
+    auto loaded = co_await sessions::load_session(ctx, id);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& session = std::get<std::optional<Session>>(loaded);
     if (!session) co_return http::error_response(session_not_found(id));
-    if (session->status != sessions::Status::open && session->status != sessions::Status::underpaid)
-        co_return http::error_response(
-            ApiError{ErrorCode::session_not_expirable,
-                     "Only open or underpaid sessions can be expired; this one is " +
-                         std::string(sessions::to_string(session->status)),
-                     ""});
-    // Expiring is moving expiresAt to now: anything paid later is paid_late, as usual.
     const auto previous = session->status;
+    // A merchant's decision is taken against the chain as it is now, never against a
+    // throttled or cached view: a payment seen by this check refuses the expiry.
+    auto checked = co_await chain::check_session(ctx, *session, std::nullopt, true);
+    if (auto* fault = std::get_if<chain::Fault>(&checked))
+        co_return http::error_response(
+            ApiError{ErrorCode::upstream_unavailable,
+                     "The chain could not be checked, so the session was not expired; try again "
+                     "shortly (" +
+                         fault->message + ")",
+                     ""});
+    sessions::apply_clock(*session, ctx.now_ms());
+    const bool expirable = session->status == sessions::Status::open && session->payments.empty();
+    if (!expirable) {
+        // What the check learnt is kept, then the refusal says why.
+        if (session->status != previous || std::get<chain::CheckReport>(checked).changed) {
+            session->updated_at_ms = std::max(session->updated_at_ms, ctx.now_ms());
+            if (auto error = co_await sessions::save_session(ctx, *session, previous))
+                co_return http::error_response(*error);
+        }
+        co_return http::error_response(ApiError{
+            ErrorCode::session_not_expirable,
+            session->payments.empty()
+                ? "Only open sessions can be expired; this one is " +
+                      std::string(sessions::to_string(session->status))
+                : "A payment to this session is on chain (status " +
+                      std::string(sessions::to_string(session->status)) + "); it cannot be expired",
+            ""});
+    }
+    // Expiring is moving expiresAt to now: anything paid later is paid_late, as usual.
     session->expires_at_ms = std::min(session->expires_at_ms, ctx.now_ms());
     sessions::apply_clock(*session, ctx.now_ms());
     session->updated_at_ms = ctx.now_ms();

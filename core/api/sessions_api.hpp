@@ -32,6 +32,8 @@ struct SessionDraft {
     std::optional<std::string> cancel_url;
     Json metadata = Json::object();
     std::optional<std::string> customer_email;
+    /// The caller had no secret key: metadata and email are the customer's word.
+    bool from_customer = false;
     std::optional<std::int64_t> expires_at_ms;
 };
 

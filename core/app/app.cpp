@@ -102,7 +102,6 @@ engine::Task<Json> serve_http(engine::Context& ctx, http::Request request) {
             ApiError{ErrorCode::configuration_invalid,
                      "The service is misconfigured: " + ctx.config().error, ""});
     } else {
-        if (ctx.shared().last_origin != request.origin) ctx.shared().last_origin = request.origin;
         response = co_await dispatch(ctx, request);
     }
     response.headers.emplace_back("x-content-type-options", "nosniff");

@@ -137,6 +137,13 @@ Config load_config(const Json& env) {
         config.error = "PUBLIC_BASE_URL must be an http:// or https:// URL";
         return config;
     }
+    // A live deployment's URLs (in webhooks, for other customers) must not come from
+    // whatever Host a request claims.
+    if (config.livemode && config.public_base_url.empty()) {
+        config.error = "PUBLIC_BASE_URL is required with a live key (sk_live_…): set it to the "
+                       "https:// origin customers open, e.g. https://pay.example.com";
+        return config;
+    }
 
     auto network_name = read_var(env, "NETWORK");
     if (network_name.empty()) network_name = "base";

@@ -52,8 +52,6 @@ struct SharedState {
     /// no compare-and-set, so concurrent twins are caught here (and, across instances, by
     /// the read-before-write, within KV's consistency window).
     std::unordered_set<std::string> claims;
-    /// The public origin last seen on a request, for URLs in objects built by the cron.
-    std::string last_origin;
     /// Values of KV reads that allow an edge-cached answer (see read_cache.hpp).
     ReadCache kv_reads;
     /// Links' API objects as rendered from their stored form and base URL (render_memo.hpp).

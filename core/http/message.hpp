@@ -21,14 +21,16 @@ enum class RequestHeader : std::uint8_t {
     authorization,
     content_type,
     idempotency_key,
-    user_agent
+    user_agent,
+    cookie,
+    sec_fetch_dest
 };
 
 /// Wire names (lower case), in RequestHeader order.
-inline constexpr std::array<std::string_view, 4> kRequestHeaderNames{
-    "authorization", "content-type", "idempotency-key", "user-agent"};
+inline constexpr std::array<std::string_view, 6> kRequestHeaderNames{
+    "authorization", "content-type", "idempotency-key", "user-agent", "cookie", "sec-fetch-dest"};
 static_assert(kRequestHeaderNames.size() ==
-              static_cast<std::size_t>(RequestHeader::user_agent) + 1);
+              static_cast<std::size_t>(RequestHeader::sec_fetch_dest) + 1);
 
 struct Request {
     std::string method; ///< upper case

@@ -67,8 +67,12 @@ struct Session {
     eth::Address deposit_address{};
     Status status = Status::open;
     std::vector<Payment> payments;
-    Json metadata = Json::object();
+    Json metadata = Json::object(); ///< set by the merchant (secret key)
+    /// Set by an anonymous caller of the public create: kept apart from the merchant's,
+    /// so that a webhook consumer never mistakes a customer's claim for its own data.
+    Json customer_metadata = Json::object();
     std::optional<std::string> customer_email;
+    bool customer_email_from_customer = false; ///< typed by the customer, not the merchant
     std::optional<std::string> success_url;
     std::optional<std::string> cancel_url;
     std::int64_t expires_at_ms = 0;

@@ -119,7 +119,9 @@ std::string to_storage(const Session& session) {
         {"status", to_string(session.status)},
         {"payments", std::move(payments)},
         {"metadata", session.metadata},
+        {"customerMetadata", session.customer_metadata},
         {"customerEmail", optional_string(session.customer_email)},
+        {"emailFromCustomer", session.customer_email_from_customer},
         {"successUrl", optional_string(session.success_url)},
         {"cancelUrl", optional_string(session.cancel_url)},
         {"expiresAt", session.expires_at_ms},
@@ -178,6 +180,15 @@ std::optional<Session> from_storage(std::string_view text) {
     auto metadata = stored.find("metadata");
     if (metadata == stored.end() || !metadata->is_object()) return std::nullopt;
     session.metadata = *metadata;
+    // Both added after version 2's first records: absent means none.
+    if (auto customer = stored.find("customerMetadata"); customer != stored.end()) {
+        if (!customer->is_object()) return std::nullopt;
+        session.customer_metadata = *customer;
+    }
+    if (auto typed = stored.find("emailFromCustomer"); typed != stored.end()) {
+        if (!typed->is_boolean()) return std::nullopt;
+        session.customer_email_from_customer = typed->get<bool>();
+    }
     auto paid_at = stored.find("paidAt");
     if (paid_at != stored.end() && !paid_at->is_null()) {
         std::int64_t paid_at_ms = 0;
@@ -259,7 +270,13 @@ Json to_api_json(const Session& session, const config::Config& config, std::stri
         members.push_back(std::move(member));
         if (private_ones_follow) {
             members.emplace_back("metadata", session.metadata);
+            members.emplace_back("customerMetadata", session.customer_metadata);
             members.emplace_back("customerEmail", optional_string(session.customer_email));
+            members.emplace_back(
+                "customerEmailSource",
+                session.customer_email
+                    ? Json(session.customer_email_from_customer ? "customer" : "merchant")
+                    : Json(nullptr));
         }
     }
     return Json(std::move(members));

@@ -23,8 +23,9 @@ load_session(engine::Context& ctx, std::string id) {
 }
 
 std::string object_base_url(engine::Context& ctx) {
-    if (!ctx.config().public_base_url.empty()) return ctx.config().public_base_url;
-    return ctx.shared().last_origin;
+    // Never a request's Host: these objects reach webhooks and other customers. Without
+    // PUBLIC_BASE_URL (test mode only) their URLs are paths on the service.
+    return ctx.config().public_base_url;
 }
 
 std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& session,

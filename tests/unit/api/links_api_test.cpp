@@ -237,7 +237,8 @@ TEST_CASE("the core names the request headers it reads, and reads no others", "[
     for (const auto& name : names.elements())
         listed.insert(name.get<std::string>());
     CHECK(listed ==
-          std::set<std::string>{"authorization", "content-type", "idempotency-key", "user-agent"});
+          std::set<std::string>{"authorization", "content-type", "idempotency-key", "user-agent",
+                                "cookie", "sec-fetch-dest"});
 
     // Names match in any case; a header outside the list changes nothing.
     auto created =

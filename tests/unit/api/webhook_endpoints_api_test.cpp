@@ -17,6 +17,7 @@ std::size_t stored_endpoints(const Driver& driver) {
 Driver live_driver() {
     Json env = Driver::default_env();
     env["API_KEY"] = "sk_live_outbound";
+    env["PUBLIC_BASE_URL"] = "https://pay.example.com";
     return Driver(env);
 }
 

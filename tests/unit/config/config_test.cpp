@@ -21,6 +21,7 @@ TEST_CASE("API_KEY: the prefix says the mode, and something must follow it", "[c
         INFO(key);
         auto env = Driver::default_env();
         env["API_KEY"] = key;
+        env["PUBLIC_BASE_URL"] = "https://pay.example.com";
         const auto config = load_config(env);
         CHECK(config.error.empty() == usable);
         if (usable) CHECK(config.livemode == livemode);
@@ -70,4 +71,20 @@ TEST_CASE("the chain settings: several RPC URLs, finalized, the token's declared
     config = load_config(env);
     REQUIRE(config.error.empty());
     CHECK(config.declared_decimals == std::optional<unsigned>(6));
+}
+
+TEST_CASE("a live key needs PUBLIC_BASE_URL: live URLs never come from a request's Host",
+          "[config]") {
+    auto env = Driver::default_env();
+    env["API_KEY"] = "sk_live_abc";
+    env.erase("PUBLIC_BASE_URL");
+    auto refused = load_config(env);
+    CHECK(refused.error.find("PUBLIC_BASE_URL is required") != std::string::npos);
+    env["PUBLIC_BASE_URL"] = "https://pay.example.com/";
+    auto accepted = load_config(env);
+    CHECK(accepted.error.empty());
+    CHECK(accepted.public_base_url == "https://pay.example.com");
+    env["API_KEY"] = "sk_test_local";
+    env.erase("PUBLIC_BASE_URL");
+    CHECK(load_config(env).error.empty());
 }

@@ -117,6 +117,7 @@ TEST_CASE("a test endpoint on localhost is not called once the worker runs a liv
           "[webhooks][outbound_url]") {
     Json env = Driver::default_env();
     env["API_KEY"] = "sk_live_outbound";
+    env["PUBLIC_BASE_URL"] = "https://pay.example.com";
     Driver driver(env);
     store_endpoint(driver, "we_01local", "http://localhost:8080/hooks", false);
     std::size_t calls = 0;
