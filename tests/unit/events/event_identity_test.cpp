@@ -7,6 +7,7 @@
 #include "core/ids/ids.hpp"
 #include "core/sessions/session_store.hpp"
 #include "support/driver.hpp"
+#include "support/scripted_chain.hpp"
 
 #include <catch2/catch.hpp>
 #include <string>
@@ -209,4 +210,38 @@ TEST_CASE("is_busy reads only a failed result that says busy", "[events][engine]
     CHECK_FALSE(engine::is_busy(Json{{"ok", false}, {"busy", "yes"}}));
     CHECK_FALSE(engine::is_busy(Json{{"ok", true}, {"busy", true}}));
     CHECK_FALSE(engine::is_busy(Json("busy")));
+}
+
+TEST_CASE("two instances polling one payment from the same stored state record one paid event",
+          "[events][journey]") {
+    paylinks::testing::ScriptedChain chain;
+    Driver first;
+    first.rpc = [&](const Json& effect) { return chain.answer(effect); };
+    auto created = first.api("POST", "/api/v1/checkout_sessions",
+                             Json{{"fiatAmount", "25.00"}, {"fiatCurrency", "USD"}});
+    REQUIRE(created.status == 201);
+    const auto id = created.json["id"].get<std::string>();
+    chain.pay(created.json["depositAddress"].get<std::string>(), 25'000'000, 101);
+    chain.head = 103;
+
+    // A second instance elsewhere, whose reads still show the session as it was stored.
+    Driver second;
+    second.rpc = first.rpc;
+    second.kv = first.kv;
+    second.now_ms = first.now_ms + 4'000;
+
+    CHECK(first.request("GET", "/c/" + id + "/status").json["status"] == "paid");
+    CHECK(second.request("GET", "/c/" + id + "/status").json["status"] == "paid");
+    auto paid_events = [](const Driver& driver) {
+        std::vector<std::string> keys;
+        for (const auto& [key, value] : driver.kv)
+            if (key.starts_with("evt/") &&
+                value.value.find("checkout_session.paid") != std::string::npos)
+                keys.push_back(key);
+        return keys;
+    };
+    const auto a = paid_events(first);
+    const auto b = paid_events(second);
+    REQUIRE(a.size() == 1);
+    CHECK(a == b);
 }
