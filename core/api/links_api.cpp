@@ -164,7 +164,8 @@ Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Jso
                                         ids::newest_first_key(link.id, ids::kLinkPrefix),
                                     ""));
     auto object = link_text(link, ctx, request);
-    for (auto& effect : events::record_event(ctx, "payment_link.created", object))
+    for (auto& effect : events::record_event(ctx, "payment_link.created", object,
+                                             events::Fact{link.id, "", link.created_at_ms}))
         writes.push_back(std::move(effect));
     for (const auto& result : co_await ctx.perform(std::move(writes)))
         if (!engine::succeeded(result))
@@ -285,7 +286,9 @@ Task<Response> update_link(Context& ctx, const http::Request& request, std::stri
         co_return http::error_response(*error);
     link->updated_at_ms = std::max(ctx.now_ms(), link->created_at_ms);
     auto object = link_text(*link, ctx, request);
-    auto writes = events::record_event(ctx, "payment_link.updated", object);
+    // An update is named by what the link became: the same update retried is one event.
+    auto writes = events::record_event(ctx, "payment_link.updated", object,
+                                       events::Fact{link->id, object, link->updated_at_ms});
     writes.push_back(engine::kv_put(links::link_key(link->id), links::to_storage(*link)));
     for (const auto& result : co_await ctx.perform(std::move(writes)))
         if (!engine::succeeded(result))
@@ -299,8 +302,8 @@ Task<Response> delete_link(Context& ctx, const http::Request& request, std::stri
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& link = std::get<std::optional<links::Link>>(loaded);
     if (!link) co_return http::error_response(not_found(id));
-    auto deletes =
-        events::record_event(ctx, "payment_link.deleted", link_text(*link, ctx, request));
+    auto deletes = events::record_event(ctx, "payment_link.deleted", link_text(*link, ctx, request),
+                                        events::Fact{link->id, "", ctx.now_ms()});
     deletes.push_back(engine::kv_delete(links::link_key(link->id)));
     deletes.push_back(engine::kv_delete(links::slug_key(link->slug)));
     deletes.push_back(engine::kv_delete(std::string(links::kLinkIndexPrefix) +

@@ -79,6 +79,12 @@ bool succeeded(const Json& result) noexcept {
     return ok != result.end() && ok->is_boolean() && ok->get<bool>();
 }
 
+bool is_busy(const Json& result) noexcept {
+    if (!result.is_object() || succeeded(result)) return false;
+    auto busy = result.find("busy");
+    return busy != result.end() && busy->is_boolean() && busy->get<bool>();
+}
+
 std::string failure_message(const Json& result) {
     if (!result.is_object()) return "malformed effect result";
     auto error = result.find("error");

@@ -39,6 +39,9 @@ using Effect = Json;
 
 /// Whether a result reports success; anything but {"ok":true,…} is a failure.
 [[nodiscard]] bool succeeded(const Json& result) noexcept;
+/// Whether a failed result is KV refusing a write because the key was written less than a
+/// second ago ({"ok":false,"busy":true}, Workers KV's 429): another writer got there first.
+[[nodiscard]] bool is_busy(const Json& result) noexcept;
 /// The failure's message, or a description of why the result could not be read.
 [[nodiscard]] std::string failure_message(const Json& result);
 

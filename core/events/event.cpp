@@ -1,7 +1,10 @@
 #include "core/events/event.hpp"
 
+#include "core/crypto/sha256.hpp"
 #include "core/ids/ids.hpp"
 #include "core/util/time.hpp"
+
+#include <algorithm>
 
 namespace paylinks::events {
 
@@ -27,18 +30,36 @@ bool is_event_type(std::string_view type) noexcept {
     return false;
 }
 
+std::string event_id(std::string_view type, const Fact& fact) {
+    // Lengths first, so that no two (type, subject, discriminator) triples hash the same text.
+    crypto::Sha256 hash;
+    for (auto part : {type, fact.subject, fact.discriminator}) {
+        hash.update(std::to_string(part.size()));
+        hash.update(":");
+        hash.update(part);
+    }
+    const auto digest = hash.finish();
+    std::array<std::uint8_t, ids::kIdRandomBytes> bits{};
+    std::copy_n(digest.begin(), bits.size(), bits.begin());
+    return ids::make_id(ids::kEventPrefix, fact.at_ms, bits);
+}
+
+bool is_event_write(const engine::Effect& effect) {
+    if (!effect.is_object() || effect.value("op", "") != "kv.put") return false;
+    const auto key = effect.value("key", "");
+    return key.starts_with("evt/") || key.starts_with(kEventIndexPrefix);
+}
+
 std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type,
-                                         std::string object_json) {
-    std::array<std::uint8_t, ids::kIdRandomBytes> random{};
-    ctx.random_bytes(random);
-    auto id = ids::make_id(ids::kEventPrefix, ctx.now_ms(), random);
+                                         std::string object_json, const Fact& fact) {
+    auto id = event_id(type, fact);
     // The stored form of Event, written around the object's text rather than re-serialising it.
     auto stored = JsonObjectWriter()
                       .string("id", id)
                       .string("type", type)
                       .raw("object", object_json)
                       .boolean("livemode", ctx.config().livemode)
-                      .integer("createdAt", ctx.now_ms())
+                      .integer("createdAt", fact.at_ms)
                       .finish();
     std::vector<engine::Effect> writes;
     writes.push_back(

@@ -28,11 +28,28 @@ struct Event {
 [[nodiscard]] bool is_event_type(std::string_view type) noexcept;
 [[nodiscard]] const std::vector<std::string_view>& event_types() noexcept;
 
-/// Creates an event of the API object whose JSON text is `object_json` (the text the
-/// response carries too, serialised once): returns the KV writes that store it, and asks
+/// What an event is the record of. Many writers race on KV with no compare-and-set (polls,
+/// verifies and the cron may all see one payment confirm), so an event's id is derived from
+/// the fact rather than drawn at random: every writer of the same fact writes the same keys
+/// under the same id, and a consumer deduplicating on webhook-id acts once.
+struct Fact {
+    std::string_view subject;       ///< the session or link id
+    std::string_view discriminator; ///< names this fact among the subject's facts of a type
+    std::int64_t at_ms = 0;         ///< a time every writer of the fact agrees on
+};
+
+/// evt_ + the fact's time + the first 80 bits of SHA-256(type, subject, discriminator).
+[[nodiscard]] std::string event_id(std::string_view type, const Fact& fact);
+
+/// Creates the event of `fact`, of the API object whose JSON text is `object_json` (the text
+/// the response carries too, serialised once): returns the KV writes that store it, and asks
 /// for its delivery as a follow-up of the current exchange.
 [[nodiscard]] std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type,
-                                                       std::string object_json);
+                                                       std::string object_json, const Fact& fact);
+
+/// Whether `effect` is one of the writes record_event returns: a second writer of the same
+/// fact may be refused by KV's one write per second per key, and that refusal loses nothing.
+[[nodiscard]] bool is_event_write(const engine::Effect& effect);
 
 [[nodiscard]] Json to_api_json(const Event& event);
 [[nodiscard]] std::optional<Event> from_storage(std::string_view text);

@@ -2,10 +2,57 @@
 
 #include "core/events/event.hpp"
 #include "core/ids/ids.hpp"
+#include "core/sessions/payment_state.hpp"
 #include "core/sessions/session_json.hpp"
 #include "core/store/listing.hpp"
 
+#include <algorithm>
+
 namespace paylinks::sessions {
+namespace {
+
+// What names a status change of `session` as a fact, and a time its writers agree on. Every
+// writer that reaches the same status from the same chain evidence derives the same pair;
+// evidence in other blocks (a reorg and a replacement) is a different fact.
+struct SessionFact {
+    std::string discriminator;
+    std::int64_t at_ms = 0;
+};
+
+SessionFact session_fact(const Session& session, const StateRules& rules, bool created) {
+    SessionFact fact{std::string(to_string(session.status)), session.created_at_ms};
+    if (created) return SessionFact{"created", session.created_at_ms};
+    if (session.status == Status::expired) {
+        fact.discriminator += "|" + std::to_string(session.expires_at_ms);
+        fact.at_ms = session.expires_at_ms;
+        return fact;
+    }
+    // The payments that decide the status: for a fulfilled one, those counted up to the one
+    // that completed it (a later top-up seen by one writer only does not make a second paid);
+    // otherwise every payment held (detected, underpaid and reorged are judged on them all).
+    const Payment* completing =
+        is_fulfilled(session.status) ? completing_payment(session, rules) : nullptr;
+    const std::int64_t closes_at_ms = session.expires_at_ms + rules.late_window_ms;
+    std::vector<std::string> evidence;
+    std::int64_t newest_ms = 0;
+    for (const auto& payment : session.payments) {
+        if (completing && (!payment.confirmed || payment.time_ms > closes_at_ms)) continue;
+        evidence.push_back(payment.transaction_hash + ":" + std::to_string(payment.log_index) +
+                           "@" + payment.block_hash);
+        newest_ms = std::max(newest_ms, payment.time_ms);
+        if (&payment == completing) break;
+    }
+    std::sort(evidence.begin(), evidence.end());
+    for (const auto& item : evidence)
+        fact.discriminator += "|" + item;
+    if (completing && session.paid_at_ms)
+        fact.at_ms = *session.paid_at_ms;
+    else if (newest_ms > 0)
+        fact.at_ms = newest_ms;
+    return fact;
+}
+
+} // namespace
 
 StateRules state_rules(const config::Config& config) {
     return StateRules{config.confirmations, config.finalized, config.late_window_seconds * 1000};
@@ -37,9 +84,11 @@ std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& 
     if (!previous || (*previous != session.status && session.status != Status::open)) {
         auto type = std::string("checkout_session.") +
                     (previous ? std::string(to_string(session.status)) : std::string("created"));
+        const auto fact = session_fact(session, rules, !previous);
         writes = events::record_event(
             ctx, std::move(type),
-            dump_json(to_api_json(session, ctx.config(), object_base_url(ctx))));
+            dump_json(to_api_json(session, ctx.config(), object_base_url(ctx))),
+            events::Fact{session.id, fact.discriminator, fact.at_ms});
     }
     writes.push_back(engine::kv_put(session_key(session.id), to_storage(session)));
     writes.push_back(engine::kv_put(session_index_key(session.id), "", list_metadata(session)));
@@ -52,10 +101,17 @@ std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& 
 
 engine::Task<std::optional<http::ApiError>>
 save_session(engine::Context& ctx, const Session& session, std::optional<Status> previous) {
-    auto results = co_await ctx.perform(session_writes(ctx, session, previous));
-    for (const auto& result : results)
-        if (!engine::succeeded(result))
-            co_return store::storage_error(engine::failure_message(result));
+    auto writes = session_writes(ctx, session, previous);
+    auto results = co_await ctx.perform(writes);
+    // An event key refused as busy was written by another writer of the same fact (its id is
+    // the fact's): nothing is lost. Any other failure, or a busy session key, is an error.
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& result = results[i];
+        if (engine::succeeded(result)) continue;
+        if (engine::is_busy(result) && i < writes.size() && events::is_event_write(writes[i]))
+            continue;
+        co_return store::storage_error(engine::failure_message(result));
+    }
     co_return std::nullopt;
 }
 

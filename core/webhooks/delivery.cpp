@@ -5,6 +5,7 @@
 #include "core/net/outbound_url.hpp"
 #include "core/util/time.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <map>
 
@@ -99,9 +100,13 @@ std::optional<std::string> refused_url(const engine::Context& ctx, const Endpoin
 // Attempts `event` at each of `targets` at once, then records every attempt and schedules
 // the retries that are due. A target whose URL is refused gets no request: its attempt is
 // recorded as failed with the reason and not retried (a resend after the URL is fixed
-// delivers it).
+// delivers it). `due_retry_keys` (empty, or one per target) names the retry entries this
+// attempt answers: each is removed only in a batch after its target's record and next retry
+// are stored, so a crash at any point leaves the old entry or the new record, never neither
+// (an attempt may repeat; none is lost).
 engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Event& event,
-                                         std::vector<Endpoint> targets) {
+                                         std::vector<Endpoint> targets,
+                                         std::vector<std::string> due_retry_keys = {}) {
     DeliveryReport report;
     if (targets.empty()) co_return report;
     const std::string body = dump_json(events::to_api_json(event));
@@ -115,7 +120,8 @@ engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Eve
     }
     auto results = co_await ctx.perform(std::move(effects));
     std::vector<engine::Effect> writes;
-    std::size_t next_result = 0; // each target's read, then its POST unless refused
+    std::vector<std::size_t> writes_end; // one past each target's last write
+    std::size_t next_result = 0;         // each target's read, then its POST unless refused
     for (std::size_t i = 0; i < targets.size(); ++i) {
         const auto& endpoint = targets[i];
         auto stored = engine::read_kv_value(results[next_result++]);
@@ -165,8 +171,19 @@ engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Eve
         writes.push_back(engine::kv_put(delivery_key(event.id, endpoint.id),
                                         delivery_storage(delivery), std::nullopt,
                                         events::kRetentionSeconds));
+        writes_end.push_back(writes.size());
     }
-    (void)co_await ctx.perform(std::move(writes));
+    auto written = co_await ctx.perform(std::move(writes));
+    std::vector<engine::Effect> removals;
+    for (std::size_t i = 0, begin = 0; i < due_retry_keys.size() && i < targets.size(); ++i) {
+        bool recorded = true;
+        for (std::size_t w = begin; w < writes_end[i] && w < written.size(); ++w)
+            recorded = recorded && engine::succeeded(written[w]);
+        begin = writes_end[i];
+        // Not recorded: the old entry stays, and the cron attempts it again.
+        if (recorded) removals.push_back(engine::kv_delete(std::move(due_retry_keys[i])));
+    }
+    if (!removals.empty()) (void)co_await ctx.perform(std::move(removals));
     co_return report;
 }
 
@@ -177,21 +194,32 @@ engine::Task<std::optional<events::Event>> load_event(engine::Context& ctx, std:
     co_return events::from_storage(*stored.value);
 }
 
-engine::Task<std::vector<Endpoint>> load_endpoints(engine::Context& ctx) {
-    std::vector<Endpoint> endpoints;
+// Every endpoint, and whether the list is complete: a listing or a read that failed leaves
+// it incomplete, and then an endpoint missing from it may still exist.
+struct Endpoints {
+    std::vector<Endpoint> all;
+    bool complete = true;
+};
+
+engine::Task<Endpoints> load_endpoints(engine::Context& ctx) {
+    Endpoints endpoints;
     std::string cursor;
     while (true) {
         auto page = engine::read_kv_list(
             co_await ctx.perform(engine::kv_list(std::string(kEndpointPrefix), 1000, cursor)));
-        if (!page.ok) co_return endpoints;
+        if (!page.ok) {
+            endpoints.complete = false;
+            co_return endpoints;
+        }
         std::vector<engine::Effect> reads;
         for (const auto& key : page.keys)
             reads.push_back(engine::kv_get(key.name, 60));
         for (const auto& result : co_await ctx.perform(std::move(reads))) {
             auto stored = engine::read_kv_value(result);
+            if (!stored.ok) endpoints.complete = false;
             if (!stored.ok || !stored.value) continue;
             if (auto endpoint = from_storage(*stored.value))
-                endpoints.push_back(std::move(*endpoint));
+                endpoints.all.push_back(std::move(*endpoint));
         }
         if (page.complete) break;
         cursor = page.cursor;
@@ -241,7 +269,8 @@ engine::Task<DeliveryReport> deliver_event(engine::Context& ctx, std::string eve
     auto event = co_await load_event(ctx, event_id);
     if (!event) co_return DeliveryReport{};
     std::vector<Endpoint> targets;
-    for (auto& endpoint : co_await load_endpoints(ctx)) {
+    auto endpoints = co_await load_endpoints(ctx);
+    for (auto& endpoint : endpoints.all) {
         if (endpoint_id ? endpoint.id == *endpoint_id
                         : (endpoint.active && endpoint.wants(event->type)))
             targets.push_back(std::move(endpoint));
@@ -254,7 +283,13 @@ engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
     auto page =
         engine::read_kv_list(co_await ctx.perform(engine::kv_list(std::string(kRetryPrefix), 100)));
     if (!page.ok) co_return total;
-    std::vector<std::pair<std::string, std::string>> due; // event, endpoint
+    struct Due {
+        std::string event_id;
+        std::string endpoint_id;
+        std::string key;
+    };
+    std::vector<Due> due;
+    // Entries that name nothing to attempt; the due ones are removed only once answered.
     std::vector<engine::Effect> removals;
     for (const auto& key : page.keys) {
         if (!key.name.starts_with(kRetryPrefix)) continue; // not a retry entry, not ours to delete
@@ -269,25 +304,47 @@ engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
         if (at > ctx.now_ms()) break; // sorted: the rest are later
         auto ids = rest.substr(14);
         auto slash = ids.find('/');
-        if (slash != std::string_view::npos)
-            due.emplace_back(std::string(ids.substr(0, slash)), std::string(ids.substr(slash + 1)));
-        removals.push_back(engine::kv_delete(key.name));
+        if (slash == std::string_view::npos) {
+            removals.push_back(engine::kv_delete(key.name));
+            continue;
+        }
+        due.push_back(
+            Due{std::string(ids.substr(0, slash)), std::string(ids.substr(slash + 1)), key.name});
+    }
+    if (!due.empty()) {
+        auto endpoints = co_await load_endpoints(ctx);
+        std::map<std::string, std::pair<std::vector<Endpoint>, std::vector<std::string>>> by_event;
+        for (auto& entry : due) {
+            auto endpoint = std::find_if(endpoints.all.begin(), endpoints.all.end(),
+                                         [&](const auto& e) { return e.id == entry.endpoint_id; });
+            // An endpoint deleted or disabled since: nothing left to attempt. One the list may
+            // have missed keeps its entry for the next run.
+            if (endpoint == endpoints.all.end() || !endpoint->active) {
+                if (endpoints.complete || endpoint != endpoints.all.end())
+                    removals.push_back(engine::kv_delete(std::move(entry.key)));
+                continue;
+            }
+            auto& [targets, keys] = by_event[entry.event_id];
+            targets.push_back(*endpoint);
+            keys.push_back(std::move(entry.key));
+        }
+        for (auto& [event_id, work] : by_event) {
+            auto stored = engine::read_kv_value(
+                co_await ctx.perform(engine::kv_get(events::event_key(event_id))));
+            if (!stored.ok) continue; // unread, not gone: the entries stay for the next run
+            auto event = stored.value ? events::from_storage(*stored.value) : std::nullopt;
+            if (!event) { // expired or unreadable: nothing to attempt
+                for (auto& key : work.second)
+                    removals.push_back(engine::kv_delete(std::move(key)));
+                continue;
+            }
+            auto report =
+                co_await attempt_all(ctx, *event, std::move(work.first), std::move(work.second));
+            total.succeeded += report.succeeded;
+            total.failed += report.failed;
+        }
     }
     if (!removals.empty()) (void)co_await ctx.perform(std::move(removals));
-    if (due.empty()) co_return total;
-    auto endpoints = co_await load_endpoints(ctx);
-    std::map<std::string, std::vector<Endpoint>> by_event;
-    for (const auto& [event_id, endpoint_id] : due)
-        for (const auto& endpoint : endpoints)
-            if (endpoint.id == endpoint_id && endpoint.active)
-                by_event[event_id].push_back(endpoint);
-    for (auto& [event_id, targets] : by_event) {
-        auto event = co_await load_event(ctx, event_id);
-        if (!event) continue;
-        auto report = co_await attempt_all(ctx, *event, std::move(targets));
-        total.succeeded += report.succeeded;
-        total.failed += report.failed;
-    }
     co_return total;
 }
 

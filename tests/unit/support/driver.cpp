@@ -71,8 +71,11 @@ Json Driver::run(Json start) {
     auto answer = parse_json(engine.start(dump_json(start))).value_or(Json{});
     for (int rounds = 0; answer.contains("effects") && rounds < 10000; ++rounds) {
         Json results = Json::array();
-        for (const auto& effect : answer["effects"])
+        ++batches_;
+        for (const auto& effect : answer["effects"]) {
             results.push_back(perform(effect));
+            effect_batch.push_back(batches_);
+        }
         answer = parse_json(engine.resume(dump_json(
                                 Json{{"exchange", answer["exchange"]}, {"results", results}})))
                      .value_or(Json{});

@@ -44,6 +44,9 @@ public:
     std::string origin = "https://pay.example";
     std::map<std::string, StoredValue> kv;
     std::vector<Json> effect_log;
+    /// For each effect of effect_log, the number of the batch the engine issued it in (the
+    /// shim runs a batch at once, so only effects in later batches are known to follow).
+    std::vector<std::size_t> effect_batch;
     /// Answers rpc effects; by default every call fails.
     std::function<Json(const Json& effect)> rpc;
     /// Answers http effects; by default every call fails.
@@ -71,6 +74,7 @@ private:
     Json run(Json start);
     Json perform(const Json& effect);
     std::uint64_t entropy_counter_ = 0;
+    std::size_t batches_ = 0;
 };
 
 } // namespace paylinks::testing
