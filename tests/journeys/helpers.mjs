@@ -61,7 +61,9 @@ export async function stopAll(...things) {
 // ---- the chain -----------------------------------------------------------------------------
 
 /** Mines `blocks` empty blocks (confirmations for everything before them). */
-export const mine = (url, blocks = 1) => rpc(url, 'anvil_mine', ['0x' + blocks.toString(16)]);
+// Thousands of blocks take anvil seconds on a busy machine: the wait grows with the count.
+export const mine = (url, blocks = 1) =>
+  rpc(url, 'anvil_mine', ['0x' + blocks.toString(16)], { timeoutMs: 10_000 + blocks * 20 });
 export const headBlock = async (url) => Number(await rpc(url, 'eth_blockNumber'));
 
 /** An ERC-20 transfer of `amount` ("12.5", token units) of `token` to `to`; the receipt. */

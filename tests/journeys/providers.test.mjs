@@ -51,9 +51,10 @@ describe('hosted-provider journeys (worker + provider emulator + anvil)', { time
 
   // First: the chain clock is still close to real time (later journeys mine thousands of blocks,
   // each anvil block a second later than the one before).
-  it('an on-time payment seen only after the session expired (the RPC down meanwhile) is paid (not paid_late), paidAt the block time', async () => {
+  it('an expire asked while the RPC is down is refused (a payment may be on chain unseen); once seen, the payment pays, paidAt the block time', async () => {
     // The worker reaches anvil through the emulator, down (HTTP 503) while the merchant
-    // expires the session: the payment is on chain, confirmed, but not seen until later.
+    // expires the session: the payment is on chain, confirmed, but cannot be seen. Expiring
+    // blind would turn a paid order into an expired one; the expiry is refused instead.
     const p = await provider();
     const w = await worker({ confirmations: 2, vars: { RPC_URL: p.url } });
     const polls = new Polls(w);
@@ -61,11 +62,14 @@ describe('hosted-provider journeys (worker + provider emulator + anvil)', { time
     const receipt = await transfer(env, session.depositAddress, '25');
     await mine(env.url, 1);
     await p.configure({ outage: 'http503' });
-    const expired = await polls.expire(session.id);
-    assert.equal(expired.status, 200, expired.text);
-    assert.equal(expired.json.status, 'expired', expired.text);
-    assert.ok(Date.parse(expired.json.expiresAt) >= (await blockTime(env.url, receipt.blockNumber)) * 1000);
+    const refused = await polls.expire(session.id);
+    assert.equal(refused.status, 502, refused.text);
+    assert.equal(refused.json.error.code, 'upstream_unavailable', refused.text);
     await p.restore();
+    // With the chain back, the expiry is refused for what it finds: a payment.
+    const again = await polls.expire(session.id);
+    assert.equal(again.status, 409, again.text);
+    assert.equal(again.json.error.code, 'session_not_expirable', again.text);
     const verified = await polls.verify(session.id, receipt.transactionHash);
     assert.equal(verified.status, 200, verified.text);
     await scan(w);
