@@ -1,6 +1,7 @@
 // The bad-input table (issue 2): every request below is answered with the documented 4xx,
 // error type, code and param — never a 5xx — and none of them creates anything.
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { after, before, describe, it } from 'node:test';
 
 import { TEST_KEY, startWorker } from '../support/worker.mjs';
@@ -377,5 +378,64 @@ describe('a live deployment (sk_live_ key)', () => {
 
   it('refuses the test key', async () => {
     assertError(await live.get(LINKS, { key: 'sk_test_local' }), BAD_KEY);
+  });
+});
+
+describe('a body without Content-Length (chunked) is read with the same byte cap', () => {
+  let served;
+  before(async () => {
+    served = await startWorker({ vars: CHAIN_VARS, listen: true });
+  });
+  after(async () => {
+    await served?.dispose();
+  });
+
+  /**
+   * POSTs `chunks` over real HTTP with Transfer-Encoding: chunked (no Content-Length); with
+   * `end: false` the request is left open, as a client that never stops sending would.
+   */
+  function postChunked(path, chunks, { end = true } = {}) {
+    return new Promise((resolve, reject) => {
+      const url = new URL(served.url + path);
+      const req = http.request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent: false,
+          headers: { authorization: `Bearer ${TEST_KEY}`, 'content-type': 'application/json' },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (d) => (text += d));
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode, text, json: JSON.parse(text) });
+          });
+        },
+      );
+      req.on('error', (error) => (error.code === 'ECONNRESET' || error.code === 'EPIPE' ? undefined : reject(error)));
+      for (const chunk of chunks) req.write(chunk);
+      if (end) req.end();
+    });
+  }
+
+  it('answers 413 body_too_large once 64 KiB have arrived, without waiting for the rest', async () => {
+    // 70 KiB sent and the request left open: a worker that buffers the whole body before
+    // looking at its size would wait here for ever.
+    const chunk = ' '.repeat(1024);
+    const answer = postChunked(LINKS, Array.from({ length: 70 }, () => chunk), { end: false });
+    const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 10 s: the body was buffered')), 10_000).unref());
+    const res = await Promise.race([answer, timeout]);
+    assert.equal(res.status, 413, res.text);
+    assert.equal(res.json.error.code, 'body_too_large');
+  });
+
+  it('reads a small chunked body as any other', async () => {
+    const body = JSON.stringify({ title: 'Chunked', fiatAmount: '5' });
+    const res = await postChunked(LINKS, [body.slice(0, 10), body.slice(10)]);
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.json.title, 'Chunked');
   });
 });
