@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Miniflare } from 'miniflare';
 import { BENCH_VARS, Harness } from './harness.mjs';
 import { summarize } from './stats.mjs';
+import { idFromKey } from '../tests/support/keys.mjs';
 
 const HELLO_SCRIPT = `export default { async fetch() { return new Response('Hello World!'); } };`;
 
@@ -274,7 +275,7 @@ wrk.headers["Authorization"] = "Bearer ${BENCH_VARS.API_KEY}"
       let cursor;
       do {
         const page = await kv.list({ prefix: 'cs/', cursor, limit: 1000 });
-        for (const key of page.keys) ids.push(key.name.slice(3));
+        for (const key of page.keys) ids.push(idFromKey(key.name));
         cursor = page.list_complete ? undefined : page.cursor;
       } while (cursor && ids.length < 50_000);
       writeFileSync(

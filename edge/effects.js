@@ -37,16 +37,28 @@ function renderQr(text) {
   return qr.createSvgTag({ cellSize: 4, margin: 4, scalable: true });
 }
 
+// Workers KV refuses a second write of a key within a second with a 429: the core tells such a
+// refusal ("busy": another writer got there first) from a failure.
+const KV_BUSY = /\b429\b/;
+
+async function performKvWrite(write) {
+  try {
+    await write();
+    return { ok: true };
+  } catch (error) {
+    const message = String(error?.message ?? error);
+    return KV_BUSY.test(message) ? { ok: false, error: message, busy: true } : { ok: false, error: message };
+  }
+}
+
 async function performOne(effect, io) {
   switch (effect.op) {
     case 'kv.get':
       return { ok: true, value: await io.kv.get(effect.key, effect.cacheTtl) };
     case 'kv.put':
-      await io.kv.put(effect.key, effect.value, effect.metadata, effect.expirationTtl);
-      return { ok: true };
+      return performKvWrite(() => io.kv.put(effect.key, effect.value, effect.metadata, effect.expirationTtl));
     case 'kv.delete':
-      await io.kv.delete(effect.key);
-      return { ok: true };
+      return performKvWrite(() => io.kv.delete(effect.key));
     case 'kv.list':
       return { ok: true, ...(await io.kv.list(effect.prefix, effect.limit, effect.cursor)) };
     case 'http':

@@ -10,6 +10,7 @@
 #include "core/store/listing.hpp"
 #include "core/webhooks/delivery.hpp"
 #include "core/webhooks/endpoint.hpp"
+#include "core/webhooks/registry.hpp"
 
 #include <algorithm>
 
@@ -120,6 +121,11 @@ std::string new_secret(Context& ctx) {
 
 Task<Response> write_endpoint(Context& ctx, const webhooks::Endpoint& endpoint, int status,
                               bool with_secret) {
+    // The registry first: a change it refuses (a second change within KV's second) is then not
+    // made at all, and the merchant's retry makes it; never a saved endpoint that receives
+    // nothing until the cron's heal.
+    if (auto failed = co_await webhooks::update_registry(ctx, endpoint, false))
+        co_return http::error_response(store::storage_error(*failed));
     auto written = co_await ctx.perform(
         engine::kv_put(webhooks::endpoint_key(endpoint.id), webhooks::to_storage(endpoint)));
     if (!engine::succeeded(written))
@@ -144,7 +150,7 @@ Task<Response> list_events(Context& ctx, const http::Request& request) {
             return string_or(entry.metadata, "t") == type;
         };
     }
-    auto page = co_await store::list_index_page(ctx, std::string(events::kEventIndexPrefix),
+    auto page = co_await store::list_index_page(ctx, std::string(events::kEventKeyPrefix),
                                                 std::string(ids::kEventPrefix), query.page,
                                                 std::move(filter));
     if (auto* error = std::get_if<ApiError>(&page)) co_return http::error_response(*error);
@@ -208,24 +214,11 @@ Task<Response> list_webhook_endpoints(Context& ctx, const http::Request& request
         co_return http::error_response(*error);
     const auto& page = std::get<ListQuery>(query_or_error).page;
     // Endpoints are few (a handful per merchant): list them all, newest first.
-    std::vector<webhooks::Endpoint> endpoints;
-    std::string cursor;
-    while (true) {
-        auto listed = engine::read_kv_list(co_await ctx.perform(
-            engine::kv_list(std::string(webhooks::kEndpointPrefix), 1000, cursor)));
-        if (!listed.ok) co_return http::error_response(store::storage_error(listed.error));
-        std::vector<engine::Effect> reads;
-        for (const auto& key : listed.keys)
-            reads.push_back(engine::kv_get(key.name));
-        for (const auto& result : co_await ctx.perform(std::move(reads))) {
-            auto stored = engine::read_kv_value(result);
-            if (stored.ok && stored.value)
-                if (auto endpoint = webhooks::from_storage(*stored.value))
-                    endpoints.push_back(std::move(*endpoint));
-        }
-        if (listed.complete) break;
-        cursor = listed.cursor;
-    }
+    auto records = co_await webhooks::list_endpoint_records(ctx);
+    if (!records.complete)
+        co_return http::error_response(
+            store::storage_error("the webhook endpoint records could not all be read"));
+    auto& endpoints = records.all;
     std::sort(endpoints.begin(), endpoints.end(),
               [](const auto& a, const auto& b) { return a.id > b.id; });
     std::vector<std::string> data;
@@ -280,6 +273,8 @@ Task<Response> delete_webhook_endpoint(Context& ctx, const http::Request& reques
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& endpoint = std::get<std::optional<webhooks::Endpoint>>(loaded);
     if (!endpoint) co_return http::error_response(endpoint_not_found(id));
+    if (auto failed = co_await webhooks::update_registry(ctx, *endpoint, true))
+        co_return http::error_response(store::storage_error(*failed));
     auto deleted = co_await ctx.perform(engine::kv_delete(webhooks::endpoint_key(id)));
     if (!engine::succeeded(deleted))
         co_return http::error_response(store::storage_error(engine::failure_message(deleted)));

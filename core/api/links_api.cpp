@@ -7,6 +7,7 @@
 #include "core/api/validate.hpp"
 #include "core/events/event.hpp"
 #include "core/ids/ids.hpp"
+#include "core/sessions/session_store.hpp"
 #include "core/store/listing.hpp"
 
 namespace paylinks::api {
@@ -118,6 +119,29 @@ std::string link_text(const links::Link& link, const Context& ctx, const http::R
     return links::to_api_text(link, public_base_url(ctx, request));
 }
 
+// The link as its events carry it: its URLs never come from the request's Host, since events
+// reach webhooks (sessions::object_base_url).
+std::string event_text(const links::Link& link, Context& ctx) {
+    return links::to_api_text(link, sessions::object_base_url(ctx));
+}
+
+// Performs the link's writes and, only once they are all stored, records its event: a write
+// KV refuses (a second one within its second) leaves no event for a change that never was.
+Task<std::optional<ApiError>> write_then_record(Context& ctx, std::vector<engine::Effect> writes,
+                                                std::string type, std::string event_object,
+                                                std::string subject, std::string discriminator,
+                                                std::int64_t at_ms) {
+    for (const auto& result : co_await ctx.perform(std::move(writes)))
+        if (!engine::succeeded(result))
+            co_return store::storage_error(engine::failure_message(result));
+    auto event = events::record_event(ctx, std::move(type), std::move(event_object),
+                                      events::Fact{subject, discriminator, at_ms});
+    for (const auto& result : co_await ctx.perform(std::move(event)))
+        if (!engine::succeeded(result) && !engine::is_busy(result))
+            co_return store::storage_error(engine::failure_message(result));
+    co_return std::nullopt;
+}
+
 // The body of create_link once the request is known to be well-formed and new.
 Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Json body) {
     if (auto error = reject_unknown_fields(body, kCreateFields))
@@ -164,12 +188,10 @@ Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Jso
                                         ids::newest_first_key(link.id, ids::kLinkPrefix),
                                     ""));
     auto object = link_text(link, ctx, request);
-    for (auto& effect : events::record_event(ctx, "payment_link.created", object,
-                                             events::Fact{link.id, "", link.created_at_ms}))
-        writes.push_back(std::move(effect));
-    for (const auto& result : co_await ctx.perform(std::move(writes)))
-        if (!engine::succeeded(result))
-            co_return http::error_response(store::storage_error(engine::failure_message(result)));
+    if (auto error =
+            co_await write_then_record(ctx, std::move(writes), "payment_link.created",
+                                       event_text(link, ctx), link.id, "", link.created_at_ms))
+        co_return http::error_response(*error);
     co_return http::json_response(201, std::move(object));
 }
 
@@ -287,12 +309,13 @@ Task<Response> update_link(Context& ctx, const http::Request& request, std::stri
     link->updated_at_ms = std::max(ctx.now_ms(), link->created_at_ms);
     auto object = link_text(*link, ctx, request);
     // An update is named by what the link became: the same update retried is one event.
-    auto writes = events::record_event(ctx, "payment_link.updated", object,
-                                       events::Fact{link->id, object, link->updated_at_ms});
+    auto stored_object = event_text(*link, ctx);
+    std::vector<engine::Effect> writes;
     writes.push_back(engine::kv_put(links::link_key(link->id), links::to_storage(*link)));
-    for (const auto& result : co_await ctx.perform(std::move(writes)))
-        if (!engine::succeeded(result))
-            co_return http::error_response(store::storage_error(engine::failure_message(result)));
+    if (auto error =
+            co_await write_then_record(ctx, std::move(writes), "payment_link.updated",
+                                       stored_object, link->id, stored_object, link->updated_at_ms))
+        co_return http::error_response(*error);
     co_return http::json_response(200, std::move(object));
 }
 
@@ -302,15 +325,14 @@ Task<Response> delete_link(Context& ctx, const http::Request& request, std::stri
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& link = std::get<std::optional<links::Link>>(loaded);
     if (!link) co_return http::error_response(not_found(id));
-    auto deletes = events::record_event(ctx, "payment_link.deleted", link_text(*link, ctx, request),
-                                        events::Fact{link->id, "", ctx.now_ms()});
+    std::vector<engine::Effect> deletes;
     deletes.push_back(engine::kv_delete(links::link_key(link->id)));
     deletes.push_back(engine::kv_delete(links::slug_key(link->slug)));
     deletes.push_back(engine::kv_delete(std::string(links::kLinkIndexPrefix) +
                                         ids::newest_first_key(link->id, ids::kLinkPrefix)));
-    for (const auto& result : co_await ctx.perform(std::move(deletes)))
-        if (!engine::succeeded(result))
-            co_return http::error_response(store::storage_error(engine::failure_message(result)));
+    if (auto error = co_await write_then_record(ctx, std::move(deletes), "payment_link.deleted",
+                                                event_text(*link, ctx), link->id, "", ctx.now_ms()))
+        co_return http::error_response(*error);
     co_return http::json_response(
         200, Json{{"id", link->id}, {"object", "payment_link"}, {"deleted", true}});
 }

@@ -342,7 +342,7 @@ Task<Response> list_sessions(Context& ctx, const http::Request& request) {
             return true;
         };
     }
-    auto page = co_await store::list_index_page(ctx, std::string(sessions::kSessionIndexPrefix),
+    auto page = co_await store::list_index_page(ctx, std::string(sessions::kSessionKeyPrefix),
                                                 std::string(ids::kSessionPrefix), query.page,
                                                 std::move(filter));
     if (auto* error = std::get_if<ApiError>(&page)) co_return http::error_response(*error);

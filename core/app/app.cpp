@@ -8,6 +8,7 @@
 #include "core/http/router.hpp"
 #include "core/pages/dashboard_page.hpp"
 #include "core/webhooks/delivery.hpp"
+#include "core/webhooks/registry.hpp"
 
 namespace paylinks::app {
 
@@ -115,6 +116,8 @@ engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron) {
     auto scan = co_await chain::scan_watched_sessions(ctx);
     // Webhook retries after the scan: a slow merchant endpoint never delays detection.
     auto retries = co_await webhooks::deliver_due_retries(ctx);
+    auto registry = co_await webhooks::heal_registry(ctx);
+    if (registry.fault) scan.faults.push_back(*registry.fault);
     co_return Json{{"result",
                     {{"cron", cron},
                      {"webhooksDelivered", retries.succeeded},
@@ -123,6 +126,8 @@ engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron) {
                      {"updated", scan.updated},
                      {"kvLists", scan.kv_lists},
                      {"rpcCalls", scan.rpc_calls},
+                     {"endpointRegistry",
+                      registry.rewritten ? "rebuilt" : (registry.checked ? "checked" : "cached")},
                      {"fault", scan.faults.empty() ? Json(nullptr) : Json(scan.faults.front())},
                      {"faults", Json(scan.faults)}}}};
 }

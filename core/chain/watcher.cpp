@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_set>
 
 namespace paylinks::chain {
 
@@ -632,6 +633,152 @@ check_session(engine::Context& ctx, Session& session, std::optional<std::string>
     co_return outcome;
 }
 
+// One chunk of up to 1000 watched sessions: their logs read together; the sessions with
+// something to change loaded, reconciled and saved. `indexed[i]`: entry i came from the
+// watch index (an entry found among the recent records has no watch key to remove).
+engine::Task<bool> scan_chunk(engine::Context& ctx, std::vector<sessions::WatchEntry> entries,
+                              std::vector<bool> indexed, std::vector<engine::Effect> writes,
+                              std::optional<std::uint64_t> chain_head,
+                              std::optional<std::uint64_t> finalized, ScanReport& report) {
+    const auto rules = sessions::state_rules(ctx.config());
+    report.watched += entries.size();
+    if (!chain_head) {
+        // The chain could not be read: only the clock runs. Sessions whose expiresAt passed
+        // are expired (and so enter the watch index) rather than left to age out of the
+        // recent records during a long outage; nothing else is decided without the chain.
+        std::vector<engine::Effect> reads;
+        for (const auto& entry : entries)
+            if ((entry.status == sessions::Status::open ||
+                 entry.status == sessions::Status::underpaid) &&
+                ctx.now_ms() >= entry.expires_at_ms)
+                reads.push_back(engine::kv_get(sessions::session_key(entry.id)));
+        for (const auto& result : co_await ctx.perform(std::move(reads))) {
+            auto stored = engine::read_kv_value(result);
+            if (!stored.ok || !stored.value) continue;
+            auto session = sessions::from_storage(*stored.value);
+            if (!session) continue;
+            const auto previous = session->status;
+            if (!sessions::apply_clock(*session, ctx.now_ms())) continue;
+            session->updated_at_ms = ctx.now_ms();
+            ++report.updated;
+            for (auto& effect : sessions::session_writes(ctx, *session, previous))
+                writes.push_back(std::move(effect));
+        }
+        if (!writes.empty()) (void)co_await ctx.perform(std::move(writes));
+        co_return true;
+    }
+    const std::uint64_t head = *chain_head;
+    LogHarvest harvest;
+    std::vector<std::uint64_t> entry_from(entries.size(), head + 1);
+    if (!entries.empty()) {
+        std::vector<eth::Address> recipients;
+        std::set<eth::Address> recipient_set;
+        std::uint64_t from = head + 1;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto& entry = entries[i];
+            recipients.push_back(entry.deposit_address);
+            recipient_set.insert(entry.deposit_address);
+            entry_from[i] = resume_from(ctx, entry.id, entry.start_block, entry.scanned_to,
+                                        entry.created_at_ms, head);
+            from = std::min(from, entry_from[i]);
+        }
+        if (from <= head) {
+            std::vector<LogQuery> queries;
+            split_range(queries, from, head, log_span(ctx), recipients);
+            (void)co_await fetch_logs(ctx, harvest, std::move(queries), recipient_set,
+                                      kScanLogCalls);
+        }
+        report.rpc_calls += harvest.calls;
+        for (auto& fault : harvest.faults)
+            report.faults.push_back(fault);
+        if (harvest.untrusted) { // judged on nothing this node said; the other chunks go on
+            harvest.by_address.clear();
+            harvest.covered.clear();
+        }
+        if (harvest.budget_spent)
+            report.faults.push_back("the eth_getLogs budget of this tick was spent; the "
+                                    "rest is read at the next tick");
+    }
+
+    // Only sessions with something to change are read: new logs, payments that are not
+    // yet confirmed or settled, or a clock that has run out — expiresAt for an open one,
+    // the end of the late window for any.
+    std::vector<std::size_t> to_load;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        const auto& entry = entries[i];
+        const bool has_logs = harvest.by_address.count(entry.deposit_address) > 0;
+        const bool unsettled = entry.payment_count > 0 &&
+                               (entry.unconfirmed_count > 0 || head < entry.newest_payment_block ||
+                                head - entry.newest_payment_block + 1 < kSettledDepth);
+        const bool clock_ran_out =
+            (entry.status == sessions::Status::open && ctx.now_ms() >= entry.expires_at_ms) ||
+            ctx.now_ms() >= entry.expires_at_ms + rules.late_window_ms;
+        if (has_logs || unsettled || clock_ran_out) to_load.push_back(i);
+    }
+    std::vector<engine::Effect> reads;
+    for (auto i : to_load)
+        reads.push_back(engine::kv_get(sessions::session_key(entries[i].id)));
+    auto loaded = co_await ctx.perform(std::move(reads));
+    std::vector<Session> sessions_loaded;
+    sessions_loaded.reserve(to_load.size());
+    for (std::size_t k = 0; k < to_load.size(); ++k) {
+        auto stored = engine::read_kv_value(loaded[k]);
+        if (!stored.ok) continue; // try again next tick
+        std::optional<Session> session;
+        if (stored.value) session = sessions::from_storage(*stored.value);
+        if (!session) {
+            if (indexed[to_load[k]])
+                writes.push_back(
+                    engine::kv_delete(sessions::watch_index_key(entries[to_load[k]].id)));
+            continue;
+        }
+        if (auto it = ctx.shared().scanned_to.find(session->id);
+            it != ctx.shared().scanned_to.end())
+            session->scanned_to = std::max(session->scanned_to, it->second);
+        sessions_loaded.push_back(std::move(*session));
+    }
+    // Sessions with nothing to read have read everything covered.
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+        if (harvest.by_address.count(entries[i].deposit_address)) continue;
+        if (auto through = covered_through(harvest.covered, entry_from[i])) {
+            auto& scanned = ctx.shared().scanned_to;
+            if (scanned.size() > 50'000) scanned.clear();
+            scanned[entries[i].id] = std::max(scanned[entries[i].id], *through);
+        }
+    }
+    std::vector<Reconciliation> work(sessions_loaded.size());
+    std::vector<sessions::Status> previous(sessions_loaded.size());
+    for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
+        work[k].session = &sessions_loaded[k];
+        previous[k] = sessions_loaded[k].status;
+        if (auto it = harvest.by_address.find(sessions_loaded[k].deposit_address);
+            it != harvest.by_address.end())
+            work[k].transfers = it->second;
+    }
+    auto changed =
+        co_await reconcile(ctx, work, harvest.covered, head, finalized, report.rpc_calls);
+    for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
+        auto& session = sessions_loaded[k];
+        for (std::size_t i = 0; i < entries.size(); ++i)
+            if (entries[i].id == session.id) {
+                if (auto through = readable_through(harvest.covered, entry_from[i], work[k]))
+                    remember_scanned(ctx, session, *through);
+                break;
+            }
+        if (sessions::apply_clock(session, ctx.now_ms())) changed[k] = true;
+        const bool still_watched = sessions::needs_watching(session, rules, ctx.now_ms());
+        if (!changed[k] && still_watched) continue;
+        if (changed[k]) {
+            session.updated_at_ms = ctx.now_ms();
+            ++report.updated;
+        }
+        for (auto& effect : sessions::session_writes(ctx, session, previous[k]))
+            writes.push_back(std::move(effect));
+    }
+    if (!writes.empty()) (void)co_await ctx.perform(std::move(writes));
+    co_return true;
+}
+
 engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
     const auto& config = ctx.config();
     const auto rules = sessions::state_rules(config);
@@ -644,166 +791,88 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
     if (config.finalized) head_effects.push_back(eth_get_block_by_tag("finalized"));
     report.rpc_calls += head_effects.size();
     auto head_results = co_await ctx.perform(std::move(head_effects));
-    if (verify_chain) {
-        if (auto fault = accept_verification(ctx, &head_results[0])) {
-            report.faults.push_back(fault->message);
-            co_return report;
-        }
-    }
-    const std::size_t head_at = verify_chain ? kVerificationCalls : 0;
-    auto head_answer = read_quantity(head_results[head_at], "eth_blockNumber");
-    if (auto* fault = std::get_if<Fault>(&head_answer)) {
-        report.faults.push_back(fault->message);
-        co_return report;
-    }
-    const auto head = std::get<std::uint64_t>(head_answer);
-    remember_head(ctx, head);
+    // Without a head (or with a chain that contradicts the configuration) the scan still
+    // walks the sessions, for their clocks only (scan_chunk).
+    std::optional<std::uint64_t> head;
     std::optional<std::uint64_t> finalized;
-    if (config.finalized) {
-        std::optional<Fault> fault;
-        finalized = read_finalized(ctx, head_results[head_at + 1], fault);
-        if (fault) {
-            report.faults.push_back(fault->message);
-            co_return report;
+    std::optional<Fault> chain_fault;
+    if (verify_chain) chain_fault = accept_verification(ctx, &head_results[0]);
+    const std::size_t head_at = verify_chain ? kVerificationCalls : 0;
+    if (!chain_fault) {
+        auto head_answer = read_quantity(head_results[head_at], "eth_blockNumber");
+        if (auto* fault = std::get_if<Fault>(&head_answer))
+            chain_fault = *fault;
+        else
+            head = std::get<std::uint64_t>(head_answer);
+    }
+    if (head) {
+        remember_head(ctx, *head);
+        if (config.finalized) {
+            std::optional<Fault> fault;
+            finalized = read_finalized(ctx, head_results[head_at + 1], fault);
+            if (fault) {
+                chain_fault = fault;
+                head.reset();
+            }
         }
     }
+    if (chain_fault) report.faults.push_back(chain_fault->message);
 
-    std::string cursor;
-    for (int page_number = 0; page_number < 1000; ++page_number) {
-        auto page = engine::read_kv_list(co_await ctx.perform(
-            engine::kv_list(std::string(sessions::kWatchIndexPrefix), 1000, cursor)));
-        ++report.kv_lists;
-        if (!page.ok) {
-            report.faults.push_back("kv.list failed: " + page.error);
-            co_return report;
-        }
-        // One chunk of up to 1000 sessions: their logs read together.
-        std::vector<sessions::WatchEntry> entries;
-        std::vector<engine::Effect> stale_entries;
-        for (auto& key : page.keys) {
-            // A name outside the prefix is not an entry of this index (nor ours to delete).
-            if (!key.name.starts_with(sessions::kWatchIndexPrefix)) continue;
-            auto id = ids::id_from_newest_first_key(
-                std::string_view(key.name).substr(sessions::kWatchIndexPrefix.size()),
-                ids::kSessionPrefix);
-            if (auto entry = sessions::read_watch_metadata(id, key.metadata))
-                entries.push_back(std::move(*entry));
-            else
-                stale_entries.push_back(
-                    engine::kv_delete(key.name)); // unreadable: re-found on load
-        }
-        report.watched += entries.size();
-        LogHarvest harvest;
-        std::vector<std::uint64_t> entry_from(entries.size(), head + 1);
-        if (!entries.empty()) {
-            std::vector<eth::Address> recipients;
-            std::set<eth::Address> recipient_set;
-            std::uint64_t from = head + 1;
-            for (std::size_t i = 0; i < entries.size(); ++i) {
-                const auto& entry = entries[i];
-                recipients.push_back(entry.deposit_address);
-                recipient_set.insert(entry.deposit_address);
-                entry_from[i] = resume_from(ctx, entry.id, entry.start_block, entry.scanned_to,
-                                            entry.created_at_ms, head);
-                from = std::min(from, entry_from[i]);
+    // Two sources, recent records first: every session created within the recent horizon is
+    // its own entry under cs/ (a visit writes nothing else), and every older one the chain
+    // still needs is in the watch index, put there by its first change (an expiry, a payment).
+    const std::int64_t recent_from_ms =
+        ctx.now_ms() - (config.session_ttl_seconds * 1000 + kRecentSlackMs);
+    std::unordered_set<std::string> seen;
+    for (const bool watch_index : {false, true}) {
+        const std::string prefix(watch_index ? sessions::kWatchIndexPrefix
+                                             : sessions::kSessionKeyPrefix);
+        std::string cursor;
+        bool past_horizon = false;
+        for (int page_number = 0; page_number < 1000 && !past_horizon; ++page_number) {
+            auto page =
+                engine::read_kv_list(co_await ctx.perform(engine::kv_list(prefix, 1000, cursor)));
+            ++report.kv_lists;
+            if (!page.ok) {
+                report.faults.push_back("kv.list failed: " + page.error);
+                co_return report;
             }
-            if (from <= head) {
-                std::vector<LogQuery> queries;
-                split_range(queries, from, head, log_span(ctx), recipients);
-                (void)co_await fetch_logs(ctx, harvest, std::move(queries), recipient_set,
-                                          kScanLogCalls);
-            }
-            report.rpc_calls += harvest.calls;
-            for (auto& fault : harvest.faults)
-                report.faults.push_back(fault);
-            if (harvest.untrusted) { // judged on nothing this node said; the other chunks go on
-                harvest.by_address.clear();
-                harvest.covered.clear();
-            }
-            if (harvest.budget_spent)
-                report.faults.push_back("the eth_getLogs budget of this tick was spent; the "
-                                        "rest is read at the next tick");
-        }
-
-        // Only sessions with something to change are read: new logs, payments that are not
-        // yet confirmed or settled, or a clock that has run out — expiresAt for an open one,
-        // the end of the late window for any.
-        std::vector<std::size_t> to_load;
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            const auto& entry = entries[i];
-            const bool has_logs = harvest.by_address.count(entry.deposit_address) > 0;
-            const bool unsettled =
-                entry.payment_count > 0 &&
-                (entry.unconfirmed_count > 0 || head < entry.newest_payment_block ||
-                 head - entry.newest_payment_block + 1 < kSettledDepth);
-            const bool clock_ran_out =
-                (entry.status == sessions::Status::open && ctx.now_ms() >= entry.expires_at_ms) ||
-                ctx.now_ms() >= entry.expires_at_ms + rules.late_window_ms;
-            if (has_logs || unsettled || clock_ran_out) to_load.push_back(i);
-        }
-        std::vector<engine::Effect> reads;
-        for (auto i : to_load)
-            reads.push_back(engine::kv_get(sessions::session_key(entries[i].id)));
-        auto loaded = co_await ctx.perform(std::move(reads));
-        std::vector<engine::Effect> writes = std::move(stale_entries);
-        std::vector<Session> sessions_loaded;
-        sessions_loaded.reserve(to_load.size());
-        for (std::size_t k = 0; k < to_load.size(); ++k) {
-            auto stored = engine::read_kv_value(loaded[k]);
-            if (!stored.ok) continue; // try again next tick
-            std::optional<Session> session;
-            if (stored.value) session = sessions::from_storage(*stored.value);
-            if (!session) {
-                writes.push_back(
-                    engine::kv_delete(sessions::watch_index_key(entries[to_load[k]].id)));
-                continue;
-            }
-            if (auto it = ctx.shared().scanned_to.find(session->id);
-                it != ctx.shared().scanned_to.end())
-                session->scanned_to = std::max(session->scanned_to, it->second);
-            sessions_loaded.push_back(std::move(*session));
-        }
-        // Sessions with nothing to read have read everything covered.
-        for (std::size_t i = 0; i < entries.size(); ++i) {
-            if (harvest.by_address.count(entries[i].deposit_address)) continue;
-            if (auto through = covered_through(harvest.covered, entry_from[i])) {
-                auto& scanned = ctx.shared().scanned_to;
-                if (scanned.size() > 50'000) scanned.clear();
-                scanned[entries[i].id] = std::max(scanned[entries[i].id], *through);
-            }
-        }
-        std::vector<Reconciliation> work(sessions_loaded.size());
-        std::vector<sessions::Status> previous(sessions_loaded.size());
-        for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
-            work[k].session = &sessions_loaded[k];
-            previous[k] = sessions_loaded[k].status;
-            if (auto it = harvest.by_address.find(sessions_loaded[k].deposit_address);
-                it != harvest.by_address.end())
-                work[k].transfers = it->second;
-        }
-        auto changed =
-            co_await reconcile(ctx, work, harvest.covered, head, finalized, report.rpc_calls);
-        for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
-            auto& session = sessions_loaded[k];
-            for (std::size_t i = 0; i < entries.size(); ++i)
-                if (entries[i].id == session.id) {
-                    if (auto through = readable_through(harvest.covered, entry_from[i], work[k]))
-                        remember_scanned(ctx, session, *through);
-                    break;
+            std::vector<sessions::WatchEntry> entries;
+            std::vector<bool> indexed;
+            std::vector<engine::Effect> stale_entries;
+            for (auto& key : page.keys) {
+                // A name outside the prefix is not an entry of this index (nor ours to delete).
+                if (!key.name.starts_with(prefix)) continue;
+                auto id = ids::id_from_newest_first_key(
+                    std::string_view(key.name).substr(prefix.size()), ids::kSessionPrefix);
+                if (!watch_index) {
+                    // Newest first: the first record older than the horizon ends the source.
+                    auto created_ms = ids::id_time_ms(id, ids::kSessionPrefix);
+                    if (!created_ms) continue;
+                    if (*created_ms < recent_from_ms) {
+                        past_horizon = true;
+                        break;
+                    }
                 }
-            if (sessions::apply_clock(session, ctx.now_ms())) changed[k] = true;
-            const bool still_watched = sessions::needs_watching(session, rules, ctx.now_ms());
-            if (!changed[k] && still_watched) continue;
-            if (changed[k]) {
-                session.updated_at_ms = ctx.now_ms();
-                ++report.updated;
+                if (seen.count(id)) continue;
+                auto entry = sessions::read_watch_metadata(id, key.metadata);
+                if (!entry) {
+                    // An unreadable index entry is re-found on load; a record is never removed.
+                    if (watch_index) stale_entries.push_back(engine::kv_delete(key.name));
+                    continue;
+                }
+                if (!watch_index && entry->unconfirmed_count == 0 &&
+                    ctx.now_ms() >= entry->expires_at_ms + rules.late_window_ms)
+                    continue; // nothing left to watch for
+                seen.insert(id);
+                entries.push_back(std::move(*entry));
+                indexed.push_back(watch_index);
             }
-            for (auto& effect : sessions::session_writes(ctx, session, previous[k]))
-                writes.push_back(std::move(effect));
+            (void)co_await scan_chunk(ctx, std::move(entries), std::move(indexed),
+                                      std::move(stale_entries), head, finalized, report);
+            if (page.complete) break;
+            cursor = page.cursor;
         }
-        if (!writes.empty()) (void)co_await ctx.perform(std::move(writes));
-        if (page.complete) break;
-        cursor = page.cursor;
     }
     co_return report;
 }

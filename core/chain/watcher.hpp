@@ -26,6 +26,10 @@ namespace paylinks::chain {
 inline constexpr std::int64_t kCheckIntervalMs = 3000;
 /// eth_chainId and the token's decimals are verified again after this long (per instance).
 inline constexpr std::int64_t kChainRecheckMs = 10 * 60 * 1000;
+/// How long past SESSION_TTL_SECONDS the scan still finds a session among the recent records
+/// (cs/, newest first) rather than in the watch index: its expiry, written by the scan, puts
+/// it there. The margin is for ticks that could not run (an RPC outage) meanwhile.
+inline constexpr std::int64_t kRecentSlackMs = 6 * 60 * 60 * 1000;
 /// Blocks read again below the last block read, for reorgs shallower than this.
 inline constexpr std::uint64_t kReorgMarginBlocks = 12;
 /// A payment with this many confirmations is no longer checked for reorgs.
@@ -56,7 +60,8 @@ struct ScanReport {
     std::vector<std::string> faults; ///< each failure; the rest of the scan went on
 };
 
-/// The cron tick's scan over the watch index.
+/// The cron tick's scan: the recent sessions (their records, newest first, back to
+/// SESSION_TTL_SECONDS + kRecentSlackMs), then the watch index, each session once.
 [[nodiscard]] engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx);
 
 /// The token as the chain describes it, and the head, for pricing a new session.

@@ -43,6 +43,14 @@ std::optional<std::vector<Json>> ReadCache::answer(const std::vector<Effect>& ba
     return results;
 }
 
+const std::string* ReadCache::peek(const std::string& key, std::int64_t now_ms,
+                                   std::int64_t allowance_ms) const {
+    auto read_at = read_at_ms_.find(key);
+    if (read_at == read_at_ms_.end() || now_ms - read_at->second >= allowance_ms) return nullptr;
+    auto value = values_.find(key);
+    return value == values_.end() ? nullptr : &value->second;
+}
+
 IssuedBatch ReadCache::issue(const std::vector<Effect>& batch) {
     IssuedBatch issued;
     for (std::size_t i = 0; i < batch.size(); ++i) {

@@ -52,6 +52,11 @@ public:
     /// was written meanwhile) and drops the copies of the keys it wrote, again.
     void settle(const IssuedBatch& issued, const std::vector<Json>& results, std::int64_t now_ms);
 
+    /// The copy of `key` if one is held that a read allowing `allowance_ms` would be
+    /// answered with at `now_ms`; nullptr otherwise. Never asks KV.
+    [[nodiscard]] const std::string* peek(const std::string& key, std::int64_t now_ms,
+                                          std::int64_t allowance_ms) const;
+
     [[nodiscard]] std::size_t size() const noexcept { return values_.size(); }
 
 private:

@@ -3,16 +3,14 @@
 #include "core/crypto/sha256.hpp"
 #include "core/ids/ids.hpp"
 #include "core/util/time.hpp"
+#include "core/webhooks/registry.hpp"
 
 #include <algorithm>
 
 namespace paylinks::events {
 
 std::string event_key(std::string_view id) {
-    return "evt/" + std::string(id);
-}
-std::string event_index_key(std::string_view id) {
-    return std::string(kEventIndexPrefix) + ids::newest_first_key(id, ids::kEventPrefix);
+    return std::string(kEventKeyPrefix) + ids::newest_first_key(id, ids::kEventPrefix);
 }
 
 const std::vector<std::string_view>& event_types() noexcept {
@@ -47,7 +45,7 @@ std::string event_id(std::string_view type, const Fact& fact) {
 bool is_event_write(const engine::Effect& effect) {
     if (!effect.is_object() || effect.value("op", "") != "kv.put") return false;
     const auto key = effect.value("key", "");
-    return key.starts_with("evt/") || key.starts_with(kEventIndexPrefix);
+    return key.starts_with(kEventKeyPrefix);
 }
 
 std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type,
@@ -61,12 +59,14 @@ std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type,
                       .boolean("livemode", ctx.config().livemode)
                       .integer("createdAt", fact.at_ms)
                       .finish();
+    // One key: the record is its own newest-first list entry, its type in the metadata for
+    // filters.
     std::vector<engine::Effect> writes;
     writes.push_back(
-        engine::kv_put(event_key(id), std::move(stored), std::nullopt, kRetentionSeconds));
-    writes.push_back(
-        engine::kv_put(event_index_key(id), "", Json{{"t", std::move(type)}}, kRetentionSeconds));
-    ctx.follow_up(Json{{"kind", "deliver"}, {"event", std::move(id)}});
+        engine::kv_put(event_key(id), std::move(stored), Json{{"t", type}}, kRetentionSeconds));
+    // Delivery runs after the answer, and only if some endpoint may want the event.
+    if (webhooks::may_want(ctx, type))
+        ctx.follow_up(Json{{"kind", "deliver"}, {"event", std::move(id)}});
     return writes;
 }
 

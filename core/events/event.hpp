@@ -11,7 +11,9 @@
 namespace paylinks::events {
 
 inline constexpr std::int64_t kRetentionSeconds = 35 * 24 * 60 * 60; // at least 30 days
-inline constexpr std::string_view kEventIndexPrefix = "idx/evt/";
+/// An event is one key, `evt/<inverted id>`: listing the prefix is newest first, and the
+/// key's metadata {"t": type} serves the type filter.
+inline constexpr std::string_view kEventKeyPrefix = "evt/";
 
 struct Event {
     std::string id;
@@ -22,7 +24,6 @@ struct Event {
 };
 
 [[nodiscard]] std::string event_key(std::string_view id);
-[[nodiscard]] std::string event_index_key(std::string_view id);
 
 /// The event types there are (for validating filters and endpoint subscriptions).
 [[nodiscard]] bool is_event_type(std::string_view type) noexcept;

@@ -71,10 +71,7 @@ std::uint64_t newest_payment_block(const Session& session) {
 } // namespace
 
 std::string session_key(std::string_view id) {
-    return "cs/" + std::string(id);
-}
-std::string session_index_key(std::string_view id) {
-    return std::string(kSessionIndexPrefix) + ids::newest_first_key(id, ids::kSessionPrefix);
+    return std::string(kSessionKeyPrefix) + ids::newest_first_key(id, ids::kSessionPrefix);
 }
 std::string watch_index_key(std::string_view id) {
     return std::string(kWatchIndexPrefix) + ids::newest_first_key(id, ids::kSessionPrefix);
@@ -282,13 +279,7 @@ Json to_api_json(const Session& session, const config::Config& config, std::stri
     return Json(std::move(members));
 }
 
-Json list_metadata(const Session& session) {
-    Json metadata{{"s", to_string(session.status)}};
-    if (session.link_id) metadata["l"] = *session.link_id;
-    return metadata;
-}
-
-Json watch_metadata(const Session& session) {
+Json record_metadata(const Session& session) {
     std::uint64_t unconfirmed = 0;
     for (const auto& payment : session.payments)
         if (!payment.confirmed) ++unconfirmed;
@@ -301,6 +292,7 @@ Json watch_metadata(const Session& session) {
                   {"p", newest_payment_block(session)},
                   {"t", session.scanned_to}};
     if (session.start_block) metadata["b"] = *session.start_block;
+    if (session.link_id) metadata["l"] = *session.link_id;
     return metadata;
 }
 

@@ -27,15 +27,20 @@ namespace paylinks::sessions {
                                       std::string_view deposit_address_eip55,
                                       const num::uint256& amount);
 
+/// The session's record: `cs/<inverted id>`, so that listing `cs/` is newest first and the
+/// record is its own list entry (its KV metadata is record_metadata). A new session is one
+/// key: the list and the scanner find it there without an index key of their own.
 [[nodiscard]] std::string session_key(std::string_view id);
-inline constexpr std::string_view kSessionIndexPrefix = "idx/cs/";
-/// Sessions the chain scanner still watches; metadata carries what the scan needs.
+inline constexpr std::string_view kSessionKeyPrefix = "cs/";
+/// Sessions the scanner watches beyond the recent ones it finds under `cs/` (see
+/// chain/watcher.hpp): written by every save after the first while the chain still needs
+/// watching, with the same metadata as the record.
 inline constexpr std::string_view kWatchIndexPrefix = "watch/";
-[[nodiscard]] std::string session_index_key(std::string_view id);
 [[nodiscard]] std::string watch_index_key(std::string_view id);
 
-/// {"s":status,"l":linkId}: enough to filter lists without reading sessions.
-[[nodiscard]] Json list_metadata(const Session& session);
+/// What lists and the scanner read instead of the session: {"s":status,"l":linkId} for
+/// filters, and the WatchEntry fields (under 300 bytes, within KV's 1024 for metadata).
+[[nodiscard]] Json record_metadata(const Session& session);
 
 /// What the scanner reads from the watch index instead of the session itself.
 struct WatchEntry {
@@ -50,7 +55,6 @@ struct WatchEntry {
     std::optional<std::uint64_t> start_block;
     std::uint64_t scanned_to = 0;
 };
-[[nodiscard]] Json watch_metadata(const Session& session);
 [[nodiscard]] std::optional<WatchEntry> read_watch_metadata(std::string id, const Json& metadata);
 
 } // namespace paylinks::sessions

@@ -90,12 +90,20 @@ std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& 
             dump_json(to_api_json(session, ctx.config(), object_base_url(ctx))),
             events::Fact{session.id, fact.discriminator, fact.at_ms});
     }
-    writes.push_back(engine::kv_put(session_key(session.id), to_storage(session)));
-    writes.push_back(engine::kv_put(session_index_key(session.id), "", list_metadata(session)));
-    if (needs_watching(session, rules, now_ms))
-        writes.push_back(engine::kv_put(watch_index_key(session.id), "", watch_metadata(session)));
-    else
-        writes.push_back(engine::kv_delete(watch_index_key(session.id)));
+    auto metadata = record_metadata(session);
+    // A new session is one key (two with its created event): the scanner finds it among the
+    // recent records. Later saves keep it in the watch index for as long as the chain needs
+    // watching, which outlasts the recent ones: late payments, confirmations, reorgs.
+    const bool recent_covers_it =
+        session.expires_at_ms - session.created_at_ms <= ctx.config().session_ttl_seconds * 1000;
+    if (previous || !recent_covers_it) {
+        if (needs_watching(session, rules, now_ms))
+            writes.push_back(engine::kv_put(watch_index_key(session.id), "", metadata));
+        else if (previous)
+            writes.push_back(engine::kv_delete(watch_index_key(session.id)));
+    }
+    writes.push_back(
+        engine::kv_put(session_key(session.id), to_storage(session), std::move(metadata)));
     return writes;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Reading and writing sessions in KV. One session is three keys: the record (cs/…), its
-// place in the newest-first list with the status for filters (idx/cs/…), and, while the
-// chain still needs watching, its entry in the scanner's index (watch/…).
+// Reading and writing sessions in KV. A session is its record, `cs/<inverted id>`, whose KV
+// metadata makes it its own entry in the newest-first list and in the scanner's view of
+// recent sessions; once it has changed, and for as long as the chain still needs watching,
+// also an entry in the scanner's watch index (watch/…). See docs/architecture.md, "Keys".
 #include "core/engine/context.hpp"
 #include "core/engine/task.hpp"
 #include "core/http/error.hpp"
@@ -27,7 +28,7 @@ save_session(engine::Context& ctx, const Session& session, std::optional<Status>
 [[nodiscard]] std::vector<engine::Effect>
 session_writes(engine::Context& ctx, const Session& session, std::optional<Status> previous);
 
-/// The origin for URLs inside objects: PUBLIC_BASE_URL, else the last request's origin.
+/// The origin for URLs inside objects: PUBLIC_BASE_URL, else none (paths).
 [[nodiscard]] std::string object_base_url(engine::Context& ctx);
 
 } // namespace paylinks::sessions

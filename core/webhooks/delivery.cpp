@@ -4,6 +4,7 @@
 #include "core/crypto/hmac.hpp"
 #include "core/net/outbound_url.hpp"
 #include "core/util/time.hpp"
+#include "core/webhooks/registry.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -194,37 +195,23 @@ engine::Task<std::optional<events::Event>> load_event(engine::Context& ctx, std:
     co_return events::from_storage(*stored.value);
 }
 
-// Every endpoint, and whether the list is complete: a listing or a read that failed leaves
-// it incomplete, and then an endpoint missing from it may still exist.
-struct Endpoints {
-    std::vector<Endpoint> all;
-    bool complete = true;
-};
-
-engine::Task<Endpoints> load_endpoints(engine::Context& ctx) {
-    Endpoints endpoints;
-    std::string cursor;
-    while (true) {
-        auto page = engine::read_kv_list(
-            co_await ctx.perform(engine::kv_list(std::string(kEndpointPrefix), 1000, cursor)));
-        if (!page.ok) {
-            endpoints.complete = false;
-            co_return endpoints;
-        }
-        std::vector<engine::Effect> reads;
-        for (const auto& key : page.keys)
-            reads.push_back(engine::kv_get(key.name, 60));
-        for (const auto& result : co_await ctx.perform(std::move(reads))) {
-            auto stored = engine::read_kv_value(result);
-            if (!stored.ok) endpoints.complete = false;
-            if (!stored.ok || !stored.value) continue;
-            if (auto endpoint = from_storage(*stored.value))
-                endpoints.all.push_back(std::move(*endpoint));
-        }
-        if (page.complete) break;
-        cursor = page.cursor;
+// Endpoint records by id, read directly (exact, for the few a retry run names). Absent from
+// the map: the read failed; present as nullopt: there is no such endpoint.
+engine::Task<std::map<std::string, std::optional<Endpoint>>>
+read_endpoint_records(engine::Context& ctx, std::vector<std::string> ids) {
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    std::vector<engine::Effect> reads;
+    for (const auto& id : ids)
+        reads.push_back(engine::kv_get(endpoint_key(id)));
+    auto results = co_await ctx.perform(std::move(reads));
+    std::map<std::string, std::optional<Endpoint>> records;
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        auto stored = engine::read_kv_value(results[i]);
+        if (!stored.ok) continue;
+        records[ids[i]] = stored.value ? from_storage(*stored.value) : std::nullopt;
     }
-    co_return endpoints;
+    co_return records;
 }
 
 } // namespace
@@ -266,15 +253,29 @@ Json to_api_json(const Delivery& delivery) {
 
 engine::Task<DeliveryReport> deliver_event(engine::Context& ctx, std::string event_id,
                                            std::optional<std::string> endpoint_id) {
+    std::vector<Endpoint> candidates;
+    if (endpoint_id) { // a resend: that endpoint's own record
+        std::vector<std::string> wanted(1, *endpoint_id);
+        auto records = co_await read_endpoint_records(ctx, std::move(wanted));
+        if (auto it = records.find(*endpoint_id); it != records.end() && it->second)
+            candidates.push_back(std::move(*it->second));
+    } else {
+        // The registry, usually without a KV round trip. Missing, it has never been built:
+        // no endpoint was ever created here (each creation writes it, and the cron builds it
+        // from the records within a tick). Unreadable from KV, the records themselves.
+        auto registry = co_await load_registry(ctx);
+        if (registry.endpoints)
+            candidates = std::move(*registry.endpoints);
+        else if (!registry.ok)
+            candidates = std::move((co_await list_endpoint_records(ctx)).all);
+        std::erase_if(candidates, [](const Endpoint& endpoint) { return !endpoint.active; });
+    }
+    if (candidates.empty()) co_return DeliveryReport{}; // the event is not even read
     auto event = co_await load_event(ctx, event_id);
     if (!event) co_return DeliveryReport{};
     std::vector<Endpoint> targets;
-    auto endpoints = co_await load_endpoints(ctx);
-    for (auto& endpoint : endpoints.all) {
-        if (endpoint_id ? endpoint.id == *endpoint_id
-                        : (endpoint.active && endpoint.wants(event->type)))
-            targets.push_back(std::move(endpoint));
-    }
+    for (auto& endpoint : candidates)
+        if (endpoint_id || endpoint.wants(event->type)) targets.push_back(std::move(endpoint));
     co_return co_await attempt_all(ctx, *event, std::move(targets));
 }
 
@@ -312,18 +313,20 @@ engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
             Due{std::string(ids.substr(0, slash)), std::string(ids.substr(slash + 1)), key.name});
     }
     if (!due.empty()) {
-        auto endpoints = co_await load_endpoints(ctx);
+        std::vector<std::string> endpoint_ids;
+        for (const auto& entry : due)
+            endpoint_ids.push_back(entry.endpoint_id);
+        auto records = co_await read_endpoint_records(ctx, std::move(endpoint_ids));
         std::map<std::string, std::pair<std::vector<Endpoint>, std::vector<std::string>>> by_event;
         for (auto& entry : due) {
-            auto endpoint = std::find_if(endpoints.all.begin(), endpoints.all.end(),
-                                         [&](const auto& e) { return e.id == entry.endpoint_id; });
-            // An endpoint deleted or disabled since: nothing left to attempt. One the list may
-            // have missed keeps its entry for the next run.
-            if (endpoint == endpoints.all.end() || !endpoint->active) {
-                if (endpoints.complete || endpoint != endpoints.all.end())
-                    removals.push_back(engine::kv_delete(std::move(entry.key)));
+            auto record = records.find(entry.endpoint_id);
+            if (record == records.end()) continue; // unread: the entry stays for the next run
+            // An endpoint deleted or disabled since: nothing left to attempt.
+            if (!record->second || !record->second->active) {
+                removals.push_back(engine::kv_delete(std::move(entry.key)));
                 continue;
             }
+            const auto& endpoint = record->second;
             auto& [targets, keys] = by_event[entry.event_id];
             targets.push_back(*endpoint);
             keys.push_back(std::move(entry.key));

@@ -14,6 +14,7 @@ import { rpc, sendAndWait, calldata, SEL, parseUnits } from '../../scripts/chain
 import { localVars } from '../../scripts/local-config.mjs';
 import { startWorker } from '../support/worker.mjs';
 import { startRpcProxy } from '../support/rpc_proxy.mjs';
+import { sessionKey } from '../support/keys.mjs';
 
 export { rpc, parseUnits };
 
@@ -148,8 +149,8 @@ export async function createSession(worker, body = {}) {
 
 /** The stored session, straight from KV (no chain check on the way). */
 export async function stored(worker, id) {
-  const text = await (await worker.kv()).get(`cs/${id}`);
-  assert.ok(text, `cs/${id} is not in KV`);
+  const text = await (await worker.kv()).get(sessionKey(id));
+  assert.ok(text, `${id} is not in KV (${sessionKey(id)})`);
   return JSON.parse(text);
 }
 

@@ -250,8 +250,8 @@ describe('payment journeys (worker + anvil)', { timeout: 120_000 }, () => {
       assert.equal(record.status, 'paid', session.id);
       assert.equal(record.payments.length, 1);
       assert.ok(record.paidAt);
-      // Paid, and still watched until the late window closes: a second transfer would
-      // make it overpaid.
+      // Paid, and still watched until the late window closes (in the watch index, which a
+      // session enters at its first change): a second transfer would make it overpaid.
       const watched = (await (await worker.kv()).list({ prefix: 'watch/' })).keys;
       assert.equal(watched.some((k) => k.metadata?.d === record.deposit), true, session.id);
     }

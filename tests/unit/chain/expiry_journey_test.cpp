@@ -2,6 +2,7 @@
 // a scripted chain: the worker journeys (tests/journeys/) run on real time and cannot wait
 // half an hour for a session to expire, so expiry by the clock, the late window and its end
 // are shown here, through exactly the effect protocol the shim speaks.
+#include "core/sessions/session_json.hpp"
 #include "support/driver.hpp"
 #include "support/scripted_chain.hpp"
 
@@ -38,13 +39,14 @@ struct Fixture {
     }
 
     Json stored(const Json& session) {
-        auto it = driver.kv.find("cs/" + session["id"].get<std::string>());
+        auto it = driver.kv.find(paylinks::sessions::session_key(session["id"].get<std::string>()));
         REQUIRE(it != driver.kv.end());
         return paylinks::parse_json(it->second.value).value_or(Json{});
     }
 
     bool watched(const Json& session) {
-        const std::string deposit = paylinks::testing::lower_hex(session["depositAddress"].get<std::string>());
+        const std::string deposit =
+            paylinks::testing::lower_hex(session["depositAddress"].get<std::string>());
         for (const auto& [key, value] : driver.kv)
             if (key.rfind("watch/", 0) == 0 && value.metadata.is_object() &&
                 value.metadata.value("d", "") == deposit)

@@ -65,13 +65,14 @@ sessions::Payment payment(std::string block_hash, std::int64_t time_ms) {
 
 // The ids of the events among `writes` (evt/<id> keys).
 std::vector<std::string> event_ids(const std::vector<engine::Effect>& writes) {
-    std::vector<std::string> ids;
+    std::vector<std::string> found;
     for (const auto& effect : writes) {
         const auto key = effect.value("key", "");
         if (effect.value("op", "") == "kv.put" && key.starts_with("evt/"))
-            ids.push_back(key.substr(4));
+            found.push_back(paylinks::ids::id_from_newest_first_key(key.substr(4),
+                                                                    paylinks::ids::kEventPrefix));
     }
-    return ids;
+    return found;
 }
 
 std::string one_event(Writer& writer, const sessions::Session& session,
@@ -176,7 +177,7 @@ TEST_CASE("a busy refusal of an event's keys is another writer's copy, not an er
     driver.kv_fault = [&](const Json& effect) -> std::optional<Json> {
         if (effect.value("op", "") != "kv.put") return std::nullopt;
         const auto key = effect.value("key", "");
-        const bool event_key = key.starts_with("evt/") || key.starts_with("idx/evt/");
+        const bool event_key = key.starts_with("evt/");
         if ((event_key && busy_events) || (key.starts_with("cs/") && busy_session))
             return Json{
                 {"ok", false}, {"error", "KV PUT failed: 429 Too Many Requests"}, {"busy", true}};

@@ -33,6 +33,10 @@ std::size_t http_effects(const Driver& driver) {
 /// Creates a link (one event), runs its delivery and answers the event's deliveries, by
 /// endpoint id.
 std::map<std::string, Json> deliver_one_event(Driver& driver, const std::string& key) {
+    // Records written straight to KV (as by an older version) reach the endpoint registry
+    // through the cron, which builds it from them.
+    (void)driver.scheduled();
+    driver.effect_log.clear();
     REQUIRE(
         driver
             .api("POST", "/api/v1/payment_links", Json{{"title", "Tee"}, {"fiatAmount", "5"}}, key)
