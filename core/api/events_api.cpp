@@ -184,7 +184,7 @@ Task<Response> resend_event(Context& ctx, const http::Request& request, std::str
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& event = std::get<std::optional<events::Event>>(loaded);
     if (!event) co_return http::error_response(event_not_found(id));
-    (void)co_await webhooks::deliver_event(ctx, event->id, std::nullopt);
+    (void)co_await webhooks::deliver_event(ctx, event->id, std::nullopt, true);
     co_return co_await event_with_deliveries(ctx, *event);
 }
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <list>
 #include <map>
 
 namespace paylinks::webhooks {
@@ -105,6 +106,15 @@ std::optional<std::string> refused_url(const engine::Context& ctx, const Endpoin
 // attempt answers: each is removed only in a batch after its target's record and next retry
 // are stored, so a crash at any point leaves the old entry or the new record, never neither
 // (an attempt may repeat; none is lost).
+// Whether a stored delivery records an attempt (a record of another shape is attempted anew).
+bool was_attempted(std::string_view stored) {
+    auto parsed = parse_json(stored);
+    if (!parsed || !parsed->is_object()) return false;
+    const auto state = parsed->find("state");
+    return state != parsed->end() && state->is_string() &&
+           (*state == "succeeded" || *state == "pending" || *state == "failed");
+}
+
 engine::Task<DeliveryReport> attempt_all(engine::Context& ctx, const events::Event& event,
                                          std::vector<Endpoint> targets,
                                          std::vector<std::string> due_retry_keys = {}) {
@@ -252,7 +262,7 @@ Json to_api_json(const Delivery& delivery) {
 }
 
 engine::Task<DeliveryReport> deliver_event(engine::Context& ctx, std::string event_id,
-                                           std::optional<std::string> endpoint_id) {
+                                           std::optional<std::string> endpoint_id, bool resend) {
     std::vector<Endpoint> candidates;
     if (endpoint_id) { // a resend: that endpoint's own record
         std::vector<std::string> wanted(1, *endpoint_id);
@@ -276,7 +286,28 @@ engine::Task<DeliveryReport> deliver_event(engine::Context& ctx, std::string eve
     std::vector<Endpoint> targets;
     for (auto& endpoint : candidates)
         if (endpoint_id || endpoint.wants(event->type)) targets.push_back(std::move(endpoint));
-    co_return co_await attempt_all(ctx, *event, std::move(targets));
+    if (resend || endpoint_id || targets.empty())
+        co_return co_await attempt_all(ctx, *event, std::move(targets));
+    // Every writer of a fact asks for its delivery (a poll and a verify may both see a payment
+    // confirm): an endpoint that was sent it already (its retries are the cron's), or is
+    // being sent it by this instance right now, is not sent it again. Across instances KV's delay
+    // can still let a second copy through, under the same webhook-id.
+    std::list<engine::Claim> claims;
+    std::vector<engine::Effect> reads;
+    for (const auto& endpoint : targets)
+        reads.push_back(engine::kv_get(delivery_key(event->id, endpoint.id)));
+    auto delivered = co_await ctx.perform(std::move(reads));
+    std::vector<Endpoint> due;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+        auto stored = engine::read_kv_value(delivered[i]);
+        if (stored.ok && stored.value)
+            if (was_attempted(*stored.value))
+                continue; // attempted already: succeeded, or its retries are the cron's
+        auto& claim =
+            claims.emplace_back(ctx.shared(), "deliver/" + event->id + "/" + targets[i].id);
+        if (claim.held()) due.push_back(std::move(targets[i]));
+    }
+    co_return co_await attempt_all(ctx, *event, std::move(due));
 }
 
 engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {

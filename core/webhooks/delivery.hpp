@@ -49,13 +49,15 @@ struct Delivery {
 [[nodiscard]] Json to_api_json(const Delivery& delivery);
 
 /// Attempts delivery of `event_id` to every active endpoint that wants it, or only to
-/// `endpoint_id`. Returns how many attempts succeeded and failed.
+/// `endpoint_id`. Endpoints that were sent it already are skipped unless `resend` (the
+/// merchant's explicit ask). Returns how many attempts succeeded and failed.
 struct DeliveryReport {
     std::size_t succeeded = 0;
     std::size_t failed = 0;
 };
 [[nodiscard]] engine::Task<DeliveryReport> deliver_event(engine::Context& ctx, std::string event_id,
-                                                         std::optional<std::string> endpoint_id);
+                                                         std::optional<std::string> endpoint_id,
+                                                         bool resend = false);
 
 /// The cron's part: attempts every delivery whose retry time has come.
 [[nodiscard]] engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx);

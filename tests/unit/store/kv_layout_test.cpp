@@ -242,3 +242,32 @@ TEST_CASE("a session that lives longer than SESSION_TTL is in the watch index fr
     shop.driver.now_ms += 12 * 3600 * 1000; // past the recent horizon, still open
     CHECK(shop.driver.scheduled()["result"]["watched"] == 1);
 }
+
+TEST_CASE("two writers of one event ask for its delivery; the endpoint gets it once",
+          "[store][webhooks]") {
+    Shop shop;
+    int posted = 0;
+    shop.driver.http = [&](const Json&) {
+        ++posted;
+        return Json{{"ok", true}, {"status", 200}, {"body", ""}, {"durationMs", 1}};
+    };
+    REQUIRE(
+        shop.driver
+            .api("POST", "/api/v1/webhook_endpoints", Json{{"url", "https://merchant.example/all"}})
+            .status == 201);
+    shop.driver.follow_ups.clear();
+    shop.visit();
+    REQUIRE(shop.driver.follow_ups.size() == 1);
+    // A poll and a verify that both saw the same fact: the same delivery asked for twice.
+    shop.driver.follow_ups.push_back(shop.driver.follow_ups.front());
+    shop.driver.run_follow_ups();
+    CHECK(posted == 1);
+    // A resend is the merchant's explicit ask: it is sent again.
+    auto events = shop.driver.api("GET", "/api/v1/events?type=checkout_session.created&limit=1");
+    REQUIRE(events.status == 200);
+    const auto id = events.json["data"][0]["id"].get<std::string>();
+    REQUIRE(shop.driver.api("POST", "/api/v1/events/" + id + "/resend", Json::object()).status <
+            300);
+    shop.driver.run_follow_ups();
+    CHECK(posted == 2);
+}
