@@ -136,7 +136,9 @@ Task<std::optional<ApiError>> write_then_record(Context& ctx, std::vector<engine
             co_return store::storage_error(engine::failure_message(result));
     auto event = events::record_event(ctx, std::move(type), std::move(event_object),
                                       events::Fact{subject, discriminator, at_ms});
-    for (const auto& result : co_await ctx.perform(std::move(event)))
+    auto results = co_await ctx.perform(event);
+    events::request_deliveries(ctx, event, results);
+    for (const auto& result : results)
         if (!engine::succeeded(result) && !engine::is_busy(result))
             co_return store::storage_error(engine::failure_message(result));
     co_return std::nullopt;

@@ -1,5 +1,6 @@
 #include "core/chain/watcher.hpp"
 
+#include "core/events/event.hpp"
 #include "core/ids/ids.hpp"
 #include "core/sessions/payment_state.hpp"
 #include "core/sessions/session_json.hpp"
@@ -664,7 +665,10 @@ engine::Task<bool> scan_chunk(engine::Context& ctx, std::vector<sessions::WatchE
             for (auto& effect : sessions::session_writes(ctx, *session, previous))
                 writes.push_back(std::move(effect));
         }
-        if (!writes.empty()) (void)co_await ctx.perform(std::move(writes));
+        if (!writes.empty()) {
+            auto results = co_await ctx.perform(writes);
+            events::request_deliveries(ctx, writes, results);
+        }
         co_return true;
     }
     const std::uint64_t head = *chain_head;
@@ -775,7 +779,10 @@ engine::Task<bool> scan_chunk(engine::Context& ctx, std::vector<sessions::WatchE
         for (auto& effect : sessions::session_writes(ctx, session, previous[k]))
             writes.push_back(std::move(effect));
     }
-    if (!writes.empty()) (void)co_await ctx.perform(std::move(writes));
+    if (!writes.empty()) {
+        auto results = co_await ctx.perform(writes);
+        events::request_deliveries(ctx, writes, results);
+    }
     co_return true;
 }
 

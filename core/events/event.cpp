@@ -64,10 +64,25 @@ std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type,
     std::vector<engine::Effect> writes;
     writes.push_back(
         engine::kv_put(event_key(id), std::move(stored), Json{{"t", type}}, kRetentionSeconds));
-    // Delivery runs after the answer, and only if some endpoint may want the event.
-    if (webhooks::may_want(ctx, type))
-        ctx.follow_up(Json{{"kind", "deliver"}, {"event", std::move(id)}});
     return writes;
+}
+
+void request_deliveries(engine::Context& ctx, const std::vector<engine::Effect>& writes,
+                        const std::vector<Json>& results) {
+    for (std::size_t i = 0; i < writes.size() && i < results.size(); ++i) {
+        if (!is_event_write(writes[i]) || !engine::succeeded(results[i])) continue;
+        const auto& key = writes[i]["key"].get_ref<const std::string&>();
+        const auto metadata = writes[i].find("metadata");
+        const std::string type = metadata != writes[i].end() && metadata->is_object()
+                                     ? metadata->value("t", "")
+                                     : std::string{};
+        // Delivery runs after the answer, and only if some endpoint may want the event.
+        if (!webhooks::may_want(ctx, type)) continue;
+        ctx.follow_up(Json{{"kind", "deliver"},
+                           {"event", ids::id_from_newest_first_key(
+                                         std::string_view(key).substr(kEventKeyPrefix.size()),
+                                         ids::kEventPrefix)}});
+    }
 }
 
 Json to_api_json(const Event& event) {

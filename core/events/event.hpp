@@ -42,15 +42,22 @@ struct Fact {
 /// evt_ + the fact's time + the first 80 bits of SHA-256(type, subject, discriminator).
 [[nodiscard]] std::string event_id(std::string_view type, const Fact& fact);
 
-/// Creates the event of `fact`, of the API object whose JSON text is `object_json` (the text
-/// the response carries too, serialised once): returns the KV writes that store it, and asks
-/// for its delivery as a follow-up of the current exchange.
+/// Creates the event of `fact`, of the API object whose JSON text is `object_json`: returns
+/// the KV writes that store it. Its delivery is asked for by request_deliveries once KV has
+/// stored it.
 [[nodiscard]] std::vector<engine::Effect> record_event(engine::Context& ctx, std::string type,
                                                        std::string object_json, const Fact& fact);
 
 /// Whether `effect` is one of the writes record_event returns: a second writer of the same
 /// fact may be refused by KV's one write per second per key, and that refusal loses nothing.
 [[nodiscard]] bool is_event_write(const engine::Effect& effect);
+
+/// Asks (as follow-ups of the exchange) for the delivery of every event among `writes` that
+/// KV stored, `results[i]` answering `writes[i]`. An event refused as busy was stored by
+/// another writer of the same fact within the second, and that writer asks for it: one
+/// delivery, not one per writer.
+void request_deliveries(engine::Context& ctx, const std::vector<engine::Effect>& writes,
+                        const std::vector<Json>& results);
 
 [[nodiscard]] Json to_api_json(const Event& event);
 [[nodiscard]] std::optional<Event> from_storage(std::string_view text);

@@ -111,6 +111,7 @@ engine::Task<std::optional<http::ApiError>>
 save_session(engine::Context& ctx, const Session& session, std::optional<Status> previous) {
     auto writes = session_writes(ctx, session, previous);
     auto results = co_await ctx.perform(writes);
+    events::request_deliveries(ctx, writes, results);
     // An event key refused as busy was written by another writer of the same fact (its id is
     // the fact's): nothing is lost. Any other failure, or a busy session key, is an error.
     for (std::size_t i = 0; i < results.size(); ++i) {

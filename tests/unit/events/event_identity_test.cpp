@@ -100,15 +100,25 @@ TEST_CASE("the same paid transition saved by two writers is one event", "[events
     // Its time is the fact's (the completing block's), not either writer's clock.
     CHECK(paylinks::ids::id_time_ms(first, paylinks::ids::kEventPrefix) == kCreatedMs + 60'000);
 
-    // The stored event is the same bytes' key, and its index entry too.
+    // The stored event is the same key for both.
     auto writes = sessions::session_writes(poll.ctx, session, sessions::Status::detected);
     auto again = sessions::session_writes(cron.ctx, session, sessions::Status::detected);
-    CHECK(writes[1]["key"] == again[1]["key"]);
-    // Both ask for the same delivery.
-    REQUIRE(poll.ctx.take_follow_ups().size() == 2);
-    auto follow_ups = cron.ctx.take_follow_ups();
-    REQUIRE(follow_ups.size() == 2);
+    REQUIRE(paylinks::events::is_event_write(writes[0]));
+    CHECK(writes[0]["key"] == again[0]["key"]);
+    // The writer KV stored it for asks for its delivery; the one refused as busy (the same key
+    // within the second) does not, so the fact is delivered once, not once per writer.
+    std::vector<Json> stored(writes.size(), Json{{"ok", true}});
+    std::vector<Json> refused = stored;
+    refused[0] =
+        Json{{"ok", false}, {"error", "KV PUT failed: 429 Too Many Requests"}, {"busy", true}};
+    (void)poll.ctx.take_follow_ups();
+    (void)cron.ctx.take_follow_ups();
+    paylinks::events::request_deliveries(poll.ctx, writes, stored);
+    paylinks::events::request_deliveries(cron.ctx, again, refused);
+    auto follow_ups = poll.ctx.take_follow_ups();
+    REQUIRE(follow_ups.size() == 1);
     CHECK(follow_ups[0]["event"] == first);
+    CHECK(cron.ctx.take_follow_ups().empty());
 
     // A top-up one writer saw and the other did not changes nothing about the paid fact.
     auto seen_more = session;
