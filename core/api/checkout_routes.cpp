@@ -292,7 +292,8 @@ engine::Task<Response> verify_payment(engine::Context& ctx, const http::Request&
     auto& report = std::get<chain::CheckReport>(checked);
     if (report.changed) {
         session->updated_at_ms = ctx.now_ms();
-        if (auto error = co_await sessions::save_session(ctx, *session, previous))
+        if (auto error = co_await sessions::save_session(ctx, *session, previous,
+                                                         sessions::SaveKind::derived_from_chain))
             co_return http::error_response(*error);
     }
     const auto& receipt = *report.receipt;

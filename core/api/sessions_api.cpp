@@ -204,7 +204,8 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
         draft.expires_at_ms.value_or(ctx.now_ms() + config.session_ttl_seconds * 1000);
     session.livemode = config.livemode;
     session.created_at_ms = session.updated_at_ms = ctx.now_ms();
-    if (auto error = co_await sessions::save_session(ctx, session, std::nullopt))
+    if (auto error = co_await sessions::save_session(ctx, session, std::nullopt,
+                                                     sessions::SaveKind::decision))
         co_return std::move(*error);
     co_return session;
 }
@@ -225,7 +226,8 @@ load_fresh_session(Context& ctx, std::string id, std::string* chain_fault) {
         co_return std::move(session);
     }
     session->updated_at_ms = std::max(session->updated_at_ms, ctx.now_ms());
-    if (auto error = co_await sessions::save_session(ctx, *session, previous))
+    if (auto error = co_await sessions::save_session(ctx, *session, previous,
+                                                     sessions::SaveKind::derived_from_chain))
         co_return std::move(*error);
     co_return std::move(session);
 }
@@ -402,7 +404,8 @@ Task<Response> expire_session(Context& ctx, const http::Request& request, std::s
         // What the check learnt is kept, then the refusal says why.
         if (session->status != previous || std::get<chain::CheckReport>(checked).changed) {
             session->updated_at_ms = std::max(session->updated_at_ms, ctx.now_ms());
-            if (auto error = co_await sessions::save_session(ctx, *session, previous))
+            if (auto error = co_await sessions::save_session(
+                    ctx, *session, previous, sessions::SaveKind::derived_from_chain))
                 co_return http::error_response(*error);
         }
         co_return http::error_response(ApiError{
@@ -418,7 +421,8 @@ Task<Response> expire_session(Context& ctx, const http::Request& request, std::s
     session->expires_at_ms = std::min(session->expires_at_ms, ctx.now_ms());
     sessions::apply_clock(*session, ctx.now_ms());
     session->updated_at_ms = ctx.now_ms();
-    if (auto error = co_await sessions::save_session(ctx, *session, previous))
+    if (auto error =
+            co_await sessions::save_session(ctx, *session, previous, sessions::SaveKind::decision))
         co_return http::error_response(*error);
     co_return http::json_response(
         200, sessions::to_api_json(*session, ctx.config(), public_base_url(ctx, request)));

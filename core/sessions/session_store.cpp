@@ -107,8 +107,10 @@ std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& 
     return writes;
 }
 
-engine::Task<std::optional<http::ApiError>>
-save_session(engine::Context& ctx, const Session& session, std::optional<Status> previous) {
+engine::Task<std::optional<http::ApiError>> save_session(engine::Context& ctx,
+                                                         const Session& session,
+                                                         std::optional<Status> previous,
+                                                         SaveKind kind) {
     auto writes = session_writes(ctx, session, previous);
     auto results = co_await ctx.perform(writes);
     events::request_deliveries(ctx, writes, results);
@@ -117,7 +119,8 @@ save_session(engine::Context& ctx, const Session& session, std::optional<Status>
     for (std::size_t i = 0; i < results.size(); ++i) {
         const auto& result = results[i];
         if (engine::succeeded(result)) continue;
-        if (engine::is_busy(result) && i < writes.size() && events::is_event_write(writes[i]))
+        if (engine::is_busy(result) && i < writes.size() &&
+            (events::is_event_write(writes[i]) || kind == SaveKind::derived_from_chain))
             continue;
         co_return store::storage_error(engine::failure_message(result));
     }

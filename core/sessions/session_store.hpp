@@ -19,10 +19,19 @@ namespace paylinks::sessions {
 [[nodiscard]] engine::Task<std::variant<std::optional<Session>, http::ApiError>>
 load_session(engine::Context& ctx, std::string id);
 
-/// Writes the session and keeps both indexes in step with it. When its status differs
-/// from `previous` (nothing: a new session), the matching event is recorded too.
+/// Who is saving: a state derived from the chain (a poll, a verify, the scan), which any
+/// writer with the same evidence derives alike, or a decision (a creation, an expiry) that
+/// only this request makes.
+enum class SaveKind : std::uint8_t { derived_from_chain, decision };
+
+/// Writes the session and keeps the watch index in step with it. When its status differs
+/// from `previous` (nothing: a new session), the matching event is recorded too. A derived
+/// state whose record KV refuses as busy (another writer saved it within the second) is not
+/// an error: that writer read the same chain, and the next check converges on it. A decision
+/// refused so is an error: it was not stored.
 [[nodiscard]] engine::Task<std::optional<http::ApiError>>
-save_session(engine::Context& ctx, const Session& session, std::optional<Status> previous);
+save_session(engine::Context& ctx, const Session& session, std::optional<Status> previous,
+             SaveKind kind);
 
 /// The effects save_session performs, for callers that batch them with other writes.
 [[nodiscard]] std::vector<engine::Effect>

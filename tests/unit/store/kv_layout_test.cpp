@@ -271,3 +271,38 @@ TEST_CASE("two writers of one event ask for its delivery; the endpoint gets it o
     shop.driver.run_follow_ups();
     CHECK(posted == 2);
 }
+
+TEST_CASE("a poll whose save KV refuses as busy answers what it read; an expire so refused fails",
+          "[store][sessions]") {
+    Shop shop;
+    const auto paid = shop.visit();
+    const auto open = shop.visit();
+    const auto paid_key = paylinks::sessions::session_key(paid);
+    const auto open_key = paylinks::sessions::session_key(open);
+    // Another writer saved these sessions within the second: KV refuses their records.
+    shop.driver.kv_fault = [&](const Json& effect) -> std::optional<Json> {
+        const auto key = effect.value("key", "");
+        if (effect.value("op", "") == "kv.put" && (key == paid_key || key == open_key))
+            return Json{
+                {"ok", false}, {"error", "KV PUT failed: 429 Too Many Requests"}, {"busy", true}};
+        return std::nullopt;
+    };
+    auto deposit = shop.driver.api("GET", "/api/v1/checkout_sessions/" + paid)
+                       .json["depositAddress"]
+                       .get<std::string>();
+    shop.chain.pay(deposit, 12'000'000, 101);
+    shop.chain.head = 105;
+    shop.driver.now_ms += 4'000;
+    auto polled = shop.driver.request("GET", "/c/" + paid + "/status");
+    REQUIRE(polled.status == 200);
+    CHECK(polled.json["status"] == "paid");
+
+    auto expired =
+        shop.driver.api("POST", "/api/v1/checkout_sessions/" + open + "/expire", Json::object());
+    CHECK(expired.status == 503);
+    CHECK(expired.error_code() == "storage_unavailable");
+    shop.driver.kv_fault = nullptr;
+    auto stored = paylinks::parse_json(shop.driver.kv.at(open_key).value);
+    REQUIRE(stored);
+    CHECK((*stored)["status"] == "open");
+}
