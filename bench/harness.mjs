@@ -60,8 +60,9 @@ export class MemoryKv {
   }
 }
 
-/** A JSON-RPC node that answers instantly: chain 31337, a head block, no logs. */
-export function makeRpcStub() {
+/** A JSON-RPC node that answers instantly: chain 31337, a head block, no logs; blocks are
+ * stamped with `clock()` (ms), the time of the core it answers. */
+export function makeRpcStub(clock = () => Date.now()) {
   const stub = {
     head: 0x100000,
     receipts: new Map(), // transaction hash → receipt
@@ -78,7 +79,7 @@ export function makeRpcStub() {
         case 'eth_call': // the token's decimals() (6) and symbol() ("USDC")
           return params[0]?.data === '0x313ce567' ? '0x' + '6'.padStart(64, '0') : '0x' + '20'.padStart(64, '0') + '4'.padStart(64, '0') + '55534443'.padEnd(64, '0');
         case 'eth_getBlockByNumber':
-          return { number: params[0], hash: '0x' + 'ab'.repeat(32), timestamp: '0x' + Math.floor(Date.now() / 1000).toString(16) };
+          return { number: params[0], hash: '0x' + 'ab'.repeat(32), timestamp: '0x' + Math.floor(clock() / 1000).toString(16) };
         default:
           return undefined;
       }
@@ -122,20 +123,27 @@ export class Harness {
     this.core = new Core(module, vars);
     this.runFollowUps = followUps;
     this.kv = new MemoryKv();
-    this.rpc = makeRpcStub();
+    this.rpc = makeRpcStub(() => this.now);
+    /** Answers http effects (webhook deliveries) when set. */
+    this.http = null;
     this.now = 1_795_000_000_000;
-    this.counts = { kvList: 0, kvListByPrefix: {}, rpc: 0, rpcByMethod: {}, effects: 0, followUps: 0, followUpNs: 0 };
+    this.counts = {
+      kvGet: 0, kvPut: 0, kvDelete: 0, kvList: 0, kvListByPrefix: {}, rpc: 0, rpcByMethod: {}, effects: 0, followUps: 0, followUpNs: 0,
+    };
   }
 
   #perform(effect) {
     this.counts.effects++;
     switch (effect.op) {
       case 'kv.get':
+        this.counts.kvGet++;
         return { ok: true, value: this.kv.get(effect.key) };
       case 'kv.put':
+        this.counts.kvPut++;
         this.kv.put(effect.key, effect.value, effect.metadata);
         return { ok: true };
       case 'kv.delete':
+        this.counts.kvDelete++;
         this.kv.delete(effect.key);
         return { ok: true };
       case 'kv.list':
@@ -148,6 +156,8 @@ export class Harness {
         const value = this.rpc.answer(effect.method, effect.params);
         return value === undefined ? { ok: false, error: 'method not stubbed' } : { ok: true, value };
       }
+      case 'http':
+        return this.http ? this.http(effect) : { ok: false, error: 'no HTTP in the bench' };
       case 'qr.svg':
         return { ok: true, value: '<svg xmlns="http://www.w3.org/2000/svg"></svg>' };
       default:

@@ -167,7 +167,7 @@ export function scan(module, { count = 10_000, scans = 5 } = {}) {
       rpcCalls: h.counts.rpc - before.rpc,
       byMethod,
       byPrefix,
-      watchLists: byPrefix['watch/'] ?? 0,
+      watchLists: (byPrefix['cs/'] ?? 0) + (byPrefix['watch/'] ?? 0),
       reportedKvLists: result.kvLists,
       reportedRpcCalls: result.rpcCalls,
       watched: result.watched,
@@ -190,4 +190,85 @@ export function scan(module, { count = 10_000, scans = 5 } = {}) {
     reportedAgree: steady.every((r) => r.watchLists === r.reportedKvLists && r.rpcCalls === r.reportedRpcCalls),
     watchedAll: steady.every((r) => r.watched === count && !r.fault),
   };
+}
+
+/**
+ * What each kind of request costs the merchant's bill and quotas: KV reads, writes (puts
+ * and deletes), lists and RPC calls per request, its follow-ups (webhook deliveries)
+ * included, averaged over `runs` requests of a steady instance. `endpoint: true` adds a
+ * webhook endpoint for every event (its deliveries are answered 200 by the stub).
+ */
+export function requestCosts(module, { runs = 50 } = {}) {
+  const kinds = {};
+  const snapshot = (h) => ({ ...h.counts });
+  const delta = (h, before, n) => {
+    const after = h.counts;
+    const per = (k) => (after[k] - before[k]) / n;
+    return { reads: per('kvGet'), writes: per('kvPut') + per('kvDelete'), lists: per('kvList'), rpc: per('rpc'), followUps: per('followUps') };
+  };
+  const run = (name, h, fn) => {
+    const before = snapshot(h);
+    for (let i = 0; i < runs; i++) fn(i);
+    kinds[name] = delta(h, before, runs);
+  };
+
+  for (const withEndpoint of [false, true]) {
+    const h = new Harness(module);
+    h.http = () => ({ ok: true, status: 200, body: '', durationMs: 1 });
+    if (withEndpoint) {
+      const e = h.request('POST', '/api/v1/webhook_endpoints', { body: { url: 'https://merchant.example/hooks' } });
+      expect(e.status === 201, 'endpoint create failed', e.json);
+    }
+    h.scheduled(); // the cron builds the endpoint registry, as on any running install
+    const link = h.request('POST', '/api/v1/payment_links', { body: LINK_BODY }).json;
+    h.request('GET', `/l/${link.slug}`, { key: null }); // the instance has read the registry
+    const suffix = withEndpoint ? ' (an endpoint for every event)' : '';
+    const visits = [];
+    run(`GET /l/{slug}, new visitor${suffix}`, h, () => {
+      const r = h.request('GET', `/l/${link.slug}`, { key: null });
+      expect(r.status === 303, 'visit failed', r.json);
+      visits.push({ location: r.headers.location, cookie: (r.headers['set-cookie'] ?? '').split(';')[0] });
+    });
+    if (withEndpoint) continue;
+    run('GET /l/{slug}, returning visitor (cookie)', h, (i) => {
+      const r = h.request('GET', `/l/${link.slug}`, { key: null, headers: { cookie: visits[i].cookie } });
+      expect(r.status === 303 && r.headers.location === visits[i].location, 'return visit failed', r);
+    });
+    const ids = visits.map((v) => v.location.replace(/^.*\/c\//, ''));
+    h.now += 4000; // past the per-session check throttle
+    run('GET /c/{id}/status, unchanged, chain checked', h, (i) => {
+      const r = h.request('GET', `/c/${ids[i]}/status`, { key: null });
+      expect(r.status === 200 && r.json.status === 'open', 'status failed', r.json);
+    });
+    run('GET /c/{id}/status, unchanged, within 3 s of the last check', h, (i) => {
+      const r = h.request('GET', `/c/${ids[i]}/status`, { key: null });
+      expect(r.status === 200, 'status failed', r.json);
+    });
+    const token = BENCH_VARS.TOKEN_ADDRESS;
+    run('POST /c/{id}/verify, pays the session', h, (i) => {
+      const hash = '0x' + (i + 1).toString(16).padStart(64, '0');
+      h.rpc.receipts.set(hash, transferReceipt({ token, to: h.request('GET', `/api/v1/checkout_sessions/${ids[i]}`).json.depositAddress, amount: 25_000_000, hash, block: h.rpc.head - 5 }));
+      const before = snapshot(h);
+      const r = h.request('POST', `/c/${ids[i]}/verify`, { key: null, body: { transactionHash: hash } });
+      expect(r.status === 200 && r.json.status === 'paid', 'verify failed', r.json);
+      // Only the verify itself: the retrieve above found the deposit address.
+      for (const k of Object.keys(before)) if (typeof before[k] === 'number' && k !== 'followUpNs') h.counts[`_${k}`] = (h.counts[`_${k}`] ?? 0) + h.counts[k] - before[k];
+    });
+    kinds['POST /c/{id}/verify, pays the session'] = {
+      reads: h.counts._kvGet / runs,
+      writes: (h.counts._kvPut + h.counts._kvDelete) / runs,
+      lists: h.counts._kvList / runs,
+      rpc: h.counts._rpc / runs,
+      followUps: h.counts._followUps / runs,
+    };
+    run('POST /api/v1/payment_links', h, () => h.request('POST', '/api/v1/payment_links', { body: LINK_BODY }));
+    run('GET /api/v1/payment_links/{id}', h, () => h.request('GET', `/api/v1/payment_links/${link.id}`));
+    run('POST /api/v1/checkout_sessions', h, () => h.request('POST', '/api/v1/checkout_sessions', { body: SESSION_BODY }));
+    h.now += 60_000;
+    run(`cron tick, ${visits.length * 2 + runs} sessions`, h, () => {
+      h.now += 60_000;
+      h.scheduled();
+    });
+  }
+  return kinds;
 }
