@@ -349,17 +349,18 @@ Task<Response> list_sessions(Context& ctx, const http::Request& request) {
                                                 std::move(filter));
     if (auto* error = std::get_if<ApiError>(&page)) co_return http::error_response(*error);
     auto& entries = std::get<store::Page>(page);
-    std::vector<engine::Effect> reads;
+    std::vector<std::string> page_ids;
     for (const auto& entry : entries.entries)
-        reads.push_back(engine::kv_get(sessions::session_key(entry.id)));
-    auto results = co_await ctx.perform(std::move(reads));
+        page_ids.push_back(entry.id);
+    auto results = co_await ctx.perform(sessions::session_reads(page_ids));
     std::vector<std::string> data;
     auto base = public_base_url(ctx, request);
-    for (const auto& result : results) {
-        auto stored = engine::read_kv_value(result);
-        if (!stored.ok) co_return http::error_response(store::storage_error(stored.error));
-        if (!stored.value) continue;
-        if (auto session = sessions::from_storage(*stored.value))
+    for (std::size_t i = 0; i < page_ids.size(); ++i) {
+        auto loaded = sessions::read_loaded_session(results, i);
+        // An unreadable record is left out of the page, as before; KV failing fails it.
+        if (!loaded.ok && !loaded.unreadable)
+            co_return http::error_response(store::storage_error(loaded.error));
+        if (auto& session = loaded.session)
             data.push_back(dump_json(sessions::to_api_json(*session, ctx.config(), base)));
     }
     co_return http::json_response(200,
@@ -421,6 +422,11 @@ Task<Response> expire_session(Context& ctx, const http::Request& request, std::s
     session->expires_at_ms = std::min(session->expires_at_ms, ctx.now_ms());
     sessions::apply_clock(*session, ctx.now_ms());
     session->updated_at_ms = ctx.now_ms();
+    // The decision first, apart from the record: a writer that loaded the record before it
+    // and writes it back later cannot undo it (session_store.hpp, decision_key).
+    auto decided = co_await ctx.perform(sessions::decision_write(ctx, *session));
+    if (!engine::succeeded(decided))
+        co_return http::error_response(store::storage_error(engine::failure_message(decided)));
     if (auto error =
             co_await sessions::save_session(ctx, *session, previous, sessions::SaveKind::decision))
         co_return http::error_response(*error);

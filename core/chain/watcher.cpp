@@ -647,16 +647,16 @@ engine::Task<bool> scan_chunk(engine::Context& ctx, std::vector<sessions::WatchE
         // The chain could not be read: only the clock runs. Sessions whose expiresAt passed
         // are expired (and so enter the watch index) rather than left to age out of the
         // recent records during a long outage; nothing else is decided without the chain.
-        std::vector<engine::Effect> reads;
+        std::vector<std::string> due;
         for (const auto& entry : entries)
             if ((entry.status == sessions::Status::open ||
                  entry.status == sessions::Status::underpaid) &&
                 ctx.now_ms() >= entry.expires_at_ms)
-                reads.push_back(engine::kv_get(sessions::session_key(entry.id)));
-        for (const auto& result : co_await ctx.perform(std::move(reads))) {
-            auto stored = engine::read_kv_value(result);
-            if (!stored.ok || !stored.value) continue;
-            auto session = sessions::from_storage(*stored.value);
+                due.push_back(entry.id);
+        auto results = co_await ctx.perform(sessions::session_reads(due));
+        for (std::size_t k = 0; k < due.size(); ++k) {
+            auto loaded = sessions::read_loaded_session(results, k);
+            auto& session = loaded.session;
             if (!session) continue;
             const auto previous = session->status;
             if (!sessions::apply_clock(*session, ctx.now_ms())) continue;
@@ -719,17 +719,16 @@ engine::Task<bool> scan_chunk(engine::Context& ctx, std::vector<sessions::WatchE
             ctx.now_ms() >= entry.expires_at_ms + rules.late_window_ms;
         if (has_logs || unsettled || clock_ran_out) to_load.push_back(i);
     }
-    std::vector<engine::Effect> reads;
+    std::vector<std::string> load_ids;
     for (auto i : to_load)
-        reads.push_back(engine::kv_get(sessions::session_key(entries[i].id)));
-    auto loaded = co_await ctx.perform(std::move(reads));
+        load_ids.push_back(entries[i].id);
+    auto loaded = co_await ctx.perform(sessions::session_reads(load_ids));
     std::vector<Session> sessions_loaded;
     sessions_loaded.reserve(to_load.size());
     for (std::size_t k = 0; k < to_load.size(); ++k) {
-        auto stored = engine::read_kv_value(loaded[k]);
-        if (!stored.ok) continue; // try again next tick
-        std::optional<Session> session;
-        if (stored.value) session = sessions::from_storage(*stored.value);
+        auto read = sessions::read_loaded_session(loaded, k);
+        if (!read.ok && !read.unreadable) continue; // KV failed: try again next tick
+        auto& session = read.session;
         if (!session) {
             if (indexed[to_load[k]])
                 writes.push_back(

@@ -58,15 +58,64 @@ StateRules state_rules(const config::Config& config) {
     return StateRules{config.confirmations, config.finalized, config.late_window_seconds * 1000};
 }
 
+std::string decision_key(std::string_view id) {
+    return "csd/" + ids::newest_first_key(id, ids::kSessionPrefix);
+}
+
+engine::Effect decision_write(engine::Context& ctx, const Session& session) {
+    // Kept while the session can still matter: its late window, and a week for the record.
+    const auto ttl_seconds =
+        std::max<std::int64_t>(60, (session.expires_at_ms - ctx.now_ms()) / 1000 +
+                                       ctx.config().late_window_seconds + 7 * 24 * 3600);
+    return engine::kv_put(decision_key(session.id),
+                          dump_json(Json{{"expiresAt", session.expires_at_ms}}), std::nullopt,
+                          ttl_seconds);
+}
+
+std::vector<engine::Effect> session_reads(const std::vector<std::string>& ids) {
+    std::vector<engine::Effect> reads;
+    reads.reserve(ids.size() * kReadsPerSession);
+    for (const auto& id : ids) {
+        reads.push_back(engine::kv_get(session_key(id)));
+        reads.push_back(engine::kv_get(decision_key(id)));
+    }
+    return reads;
+}
+
+LoadedSession read_loaded_session(const std::vector<Json>& results, std::size_t i) {
+    LoadedSession loaded;
+    const auto at = i * kReadsPerSession;
+    if (at + 1 >= results.size()) return LoadedSession{false, false, std::nullopt, "no result"};
+    auto stored = engine::read_kv_value(results[at]);
+    auto decided = engine::read_kv_value(results[at + 1]);
+    if (!stored.ok || !decided.ok)
+        return LoadedSession{false, false, std::nullopt, stored.ok ? decided.error : stored.error};
+    if (!stored.value) return loaded;
+    auto session = from_storage(*stored.value);
+    if (!session) return LoadedSession{false, true, std::nullopt, "the record is unreadable"};
+    if (decided.value) {
+        // A decision of another shape is not one: the record stands.
+        auto decision = parse_json(*decided.value);
+        if (decision && decision->is_object()) {
+            auto expires = decision->find("expiresAt");
+            if (expires != decision->end() && expires->is_number_integer())
+                session->expires_at_ms =
+                    std::min(session->expires_at_ms, expires->get<std::int64_t>());
+        }
+    }
+    loaded.session = std::move(*session);
+    return loaded;
+}
+
 engine::Task<std::variant<std::optional<Session>, http::ApiError>>
 load_session(engine::Context& ctx, std::string id) {
     if (!ids::is_valid_id(id, ids::kSessionPrefix)) co_return std::optional<Session>{};
-    auto stored = engine::read_kv_value(co_await ctx.perform(engine::kv_get(session_key(id))));
-    if (!stored.ok) co_return store::storage_error(stored.error);
-    if (!stored.value) co_return std::optional<Session>{};
-    auto session = from_storage(*stored.value);
-    if (!session) co_return store::storage_error("checkout session " + id + " is unreadable");
-    co_return std::optional<Session>{std::move(*session)};
+    std::vector<std::string> wanted(1, id);
+    auto loaded = read_loaded_session(co_await ctx.perform(session_reads(wanted)), 0);
+    if (loaded.unreadable)
+        co_return store::storage_error("checkout session " + id + " is unreadable");
+    if (!loaded.ok) co_return store::storage_error(loaded.error);
+    co_return std::move(loaded.session);
 }
 
 std::string object_base_url(engine::Context& ctx) {

@@ -19,6 +19,26 @@ namespace paylinks::sessions {
 [[nodiscard]] engine::Task<std::variant<std::optional<Session>, http::ApiError>>
 load_session(engine::Context& ctx, std::string id);
 
+/// What a merchant decided about a session, kept apart from its record (`csd/<inverted id>`):
+/// the record is rewritten by whoever reads the chain, from what that writer loaded, and
+/// without compare-and-set one that loaded it before an expiry would write the old
+/// expiresAt back. Every load applies the decision, so no such write undoes it.
+[[nodiscard]] std::string decision_key(std::string_view id);
+/// The write that records `session`'s expiresAt as the merchant's decision.
+[[nodiscard]] engine::Effect decision_write(engine::Context& ctx, const Session& session);
+
+/// The reads that load sessions: per id its record, then its decisions (two effects each).
+inline constexpr std::size_t kReadsPerSession = 2;
+[[nodiscard]] std::vector<engine::Effect> session_reads(const std::vector<std::string>& ids);
+struct LoadedSession {
+    bool ok = true;                 ///< false: KV failed (error says how), or `unreadable`
+    bool unreadable = false;        ///< the record is there but is not a session
+    std::optional<Session> session; ///< nullopt: there is no such session (or not ok)
+    std::string error;
+};
+/// The i-th session of a session_reads batch, its decisions applied.
+[[nodiscard]] LoadedSession read_loaded_session(const std::vector<Json>& results, std::size_t i);
+
 /// Who is saving: a state derived from the chain (a poll, a verify, the scan), which any
 /// writer with the same evidence derives alike, or a decision (a creation, an expiry) that
 /// only this request makes.

@@ -306,3 +306,29 @@ TEST_CASE("a poll whose save KV refuses as busy answers what it read; an expire 
     REQUIRE(stored);
     CHECK((*stored)["status"] == "open");
 }
+
+TEST_CASE("a writer that loaded a session before the merchant expired it cannot undo the expiry",
+          "[store][sessions]") {
+    Shop shop;
+    const auto id = shop.visit();
+    const auto key = paylinks::sessions::session_key(id);
+    const auto before_expiry = shop.driver.kv.at(key); // what a racing scan had loaded
+    shop.driver.now_ms += 60'000;
+    auto expired =
+        shop.driver.api("POST", "/api/v1/checkout_sessions/" + id + "/expire", Json::object());
+    REQUIRE(expired.status == 200);
+    CHECK(expired.json["status"] == "expired");
+    const auto expired_at_s = shop.driver.now_ms / 1000;
+
+    // That writer saves its copy after the expiry (no compare-and-set stops it)...
+    shop.driver.kv[key] = before_expiry;
+    // ...and a payment arrives after the merchant's expiry, before the original expiresAt.
+    auto deposit = expired.json["depositAddress"].get<std::string>();
+    shop.chain.pay(deposit, 12'000'000, 101, expired_at_s + 120);
+    shop.chain.head = 105;
+    shop.driver.now_ms += 180'000;
+    auto polled = shop.driver.request("GET", "/c/" + id + "/status");
+    REQUIRE(polled.status == 200);
+    CHECK(polled.json["status"] == "paid_late"); // not paid: the expiry stands
+    CHECK(polled.json["expiresAt"] == expired.json["expiresAt"]);
+}
