@@ -176,8 +176,8 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
     // Only now is a session about to be opened: return visits, previews and unknown links
     // count against no session limit.
     std::string limiter_fault;
-    if (auto refusal = co_await admit_session(ctx, request, link->id, limiter_fault))
-        co_return std::move(*refusal);
+    auto refusal = co_await admit_session(ctx, request, link->id, limiter_fault);
+    if (refusal) co_return std::move(*refusal);
     auto opened = co_await open_session(ctx, draft_from_link(*link));
     if (auto* error = std::get_if<ApiError>(&opened)) {
         if (error->code == ErrorCode::rate_unavailable)

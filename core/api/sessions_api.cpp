@@ -260,6 +260,8 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
         if (auto replay = co_await replay_if_seen(ctx, *idempotency)) co_return std::move(*replay);
     }
 
+    // Error responses are built in a named variable before `co_await respond(…)`: GCC 12
+    // destroys an ApiError temporary in a co_await's operand twice (a crash natively).
     auto respond = [&](Response response) -> Task<Response> {
         if (idempotency) {
             if (auto remember = remember_response(*idempotency, response))
@@ -271,10 +273,12 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
     SessionDraft draft;
     auto link_id = body.find("linkId");
     if (link_id == body.end()) {
-        if (!keyed)
-            co_return co_await respond(http::error_response(
+        if (!keyed) {
+            auto refusal = http::error_response(
                 ApiError{ErrorCode::api_key_missing,
-                         "Ad-hoc sessions need the secret key; without one, pass a linkId", ""}));
+                         "Ad-hoc sessions need the secret key; without one, pass a linkId", ""});
+            co_return co_await respond(std::move(refusal));
+        }
         if (auto error = reject_unknown_fields(body, kAdHocFields))
             co_return co_await respond(http::error_response(*error));
         if (auto error = read_ad_hoc(draft, body, ctx))
@@ -286,33 +290,40 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
             // Price fields with a linkId are a contradiction, not a typo.
             co_return co_await respond(http::error_response(*error));
         }
-        if (!link_id->is_string())
-            co_return co_await respond(http::error_response(
-                invalid(ErrorCode::parameter_invalid, "linkId", "linkId must be a string")));
+        if (!link_id->is_string()) {
+            auto refusal = http::error_response(
+                invalid(ErrorCode::parameter_invalid, "linkId", "linkId must be a string"));
+            co_return co_await respond(std::move(refusal));
+        }
         auto loaded = co_await load_link(ctx, link_id->get<std::string>(), false);
         if (auto* error = std::get_if<ApiError>(&loaded))
             co_return co_await respond(http::error_response(*error));
         auto& link = std::get<std::optional<links::Link>>(loaded);
-        if (!link)
-            co_return co_await respond(http::error_response(
+        if (!link) {
+            auto refusal = http::error_response(
                 ApiError{ErrorCode::resource_missing,
-                         "No such payment link: '" + link_id->get<std::string>() + "'", "linkId"}));
-        if (!link->open_for_sessions(ctx.now_ms()))
-            co_return co_await respond(http::error_response(ApiError{
+                         "No such payment link: '" + link_id->get<std::string>() + "'", "linkId"});
+            co_return co_await respond(std::move(refusal));
+        }
+        if (!link->open_for_sessions(ctx.now_ms())) {
+            auto refusal = http::error_response(ApiError{
                 ErrorCode::link_inactive,
                 link->active ? "This payment link has expired" : "This payment link is not active",
-                "linkId"}));
+                "linkId"});
+            co_return co_await respond(std::move(refusal));
+        }
         draft = draft_from_link(*link);
         draft.from_customer = !keyed;
     }
     if (auto error = read_common(draft, body, ctx.now_ms()))
         co_return co_await respond(http::error_response(*error));
 
+    // Counted only now that a session is about to be opened (anonymous calls are link mode).
     std::string limiter_fault;
-    if (!keyed) {
-        if (auto refusal = co_await admit_session(
-                ctx, request, draft.link ? draft.link->id : std::string{}, limiter_fault))
-            co_return std::move(*refusal);
+    if (!keyed && draft.link) {
+        std::string counted_link = draft.link->id;
+        auto refusal = co_await admit_session(ctx, request, std::move(counted_link), limiter_fault);
+        if (refusal) co_return std::move(*refusal);
     }
     auto opened = co_await open_session(ctx, std::move(draft));
     if (auto* error = std::get_if<ApiError>(&opened))
