@@ -13,9 +13,8 @@ using http::Access;
 using http::LimitClass;
 
 engine::Task<Admission> admit(engine::Context& ctx, http::Request& request,
-                              const http::RouteMatch& match) {
+                              http::RoutePolicy policy, std::string session_id) {
     Admission admission;
-    const auto& policy = match.policy;
     std::optional<http::ApiError> auth_error;
     if (policy.access == Access::secret_key) {
         auth_error = api::authenticate(request, ctx.config());
@@ -31,7 +30,6 @@ engine::Task<Admission> admit(engine::Context& ctx, http::Request& request,
 
     // Anonymous, including a call refused for its key below: guessing keys is counted too.
     const std::string client = api::client_key(request);
-    const std::string session_id = match.params.empty() ? std::string{} : match.params.front();
     std::vector<api::LimitCheck> checks;
     checks.push_back({Limit::requests_per_client, client});
     if (!auth_error && policy.limits == LimitClass::verify) {
@@ -65,6 +63,12 @@ engine::Task<Admission> admit(engine::Context& ctx, http::Request& request,
     }
     if (admission.refusal) api::mark_limiter_fault(*admission.refusal, admission.limiter_fault);
     co_return admission;
+}
+
+engine::Task<Admission> admit_unrouted(engine::Context& ctx, http::Request& request) {
+    // Scanners probing for paths that do not exist are anonymous requests like any other.
+    co_return co_await admit(
+        ctx, request, http::RoutePolicy{Access::open, LimitClass::requests, {}}, std::string{});
 }
 
 } // namespace paylinks::app

@@ -20,7 +20,11 @@ struct Admission {
 /// Authenticates `request` as its route's policy says (setting request.keyed) and counts an
 /// anonymous one against its limits in one batch (clearing request.chain_check_allowed
 /// when the session's chain checks are spent and the route can answer without one).
+/// `session_id` is the session a per-session limit counts (the route's first parameter).
 [[nodiscard]] engine::Task<Admission> admit(engine::Context& ctx, http::Request& request,
-                                            const http::RouteMatch& match);
+                                            http::RoutePolicy policy, std::string session_id);
+
+/// For a path no route matches (404, 405): an anonymous request still counts.
+[[nodiscard]] engine::Task<Admission> admit_unrouted(engine::Context& ctx, http::Request& request);
 
 } // namespace paylinks::app

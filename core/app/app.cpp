@@ -33,15 +33,23 @@ engine::Task<Response> run_handler(engine::Context& ctx, const http::Request& re
 engine::Task<Response> dispatch(engine::Context& ctx, http::Request& request) {
     auto matched = http::match_route(request.method, request.path);
     if (auto* miss = std::get_if<http::RouteMiss>(&matched)) {
-        if (!miss->path_exists) co_return route_missing(request);
-        auto response = http::error_response(
-            ApiError{ErrorCode::method_not_allowed,
-                     request.method + " is not allowed here; use " + miss->allow, ""});
-        response.headers.emplace_back("allow", miss->allow);
+        auto admission = co_await admit_unrouted(ctx, request);
+        if (admission.refusal) co_return std::move(*admission.refusal);
+        Response response;
+        if (!miss->path_exists) {
+            response = route_missing(request);
+        } else {
+            response = http::error_response(
+                ApiError{ErrorCode::method_not_allowed,
+                         request.method + " is not allowed here; use " + miss->allow, ""});
+            response.headers.emplace_back("allow", miss->allow);
+        }
+        api::mark_limiter_fault(response, admission.limiter_fault);
         co_return response;
     }
     auto& match = std::get<http::RouteMatch>(matched);
-    auto admission = co_await admit(ctx, request, match);
+    std::string subject = match.params.empty() ? std::string{} : match.params.front();
+    auto admission = co_await admit(ctx, request, match.policy, std::move(subject));
     if (admission.refusal) co_return std::move(*admission.refusal);
     auto response = co_await run_handler(ctx, request, match);
     api::mark_limiter_fault(response, admission.limiter_fault);
