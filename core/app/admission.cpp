@@ -67,8 +67,10 @@ engine::Task<Admission> admit(engine::Context& ctx, http::Request& request,
 
 engine::Task<Admission> admit_unrouted(engine::Context& ctx, http::Request& request) {
     // Scanners probing for paths that do not exist are anonymous requests like any other.
-    co_return co_await admit(
-        ctx, request, http::RoutePolicy{Access::open, LimitClass::requests, {}}, std::string{});
+    // (Named, not temporaries in the co_await: GCC 12 destroys those twice.)
+    constexpr http::RoutePolicy kUnrouted{Access::open, LimitClass::requests, {}};
+    std::string no_session;
+    co_return co_await admit(ctx, request, kUnrouted, std::move(no_session));
 }
 
 } // namespace paylinks::app

@@ -17,10 +17,12 @@ constexpr RoutePolicy anyone(LimitClass limits, Budget budget) noexcept {
     return RoutePolicy{open, limits, budget};
 }
 
-// Budgets are {KV reads, KV writes, KV lists, RPC calls} on a handler's worst path, as the
-// handlers spend them today (tests/unit/http/route_table_test.cpp holds a few routes to
-// theirs). A list reads each listed object (limit ≤ 100); a chain check is at most the
-// chain verification, a head, kCheckLogCalls log queries, block headers and receipts.
+// Budgets are {KV reads, KV writes, KV lists, RPC calls}: upper bounds read off what the
+// handlers do today on their worst path, not yet enforced at run time
+// (tests/unit/http/route_table_test.cpp holds sixteen routes' ordinary paths to them). A list
+// reads each listed object (limit ≤ 100); a chain check is at most the chain verification, a
+// head, kCheckLogCalls log queries, block headers and receipts; writes include the events a
+// change records.
 constexpr std::array kRoutes{
     RouteSpec{"GET", "/healthz", Route::healthz, anyone(requests, {})},
     RouteSpec{"POST", "/api/v1/payment_links", Route::links_create, merchant({4, 8, 1, 0})},
