@@ -17,7 +17,12 @@ let io = null;
 // env is the same for every event it serves.
 function setUp(env) {
   core ??= new Core(coreModule, stringVars(env));
-  io ??= { kv: new KvBridge(env.STORE), rpcUrls: rpcUrlList(env.RPC_URL), rpcTimeoutMs: rpcTimeoutMs(env.RPC_TIMEOUT_MS) };
+  io ??= {
+    kv: new KvBridge(env.STORE),
+    rpcUrls: rpcUrlList(env.RPC_URL),
+    rpcTimeoutMs: rpcTimeoutMs(env.RPC_TIMEOUT_MS),
+    limits: env, // its LIMIT_* rate limiting bindings
+  };
   return io;
 }
 

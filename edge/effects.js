@@ -51,6 +51,15 @@ async function performKvWrite(write) {
   }
 }
 
+// One count against a Workers Rate Limiting binding (only LIMIT_* bindings: the env holds
+// others). An absent binding is a failed effect; the core lets the request pass and says so.
+async function performLimit(effect, limits) {
+  const binding = String(effect.binding).startsWith('LIMIT_') ? limits?.[effect.binding] : undefined;
+  if (typeof binding?.limit !== 'function') return { ok: false, error: `no rate limiting binding ${effect.binding}` };
+  const { success } = await binding.limit({ key: String(effect.key) });
+  return { ok: true, success: success === true };
+}
+
 async function performOne(effect, io) {
   switch (effect.op) {
     case 'kv.get':
@@ -65,12 +74,18 @@ async function performOne(effect, io) {
       return performHttp(effect);
     case 'qr.svg':
       return { ok: true, value: renderQr(effect.text) };
+    case 'limit':
+      return performLimit(effect, io.limits);
     default:
       return { ok: false, error: `unknown effect op: ${effect.op}` };
   }
 }
 
-/** @param {object[]} effects  @param {{kv, rpcUrls, rpcTimeoutMs?}} io (rpcUrl, one URL, is read too) */
+/**
+ * @param {object[]} effects
+ * @param {{kv, rpcUrls, rpcTimeoutMs?, limits?}} io (rpcUrl, one URL, is read too; limits: the
+ *   env, whose LIMIT_* rate limiting bindings `limit` effects use)
+ */
 export async function performEffects(effects, io) {
   const results = new Array(effects.length);
   const rpcCalls = [];

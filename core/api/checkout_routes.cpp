@@ -1,6 +1,7 @@
 #include "core/api/checkout_routes.hpp"
 
 #include "core/api/links_api.hpp"
+#include "core/api/rate_limits.hpp"
 #include "core/api/request_body.hpp"
 #include "core/api/sessions_api.hpp"
 #include "core/api/validate.hpp"
@@ -172,6 +173,11 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
     if (auto returning = co_await returning_session(ctx, request, *link))
         co_return see_other(*returning);
 
+    // Only now is a session about to be opened: return visits, previews and unknown links
+    // count against no session limit.
+    std::string limiter_fault;
+    auto refusal = co_await admit_session(ctx, request, link->id, limiter_fault);
+    if (refusal) co_return std::move(*refusal);
     auto opened = co_await open_session(ctx, draft_from_link(*link));
     if (auto* error = std::get_if<ApiError>(&opened)) {
         if (error->code == ErrorCode::rate_unavailable)
@@ -183,13 +189,14 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
     auto redirect = see_other(session.id);
     redirect.headers.emplace_back("set-cookie",
                                   visit_cookie(request, *link, session, ctx.now_ms()));
+    mark_limiter_fault(redirect, limiter_fault);
     co_return redirect;
 }
 
-engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& /*request*/,
+engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& request,
                                      std::string id) {
     std::string chain_fault;
-    auto loaded = co_await load_fresh_session(ctx, id, &chain_fault);
+    auto loaded = co_await load_fresh_session(ctx, id, &chain_fault, request.chain_check_allowed);
     if (std::holds_alternative<ApiError>(loaded))
         co_return page_error(503, "Temporarily unavailable",
                              "This checkout cannot be shown right now. Please try again.");
@@ -243,7 +250,7 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
 engine::Task<Response> checkout_status(engine::Context& ctx, const http::Request& request,
                                        std::string id) {
     std::string chain_fault;
-    auto loaded = co_await load_fresh_session(ctx, id, &chain_fault);
+    auto loaded = co_await load_fresh_session(ctx, id, &chain_fault, request.chain_check_allowed);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& session = std::get<std::optional<Session>>(loaded);
     if (!session)
@@ -252,8 +259,10 @@ engine::Task<Response> checkout_status(engine::Context& ctx, const http::Request
     auto response = http::json_response(
         200, sessions::to_public_json(*session, ctx.config(), public_base_url(ctx, request)));
     // The stored state is still the truth as last known; say when it could not be refreshed.
-    response.headers.emplace_back("paylinks-chain-check",
-                                  chain_fault.empty() ? "ok" : "unavailable");
+    response.headers.emplace_back("paylinks-chain-check", chain_fault.empty() ? "ok"
+                                                          : chain_fault == kChainChecksLimited
+                                                              ? "limited"
+                                                              : "unavailable");
     response.headers.emplace_back("access-control-allow-origin", "*");
     co_return response;
 }

@@ -136,7 +136,6 @@ Task<Response> write_endpoint(Context& ctx, const webhooks::Endpoint& endpoint, 
 } // namespace
 
 Task<Response> list_events(Context& ctx, const http::Request& request) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto query_or_error = read_list_query(request, ids::kEventPrefix, {"type"});
     if (auto* error = std::get_if<ApiError>(&query_or_error))
         co_return http::error_response(*error);
@@ -169,8 +168,7 @@ Task<Response> list_events(Context& ctx, const http::Request& request) {
     co_return http::json_response(200, list_text("/api/v1/events", data, entries.has_more));
 }
 
-Task<Response> retrieve_event(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+Task<Response> retrieve_event(Context& ctx, const http::Request& /*request*/, std::string id) {
     auto loaded = co_await load_event(ctx, id);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& event = std::get<std::optional<events::Event>>(loaded);
@@ -178,8 +176,7 @@ Task<Response> retrieve_event(Context& ctx, const http::Request& request, std::s
     co_return co_await event_with_deliveries(ctx, *event);
 }
 
-Task<Response> resend_event(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+Task<Response> resend_event(Context& ctx, const http::Request& /*request*/, std::string id) {
     auto loaded = co_await load_event(ctx, id);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& event = std::get<std::optional<events::Event>>(loaded);
@@ -189,7 +186,6 @@ Task<Response> resend_event(Context& ctx, const http::Request& request, std::str
 }
 
 Task<Response> create_webhook_endpoint(Context& ctx, const http::Request& request) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto body = read_json_body(request);
     if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
     const Json& fields = std::get<Json>(body);
@@ -208,7 +204,6 @@ Task<Response> create_webhook_endpoint(Context& ctx, const http::Request& reques
 }
 
 Task<Response> list_webhook_endpoints(Context& ctx, const http::Request& request) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto query_or_error = read_list_query(request, ids::kWebhookEndpointPrefix, {});
     if (auto* error = std::get_if<ApiError>(&query_or_error))
         co_return http::error_response(*error);
@@ -240,9 +235,8 @@ Task<Response> list_webhook_endpoints(Context& ctx, const http::Request& request
     co_return http::json_response(200, list_text("/api/v1/webhook_endpoints", data, has_more));
 }
 
-Task<Response> retrieve_webhook_endpoint(Context& ctx, const http::Request& request,
+Task<Response> retrieve_webhook_endpoint(Context& ctx, const http::Request& /*request*/,
                                          std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto loaded = co_await load_endpoint(ctx, id);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& endpoint = std::get<std::optional<webhooks::Endpoint>>(loaded);
@@ -251,7 +245,6 @@ Task<Response> retrieve_webhook_endpoint(Context& ctx, const http::Request& requ
 }
 
 Task<Response> update_webhook_endpoint(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto body = read_json_body(request);
     if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
     const Json& fields = std::get<Json>(body);
@@ -267,8 +260,8 @@ Task<Response> update_webhook_endpoint(Context& ctx, const http::Request& reques
     co_return co_await write_endpoint(ctx, *endpoint, 200, false);
 }
 
-Task<Response> delete_webhook_endpoint(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+Task<Response> delete_webhook_endpoint(Context& ctx, const http::Request& /*request*/,
+                                       std::string id) {
     auto loaded = co_await load_endpoint(ctx, id);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& endpoint = std::get<std::optional<webhooks::Endpoint>>(loaded);
@@ -282,8 +275,8 @@ Task<Response> delete_webhook_endpoint(Context& ctx, const http::Request& reques
         200, Json{{"id", id}, {"object", "webhook_endpoint"}, {"deleted", true}});
 }
 
-Task<Response> rotate_webhook_secret(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
+Task<Response> rotate_webhook_secret(Context& ctx, const http::Request& /*request*/,
+                                     std::string id) {
     auto loaded = co_await load_endpoint(ctx, id);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& endpoint = std::get<std::optional<webhooks::Endpoint>>(loaded);

@@ -229,7 +229,6 @@ Task<std::variant<std::optional<links::Link>, ApiError>> load_link(Context& ctx,
 }
 
 Task<Response> create_link(Context& ctx, const http::Request& request) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto slot = idempotency_slot(request, "POST /api/v1/payment_links");
     if (auto* error = std::get_if<ApiError>(&slot)) co_return http::error_response(*error);
     auto body = read_json_body(request);
@@ -251,7 +250,6 @@ Task<Response> create_link(Context& ctx, const http::Request& request) {
 }
 
 Task<Response> list_links(Context& ctx, const http::Request& request) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto query = read_list_query(request, ids::kLinkPrefix, {});
     if (auto* error = std::get_if<ApiError>(&query)) co_return http::error_response(*error);
     auto page = co_await store::list_index_page(ctx, std::string(links::kLinkIndexPrefix),
@@ -277,7 +275,6 @@ Task<Response> list_links(Context& ctx, const http::Request& request) {
 }
 
 Task<Response> retrieve_link(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto stored = co_await load_stored_link(ctx, id, false);
     if (auto* error = std::get_if<ApiError>(&stored)) co_return http::error_response(*error);
     auto& text = std::get<std::optional<std::string>>(stored);
@@ -295,7 +292,6 @@ Task<Response> retrieve_link(Context& ctx, const http::Request& request, std::st
 }
 
 Task<Response> update_link(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto body = read_json_body(request);
     if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
     const Json& fields = std::get<Json>(body);
@@ -322,7 +318,6 @@ Task<Response> update_link(Context& ctx, const http::Request& request, std::stri
 }
 
 Task<Response> delete_link(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto loaded = co_await load_link(ctx, id, true);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& link = std::get<std::optional<links::Link>>(loaded);

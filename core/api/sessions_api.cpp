@@ -4,6 +4,7 @@
 #include "core/api/idempotency.hpp"
 #include "core/api/links_api.hpp"
 #include "core/api/list_query.hpp"
+#include "core/api/rate_limits.hpp"
 #include "core/api/request_body.hpp"
 #include "core/api/validate.hpp"
 #include "core/chain/watcher.hpp"
@@ -211,20 +212,29 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
 }
 
 Task<std::variant<std::optional<Session>, ApiError>>
-load_fresh_session(Context& ctx, std::string id, std::string* chain_fault) {
+load_fresh_session(Context& ctx, std::string id, std::string* chain_fault, bool chain_allowed) {
     auto loaded = co_await sessions::load_session(ctx, id);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return std::move(*error);
     auto& session = std::get<std::optional<Session>>(loaded);
     if (!session) co_return std::optional<Session>{};
     const auto previous = session->status;
-    auto checked = co_await chain::check_session(ctx, *session, std::nullopt, false);
-    if (auto* fault = std::get_if<chain::Fault>(&checked)) {
-        if (chain_fault) *chain_fault = fault->message;
-        // The clock still runs when the chain cannot be reached.
-        if (!sessions::apply_clock(*session, ctx.now_ms())) co_return std::move(session);
-    } else if (!std::get<chain::CheckReport>(checked).changed) {
-        co_return std::move(session);
+    bool changed = false;
+    if (!chain_allowed) {
+        // The session's chain checks are spent: the stored state is the answer, and the
+        // caller can say it was not refreshed.
+        if (chain_fault) *chain_fault = std::string(kChainChecksLimited);
+        changed = sessions::apply_clock(*session, ctx.now_ms());
+    } else {
+        auto checked = co_await chain::check_session(ctx, *session, std::nullopt, false);
+        if (auto* fault = std::get_if<chain::Fault>(&checked)) {
+            if (chain_fault) *chain_fault = fault->message;
+            // The clock still runs when the chain cannot be reached.
+            changed = sessions::apply_clock(*session, ctx.now_ms());
+        } else {
+            changed = std::get<chain::CheckReport>(checked).changed;
+        }
     }
+    if (!changed) co_return std::move(session);
     session->updated_at_ms = std::max(session->updated_at_ms, ctx.now_ms());
     if (auto error = co_await sessions::save_session(ctx, *session, previous,
                                                      sessions::SaveKind::derived_from_chain))
@@ -233,11 +243,8 @@ load_fresh_session(Context& ctx, std::string id, std::string* chain_fault) {
 }
 
 Task<Response> create_session(Context& ctx, const http::Request& request) {
-    const bool keyed = has_credentials(request);
-    if (keyed) {
-        if (auto error = authenticate(request, ctx.config()))
-            co_return http::error_response(*error);
-    }
+    // Admission refused a wrong key: keyed or anonymous is all that is left to tell.
+    const bool keyed = request.keyed;
     auto slot = idempotency_slot(request, "POST /api/v1/checkout_sessions");
     if (auto* error = std::get_if<ApiError>(&slot)) co_return http::error_response(*error);
     // Anonymous callers share no secret: a key such as a cart number could be sent by two
@@ -255,6 +262,8 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
         if (auto replay = co_await replay_if_seen(ctx, *idempotency)) co_return std::move(*replay);
     }
 
+    // Error responses are built in a named variable before `co_await respond(…)`: GCC 12
+    // destroys an ApiError temporary in a co_await's operand twice (a crash natively).
     auto respond = [&](Response response) -> Task<Response> {
         if (idempotency) {
             if (auto remember = remember_response(*idempotency, response))
@@ -266,10 +275,12 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
     SessionDraft draft;
     auto link_id = body.find("linkId");
     if (link_id == body.end()) {
-        if (!keyed)
-            co_return co_await respond(http::error_response(
+        if (!keyed) {
+            auto refusal = http::error_response(
                 ApiError{ErrorCode::api_key_missing,
-                         "Ad-hoc sessions need the secret key; without one, pass a linkId", ""}));
+                         "Ad-hoc sessions need the secret key; without one, pass a linkId", ""});
+            co_return co_await respond(std::move(refusal));
+        }
         if (auto error = reject_unknown_fields(body, kAdHocFields))
             co_return co_await respond(http::error_response(*error));
         if (auto error = read_ad_hoc(draft, body, ctx))
@@ -281,28 +292,41 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
             // Price fields with a linkId are a contradiction, not a typo.
             co_return co_await respond(http::error_response(*error));
         }
-        if (!link_id->is_string())
-            co_return co_await respond(http::error_response(
-                invalid(ErrorCode::parameter_invalid, "linkId", "linkId must be a string")));
+        if (!link_id->is_string()) {
+            auto refusal = http::error_response(
+                invalid(ErrorCode::parameter_invalid, "linkId", "linkId must be a string"));
+            co_return co_await respond(std::move(refusal));
+        }
         auto loaded = co_await load_link(ctx, link_id->get<std::string>(), false);
         if (auto* error = std::get_if<ApiError>(&loaded))
             co_return co_await respond(http::error_response(*error));
         auto& link = std::get<std::optional<links::Link>>(loaded);
-        if (!link)
-            co_return co_await respond(http::error_response(
+        if (!link) {
+            auto refusal = http::error_response(
                 ApiError{ErrorCode::resource_missing,
-                         "No such payment link: '" + link_id->get<std::string>() + "'", "linkId"}));
-        if (!link->open_for_sessions(ctx.now_ms()))
-            co_return co_await respond(http::error_response(ApiError{
+                         "No such payment link: '" + link_id->get<std::string>() + "'", "linkId"});
+            co_return co_await respond(std::move(refusal));
+        }
+        if (!link->open_for_sessions(ctx.now_ms())) {
+            auto refusal = http::error_response(ApiError{
                 ErrorCode::link_inactive,
                 link->active ? "This payment link has expired" : "This payment link is not active",
-                "linkId"}));
+                "linkId"});
+            co_return co_await respond(std::move(refusal));
+        }
         draft = draft_from_link(*link);
         draft.from_customer = !keyed;
     }
     if (auto error = read_common(draft, body, ctx.now_ms()))
         co_return co_await respond(http::error_response(*error));
 
+    // Counted only now that a session is about to be opened (anonymous calls are link mode).
+    std::string limiter_fault;
+    if (!keyed && draft.link) {
+        std::string counted_link = draft.link->id;
+        auto refusal = co_await admit_session(ctx, request, std::move(counted_link), limiter_fault);
+        if (refusal) co_return std::move(*refusal);
+    }
     auto opened = co_await open_session(ctx, std::move(draft));
     if (auto* error = std::get_if<ApiError>(&opened))
         co_return co_await respond(http::error_response(*error));
@@ -310,11 +334,12 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
     auto base = public_base_url(ctx, request);
     Json object = keyed ? sessions::to_api_json(session, ctx.config(), base)
                         : sessions::to_public_json(session, ctx.config(), base);
-    co_return co_await respond(http::json_response(201, object));
+    auto created = http::json_response(201, object);
+    api::mark_limiter_fault(created, limiter_fault);
+    co_return co_await respond(std::move(created));
 }
 
 Task<Response> list_sessions(Context& ctx, const http::Request& request) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto query_or_error = read_list_query(request, ids::kSessionPrefix, {"linkId", "status"});
     if (auto* error = std::get_if<ApiError>(&query_or_error))
         co_return http::error_response(*error);
@@ -368,7 +393,6 @@ Task<Response> list_sessions(Context& ctx, const http::Request& request) {
 }
 
 Task<Response> retrieve_session(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto loaded = co_await load_fresh_session(ctx, id, nullptr);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& session = std::get<std::optional<Session>>(loaded);
@@ -378,7 +402,6 @@ Task<Response> retrieve_session(Context& ctx, const http::Request& request, std:
 }
 
 Task<Response> expire_session(Context& ctx, const http::Request& request, std::string id) {
-    if (auto error = authenticate(request, ctx.config())) co_return http::error_response(*error);
     auto body = read_json_body(request);
     if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
     if (auto error =

@@ -43,9 +43,15 @@ struct SessionDraft {
 [[nodiscard]] Task<std::variant<sessions::Session, http::ApiError>>
 open_session(Context& ctx, SessionDraft draft);
 
+/// What `chain_fault` says when the session's chain checks are rate limited.
+inline constexpr std::string_view kChainChecksLimited =
+    "chain checks of this session are rate limited";
+
 /// Loads a session and brings it up to date with the chain (throttled); a chain fault
-/// leaves the stored state, reported through `chain_fault`.
+/// leaves the stored state, reported through `chain_fault`. Without `chain_allowed` the
+/// chain is not asked at all (the session's chain-check limit is spent).
 [[nodiscard]] Task<std::variant<std::optional<sessions::Session>, http::ApiError>>
-load_fresh_session(Context& ctx, std::string id, std::string* chain_fault);
+load_fresh_session(Context& ctx, std::string id, std::string* chain_fault,
+                   bool chain_allowed = true);
 
 } // namespace paylinks::api

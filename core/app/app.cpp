@@ -3,7 +3,9 @@
 #include "core/api/checkout_routes.hpp"
 #include "core/api/events_api.hpp"
 #include "core/api/links_api.hpp"
+#include "core/api/rate_limits.hpp"
 #include "core/api/sessions_api.hpp"
+#include "core/app/admission.hpp"
 #include "core/chain/watcher.hpp"
 #include "core/http/router.hpp"
 #include "core/pages/dashboard_page.hpp"
@@ -26,17 +28,39 @@ Response route_missing(const http::Request& request) {
                  "Unrecognized request URL (" + request.method + ": " + request.path + ")", ""});
 }
 
-engine::Task<Response> dispatch(engine::Context& ctx, const http::Request& request) {
+engine::Task<Response> run_handler(engine::Context& ctx, const http::Request& request,
+                                   const http::RouteMatch& match);
+
+engine::Task<Response> dispatch(engine::Context& ctx, http::Request& request) {
     auto matched = http::match_route(request.method, request.path);
     if (auto* miss = std::get_if<http::RouteMiss>(&matched)) {
-        if (!miss->path_exists) co_return route_missing(request);
-        auto response = http::error_response(
-            ApiError{ErrorCode::method_not_allowed,
-                     request.method + " is not allowed here; use " + miss->allow, ""});
-        response.headers.emplace_back("allow", miss->allow);
+        auto admission = co_await admit_unrouted(ctx, request);
+        if (admission.refusal) co_return std::move(*admission.refusal);
+        Response response;
+        if (!miss->path_exists) {
+            response = route_missing(request);
+        } else {
+            response = http::error_response(
+                ApiError{ErrorCode::method_not_allowed,
+                         request.method + " is not allowed here; use " + miss->allow, ""});
+            response.headers.emplace_back("allow", miss->allow);
+        }
+        api::mark_limiter_fault(response, admission.limiter_fault);
         co_return response;
     }
     auto& match = std::get<http::RouteMatch>(matched);
+    std::string subject = match.params.empty() ? std::string{} : match.params.front();
+    auto admission = co_await admit(ctx, request, match.policy, std::move(subject));
+    if (admission.refusal) co_return std::move(*admission.refusal);
+    auto response = co_await run_handler(ctx, request, match);
+    api::mark_limiter_fault(response, admission.limiter_fault);
+    co_return response;
+}
+
+// Handlers run admitted: authenticated as their route requires (request.keyed says whether
+// the caller is the merchant) and within the anonymous limits counted so far.
+engine::Task<Response> run_handler(engine::Context& ctx, const http::Request& request,
+                                   const http::RouteMatch& match) {
     auto param = [&](std::size_t i) { return match.params.at(i); };
     switch (match.route) {
     case http::Route::healthz:

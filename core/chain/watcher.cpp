@@ -599,6 +599,12 @@ engine::Task<std::variant<TokenQuote, Fault>> describe_token(engine::Context& ct
     co_return quote;
 }
 
+bool check_due(engine::Context& ctx, const std::string& session_id) {
+    const auto& last_check = ctx.shared().last_check_ms;
+    auto it = last_check.find(session_id);
+    return it == last_check.end() || ctx.now_ms() - it->second >= kCheckIntervalMs;
+}
+
 engine::Task<std::variant<CheckReport, Fault>>
 check_session(engine::Context& ctx, Session& session, std::optional<std::string> transaction_hash,
               bool force) {

@@ -52,6 +52,10 @@ struct CheckReport {
 check_session(engine::Context& ctx, sessions::Session& session,
               std::optional<std::string> transaction_hash, bool force);
 
+/// Whether a check of this session that is not forced would ask the chain now, as far as
+/// this instance knows (its last check is kCheckIntervalMs old or there was none).
+[[nodiscard]] bool check_due(engine::Context& ctx, const std::string& session_id);
+
 struct ScanReport {
     std::size_t watched = 0;
     std::size_t updated = 0;

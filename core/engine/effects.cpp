@@ -73,6 +73,13 @@ Effect render_qr_svg(std::string text) {
     return Json::object(std::move(members));
 }
 
+Effect rate_limit(std::string binding, std::string key) {
+    auto members = effect_members("limit", 3);
+    members.emplace_back("binding", std::move(binding));
+    members.emplace_back("key", std::move(key));
+    return Json::object(std::move(members));
+}
+
 bool succeeded(const Json& result) noexcept {
     if (!result.is_object()) return false;
     auto ok = result.find("ok");
@@ -137,6 +144,22 @@ KvListPage read_kv_list(const Json& result) {
     if (!page.complete && page.cursor.empty()) page.complete = true; // cannot go on without one
     page.ok = true;
     return page;
+}
+
+LimitAnswer read_limit(const Json& result) {
+    LimitAnswer out;
+    if (!succeeded(result)) {
+        out.error = failure_message(result);
+        return out;
+    }
+    auto success = result.find("success");
+    if (success == result.end() || !success->is_boolean()) {
+        out.error = "limit answered without a boolean success";
+        return out;
+    }
+    out.ok = true;
+    out.allowed = success->get<bool>();
+    return out;
 }
 
 std::optional<std::string> read_string_value(const Json& result) {

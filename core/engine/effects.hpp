@@ -15,6 +15,7 @@
 //   rpc         method, params                         value: the JSON-RPC result
 //   http        method, url, headers, body, timeoutMs  status, body, durationMs
 //   qr.svg      text                                   value: an SVG document
+//   limit       binding, key                           success: bool (false: over the limit)
 #include "core/util/json.hpp"
 
 #include <cstdint>
@@ -36,6 +37,8 @@ using Effect = Json;
 [[nodiscard]] Effect http_request(std::string method, std::string url, Json headers,
                                   std::string body, int timeout_ms);
 [[nodiscard]] Effect render_qr_svg(std::string text);
+/// Counts one use of `key` against the Workers Rate Limiting binding named `binding`.
+[[nodiscard]] Effect rate_limit(std::string binding, std::string key);
 
 /// Whether a result reports success; anything but {"ok":true,…} is a failure.
 [[nodiscard]] bool succeeded(const Json& result) noexcept;
@@ -64,6 +67,13 @@ struct KvListPage {
     std::string error;
 };
 [[nodiscard]] KvListPage read_kv_list(const Json& result);
+
+struct LimitAnswer {
+    bool ok = false;      ///< the limiter answered; false: it is absent or failed
+    bool allowed = false; ///< within the limit (meaningful when ok)
+    std::string error;
+};
+[[nodiscard]] LimitAnswer read_limit(const Json& result);
 
 /// A string value result (rpc answers are read by the chain code, qr.svg here).
 [[nodiscard]] std::optional<std::string> read_string_value(const Json& result);

@@ -23,14 +23,17 @@ enum class RequestHeader : std::uint8_t {
     idempotency_key,
     user_agent,
     cookie,
-    sec_fetch_dest
+    sec_fetch_dest,
+    cf_connecting_ip
 };
 
 /// Wire names (lower case), in RequestHeader order.
-inline constexpr std::array<std::string_view, 6> kRequestHeaderNames{
-    "authorization", "content-type", "idempotency-key", "user-agent", "cookie", "sec-fetch-dest"};
+/// cf-connecting-ip is the client's address as Cloudflare saw it, the rate limits' key.
+inline constexpr std::array<std::string_view, 7> kRequestHeaderNames{
+    "authorization", "content-type",   "idempotency-key", "user-agent",
+    "cookie",        "sec-fetch-dest", "cf-connecting-ip"};
 static_assert(kRequestHeaderNames.size() ==
-              static_cast<std::size_t>(RequestHeader::sec_fetch_dest) + 1);
+              static_cast<std::size_t>(RequestHeader::cf_connecting_ip) + 1);
 
 struct Request {
     std::string method; ///< upper case
@@ -45,6 +48,14 @@ struct Request {
     /// False when the body's bytes are not UTF-8: the shim then passes `"body": null`
     /// rather than a text with replacement characters the client never sent.
     bool body_is_utf8 = true;
+
+    // What admission (app.cpp, before the handler runs) decided about the caller.
+    /// A valid secret key was presented: the caller is the merchant, held to no anonymous
+    /// limit. Public routes set it too when they were sent a valid key.
+    bool keyed = false;
+    /// False when the session's chain-check limit is spent: the handler answers from the
+    /// stored state rather than asking the chain.
+    bool chain_check_allowed = true;
 
     /// The header's value, or nullptr when the request had none.
     [[nodiscard]] const std::string* header(RequestHeader name) const noexcept;

@@ -7,39 +7,60 @@
 namespace paylinks::http {
 namespace {
 
-struct RouteSpec {
-    std::string_view method;
-    std::string_view pattern; ///< "{}" matches one non-empty segment
-    Route route;
-};
+using enum Access;
+using enum LimitClass;
 
+constexpr RoutePolicy merchant(Budget budget) noexcept {
+    return RoutePolicy{secret_key, requests, budget};
+}
+constexpr RoutePolicy anyone(LimitClass limits, Budget budget) noexcept {
+    return RoutePolicy{open, limits, budget};
+}
+
+// Budgets are {KV reads, KV writes, KV lists, RPC calls}: upper bounds read off what the
+// handlers do today on their worst path, not yet enforced at run time
+// (tests/unit/http/route_table_test.cpp holds sixteen routes' ordinary paths to them). A list
+// reads each listed object (limit ≤ 100; a session is its record and its decisions); a
+// visit is the session's record and its event, and lists nothing; a chain check is at most the
+// chain verification, a head, kCheckLogCalls log queries, block headers and receipts; writes
+// include the events a change records.
 constexpr std::array kRoutes{
-    RouteSpec{"GET", "/healthz", Route::healthz},
-    RouteSpec{"POST", "/api/v1/payment_links", Route::links_create},
-    RouteSpec{"GET", "/api/v1/payment_links", Route::links_list},
-    RouteSpec{"GET", "/api/v1/payment_links/{}", Route::link_retrieve},
-    RouteSpec{"PATCH", "/api/v1/payment_links/{}", Route::link_update},
-    RouteSpec{"POST", "/api/v1/payment_links/{}", Route::link_update},
-    RouteSpec{"DELETE", "/api/v1/payment_links/{}", Route::link_delete},
-    RouteSpec{"POST", "/api/v1/checkout_sessions", Route::sessions_create},
-    RouteSpec{"GET", "/api/v1/checkout_sessions", Route::sessions_list},
-    RouteSpec{"GET", "/api/v1/checkout_sessions/{}", Route::session_retrieve},
-    RouteSpec{"POST", "/api/v1/checkout_sessions/{}/expire", Route::session_expire},
-    RouteSpec{"GET", "/l/{}", Route::link_visit},
-    RouteSpec{"GET", "/c/{}", Route::checkout_page},
-    RouteSpec{"GET", "/c/{}/status", Route::checkout_status},
-    RouteSpec{"POST", "/c/{}/verify", Route::checkout_verify},
-    RouteSpec{"GET", "/api/v1/events", Route::events_list},
-    RouteSpec{"GET", "/api/v1/events/{}", Route::event_retrieve},
-    RouteSpec{"POST", "/api/v1/events/{}/resend", Route::event_resend},
-    RouteSpec{"POST", "/api/v1/webhook_endpoints", Route::webhook_endpoints_create},
-    RouteSpec{"GET", "/api/v1/webhook_endpoints", Route::webhook_endpoints_list},
-    RouteSpec{"GET", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_retrieve},
-    RouteSpec{"PATCH", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_update},
-    RouteSpec{"DELETE", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_delete},
-    RouteSpec{"POST", "/api/v1/webhook_endpoints/{}/rotate_secret", Route::webhook_endpoint_rotate},
-    RouteSpec{"GET", "/dashboard", Route::dashboard},
-    RouteSpec{"GET", "/assets/{}", Route::asset},
+    RouteSpec{"GET", "/healthz", Route::healthz, anyone(requests, {})},
+    RouteSpec{"POST", "/api/v1/payment_links", Route::links_create, merchant({4, 8, 0, 0})},
+    RouteSpec{"GET", "/api/v1/payment_links", Route::links_list, merchant({101, 0, 1, 0})},
+    RouteSpec{"GET", "/api/v1/payment_links/{}", Route::link_retrieve, merchant({1, 0, 0, 0})},
+    RouteSpec{"PATCH", "/api/v1/payment_links/{}", Route::link_update, merchant({3, 8, 0, 0})},
+    RouteSpec{"POST", "/api/v1/payment_links/{}", Route::link_update, merchant({3, 8, 0, 0})},
+    RouteSpec{"DELETE", "/api/v1/payment_links/{}", Route::link_delete, merchant({2, 8, 0, 0})},
+    RouteSpec{"POST", "/api/v1/checkout_sessions", Route::sessions_create,
+              RoutePolicy{optional_key, sessions, {4, 4, 0, 8}}},
+    RouteSpec{"GET", "/api/v1/checkout_sessions", Route::sessions_list, merchant({201, 0, 1, 0})},
+    RouteSpec{"GET", "/api/v1/checkout_sessions/{}", Route::session_retrieve,
+              merchant({2, 3, 0, 24})},
+    RouteSpec{"POST", "/api/v1/checkout_sessions/{}/expire", Route::session_expire,
+              merchant({2, 4, 0, 24})},
+    RouteSpec{"GET", "/l/{}", Route::link_visit, anyone(sessions, {4, 2, 0, 8})},
+    RouteSpec{"GET", "/c/{}", Route::checkout_page, anyone(chain_checks, {2, 3, 0, 24})},
+    RouteSpec{"GET", "/c/{}/status", Route::checkout_status, anyone(chain_checks, {2, 3, 0, 24})},
+    RouteSpec{"POST", "/c/{}/verify", Route::checkout_verify, anyone(verify, {2, 3, 0, 25})},
+    RouteSpec{"GET", "/api/v1/events", Route::events_list, merchant({101, 0, 1, 0})},
+    RouteSpec{"GET", "/api/v1/events/{}", Route::event_retrieve, merchant({2, 0, 1, 0})},
+    RouteSpec{"POST", "/api/v1/events/{}/resend", Route::event_resend, merchant({4, 4, 1, 0})},
+    RouteSpec{"POST", "/api/v1/webhook_endpoints", Route::webhook_endpoints_create,
+              merchant({1, 2, 0, 0})},
+    RouteSpec{"GET", "/api/v1/webhook_endpoints", Route::webhook_endpoints_list,
+              merchant({101, 0, 1, 0})},
+    RouteSpec{"GET", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_retrieve,
+              merchant({1, 0, 0, 0})},
+    RouteSpec{"PATCH", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_update,
+              merchant({1, 2, 0, 0})},
+    RouteSpec{"DELETE", "/api/v1/webhook_endpoints/{}", Route::webhook_endpoint_delete,
+              merchant({1, 2, 0, 0})},
+    RouteSpec{"POST", "/api/v1/webhook_endpoints/{}/rotate_secret", Route::webhook_endpoint_rotate,
+              merchant({1, 2, 0, 0})},
+    // The dashboard's HTML holds no data: everything it shows comes through the keyed API.
+    RouteSpec{"GET", "/dashboard", Route::dashboard, anyone(requests, {})},
+    RouteSpec{"GET", "/assets/{}", Route::asset, anyone(requests, {})},
 };
 
 /// Takes the next segment of a path (after its leading '/'); false at the end.
@@ -84,7 +105,7 @@ std::variant<RouteMatch, RouteMiss> match_route(std::string_view method, std::st
     // The request's own method first: a hit only compares the paths of that method's routes.
     for (const auto& spec : kRoutes) {
         if (spec.method != effective || !match_pattern(spec.pattern, path, nullptr)) continue;
-        RouteMatch match{spec.route, {}};
+        RouteMatch match{spec.route, spec.policy, {}};
         match_pattern(spec.pattern, path, &match.params);
         return match;
     }
@@ -100,6 +121,16 @@ std::variant<RouteMatch, RouteMiss> match_route(std::string_view method, std::st
         }
     }
     return miss;
+}
+
+std::span<const RouteSpec> route_table() noexcept {
+    return kRoutes;
+}
+
+RoutePolicy route_policy(Route route) noexcept {
+    for (const auto& spec : kRoutes)
+        if (spec.route == route) return spec.policy;
+    return RoutePolicy{}; // unreachable for a Route in the table: the strictest policy
 }
 
 bool is_api_path(std::string_view path) noexcept {

@@ -2,6 +2,7 @@
 // Maps (method, path) to a route. The table is the single list of the service's endpoints;
 // a path that exists under other methods answers 405 with an Allow header.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -37,8 +38,47 @@ enum class Route : std::uint8_t {
     asset,
 };
 
+/// Who may call a route.
+enum class Access : std::uint8_t {
+    secret_key,   ///< the merchant only: 401 without a valid key
+    optional_key, ///< anyone; a key, if sent, must be valid (it changes what the call may do)
+    open,         ///< anyone; an Authorization header only matters for the rate limits
+};
+
+/// The anonymous rate limits a route is held to beyond the per-client request limit, which
+/// every anonymous request counts against.
+enum class LimitClass : std::uint8_t {
+    requests,     ///< only the per-client request limit
+    sessions,     ///< opens sessions: per client and per link, counted when one is opened
+    chain_checks, ///< may check a session against the chain: per session
+    verify,       ///< a customer's verify: per client, per session, and a chain check
+};
+
+/// The most effects one call of a route issues (KV reads and writes, KV lists, JSON-RPC
+/// calls), on the worst path its handler has today: what a request can cost the account.
+struct Budget {
+    std::uint16_t kv_reads = 0;
+    std::uint16_t kv_writes = 0; ///< puts and deletes
+    std::uint16_t kv_lists = 0;
+    std::uint16_t rpc_calls = 0;
+};
+
+struct RoutePolicy {
+    Access access = Access::secret_key;
+    LimitClass limits = LimitClass::requests;
+    Budget budget;
+};
+
+struct RouteSpec {
+    std::string_view method;
+    std::string_view pattern; ///< "{}" matches one non-empty segment
+    Route route;
+    RoutePolicy policy;
+};
+
 struct RouteMatch {
     Route route;
+    RoutePolicy policy;
     std::vector<std::string> params; ///< the path's {} segments, percent-decoded
 };
 
@@ -50,6 +90,12 @@ struct RouteMiss {
 /// `method` upper case; HEAD matches GET routes.
 [[nodiscard]] std::variant<RouteMatch, RouteMiss> match_route(std::string_view method,
                                                               std::string_view path);
+
+/// Every route of the service, in matching order.
+[[nodiscard]] std::span<const RouteSpec> route_table() noexcept;
+
+/// The policy of a route (of its first row, for a route with several methods).
+[[nodiscard]] RoutePolicy route_policy(Route route) noexcept;
 
 /// Whether the route belongs to the JSON API (errors as JSON) rather than the HTML pages.
 [[nodiscard]] bool is_api_path(std::string_view path) noexcept;

@@ -26,7 +26,13 @@ describe('faults (worker → fault proxy → anvil)', { timeout: 120_000 }, () =
 
   before(async () => {
     env = await startChain({ proxy: true });
-    worker = await startJourneyWorker(env, { confirmations: 2, vars: { RPC_TIMEOUT_MS: '500' } });
+    // Each fault ends in verifies from the one client this test is: more than a minute's
+    // worth of LIMIT_VERIFY_PER_CLIENT (tests/worker/rate_limits.test.mjs tests the limit).
+    worker = await startJourneyWorker(env, {
+      confirmations: 2,
+      vars: { RPC_TIMEOUT_MS: '500' },
+      limits: { LIMIT_VERIFY_PER_CLIENT: 1000 },
+    });
     polls = new Polls(worker);
   });
   after(() => stopAll(worker, env?.proxy, env?.anvil), { timeout: 30_000 });

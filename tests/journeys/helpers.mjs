@@ -40,11 +40,14 @@ export async function startChain({ proxy = false } = {}) {
   }
 }
 
-/** The worker configured for `env.chain`, its RPC_URL the proxy's when there is one. */
-export async function startJourneyWorker(env, { confirmations = 2, vars = {}, listen = false } = {}) {
+/**
+ * The worker configured for `env.chain`, its RPC_URL the proxy's when there is one. `limits`
+ * overrides rate limits as startWorker's option does (every journey is one client).
+ */
+export async function startJourneyWorker(env, { confirmations = 2, vars = {}, listen = false, limits = {} } = {}) {
   const chainVars = localVars(env.chain, { confirmations });
   if (env.proxy) chainVars.RPC_URL = env.proxy.url;
-  return startWorker({ vars: { ...chainVars, ...vars }, listen });
+  return startWorker({ vars: { ...chainVars, ...vars }, listen, limits });
 }
 
 export async function stopAll(...things) {

@@ -45,7 +45,13 @@ describe('journey: paying at two locations over Workers KV', () => {
   before(async () => {
     env = await startChain();
     receiver = await startReceiver();
-    w = await startWorkerOnWorkersKv({ vars: localVars(env.chain, { confirmations: 2 }), staleMs: STALE_MS });
+    // All customers here come from one address (no CF-Connecting-IP): the per-client verify
+    // limit is raised so that the race, not the limiter, is what is tested.
+    w = await startWorkerOnWorkersKv({
+      vars: localVars(env.chain, { confirmations: 2 }),
+      staleMs: STALE_MS,
+      limits: { LIMIT_VERIFY_PER_CLIENT: 1000 },
+    });
   });
   after(async () => {
     await stopAll(w, receiver, env?.anvil);

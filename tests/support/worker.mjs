@@ -3,6 +3,7 @@
 import { Miniflare } from 'miniflare';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { rateLimitsOption } from './ratelimits.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const BUNDLE = `${ROOT}dist/bundle/worker.js`;
@@ -25,9 +26,12 @@ export const DEFAULT_VARS = {
  * Starts the worker. `vars` become its string bindings (configuration and secrets).
  * With `listen: true` it also serves HTTP on 127.0.0.1 at a free port, as `url` (for
  * programs outside this process, e.g. scripts/chain/pay.mjs); otherwise `url` is null.
+ * The rate limiting bindings are wrangler.toml's; `limits` overrides them by name (a number
+ * is that binding's limit per minute, null removes the binding), e.g.
+ * `limits: {LIMIT_SESSIONS_PER_CLIENT: 100}` for a test that opens many sessions.
  * Returns helpers; call dispose() when done or workerd is left running.
  */
-export async function startWorker({ vars = {}, kvPersist = false, listen = false } = {}) {
+export async function startWorker({ vars = {}, kvPersist = false, listen = false, limits = {} } = {}) {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`make build\` first`);
   const mf = new Miniflare({
     modules: true,
@@ -36,6 +40,7 @@ export async function startWorker({ vars = {}, kvPersist = false, listen = false
     compatibilityDate: '2025-06-01',
     kvNamespaces: ['STORE'],
     kvPersist,
+    ratelimits: rateLimitsOption(limits),
     bindings: { ...DEFAULT_VARS, ...vars },
     ...(listen ? { host: '127.0.0.1', port: 0 } : {}),
   });

@@ -24,6 +24,7 @@
 // invocation limit, values other than text (the shim only writes text).
 import { Miniflare, Response } from 'miniflare';
 import { existsSync, readdirSync } from 'node:fs';
+import { rateLimitsOption } from './ratelimits.mjs';
 import { BUNDLE, DEFAULT_VARS, ROOT, TEST_KEY } from './worker.mjs';
 
 export { TEST_KEY };
@@ -321,7 +322,8 @@ function wasmModuleName() {
 /**
  * Starts the bundled worker at `locations` (default ['a', 'b']) over one simulated Workers KV
  * namespace. Options: `vars` (string bindings, over DEFAULT_VARS), `staleMs`,
- * `writeIntervalMs`, `clock` (ms, for the simulation only).
+ * `writeIntervalMs`, `clock` (ms, for the simulation only), `limits` (as startWorker's; each
+ * location counts on its own).
  *
  * Returns the helpers startWorker returns — request/get/post/patch/del (each takes
  * `{location}` in its options; the first location by default), kv(), scheduled(cron,
@@ -343,6 +345,7 @@ export async function startWorkerOnWorkersKv({
   staleMs = 60_000,
   writeIntervalMs = 1000,
   clock,
+  limits = {},
 } = {}) {
   if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`make build\` first`);
   if (!locations.length || new Set(locations).size !== locations.length) throw new Error('locations must be distinct names');
@@ -358,6 +361,7 @@ export async function startWorkerOnWorkersKv({
     modulesRoot: BUNDLE_DIR,
     compatibilityDate: '2025-06-01',
     kvNamespaces: { STORE: NAMESPACE_ID },
+    ratelimits: rateLimitsOption(limits),
     bindings: { ...DEFAULT_VARS, ...vars },
     serviceBindings: {
       KVSIM: async (request) => {

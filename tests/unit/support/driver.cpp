@@ -57,6 +57,14 @@ Json Driver::perform(const Json& effect) {
     }
     if (op == "rpc") return rpc ? rpc(effect) : Json{{"ok", false}, {"error", "no rpc"}};
     if (op == "http") return http ? http(effect) : Json{{"ok", false}, {"error", "no http"}};
+    if (op == "limit") {
+        const std::string binding = effect.value("binding", "");
+        auto limit = limits.find(binding);
+        if (limit == limits.end())
+            return Json{{"ok", false}, {"error", "no rate limiting binding " + binding}};
+        const int used = ++limit_uses[binding + " " + effect.value("key", "")];
+        return Json{{"ok", true}, {"success", used <= limit->second}};
+    }
     if (op == "qr.svg") return Json{{"ok", true}, {"value", "<svg data-qr=\"test\"></svg>"}};
     return Json{{"ok", false}, {"error", "unknown op"}};
 }

@@ -51,6 +51,12 @@ public:
     std::function<Json(const Json& effect)> rpc;
     /// Answers http effects; by default every call fails.
     std::function<Json(const Json& effect)> http;
+    /// The rate limiting bindings by name, each a limit of uses per key (the driver never
+    /// resets the counts: its minute does not end). A binding not listed is absent: its
+    /// limit effects fail, as the shim's do.
+    std::map<std::string, int> limits;
+    /// Uses counted so far, by "BINDING key".
+    std::map<std::string, int> limit_uses;
     /// When set, decides the result of a KV effect instead of the store (fault injection).
     std::function<std::optional<Json>(const Json& effect)> kv_fault;
 
