@@ -105,14 +105,24 @@ engine::Task<std::optional<Response>> admit_session(engine::Context& ctx,
                                                     std::string link_id,
                                                     std::string& limiter_fault) {
     if (request.keyed) co_return std::nullopt;
-    std::vector<LimitCheck> checks;
-    checks.push_back({Limit::sessions_per_client, client_key(request)});
-    checks.push_back({Limit::sessions_per_link, std::move(link_id)});
-    auto verdict = co_await count_limits(ctx, std::move(checks));
-    limiter_fault = std::move(verdict.fault);
-    static constexpr std::array kOrder{Limit::sessions_per_client, Limit::sessions_per_link};
-    if (auto refused = verdict.first_refusal(kOrder)) {
-        auto response = limited_response(request, *refused);
+    // The client's own limit first, and the link's only for a client within it: the link's
+    // budget is shared by every customer, and a flood refused for its own must not spend it.
+    std::vector<LimitCheck> own;
+    own.push_back({Limit::sessions_per_client, client_key(request)});
+    auto verdict = co_await count_limits(ctx, std::move(own));
+    limiter_fault = verdict.fault;
+    if (verdict.refuses(Limit::sessions_per_client)) {
+        auto response = limited_response(request, Limit::sessions_per_client);
+        mark_limiter_fault(response, limiter_fault);
+        co_return response;
+    }
+    std::vector<LimitCheck> shared;
+    shared.push_back({Limit::sessions_per_link, std::move(link_id)});
+    auto link_verdict = co_await count_limits(ctx, std::move(shared));
+    if (!link_verdict.fault.empty())
+        limiter_fault += (limiter_fault.empty() ? "" : "; ") + link_verdict.fault;
+    if (link_verdict.refuses(Limit::sessions_per_link)) {
+        auto response = limited_response(request, Limit::sessions_per_link);
         mark_limiter_fault(response, limiter_fault);
         co_return response;
     }

@@ -129,6 +129,24 @@ describe('rate limits, lowered per test', () => {
     assert.equal((await w.get(`/l/${quiet.slug}`, from('192.0.2.4'))).status, 303, 'another link is not affected');
   });
 
+  it('one client flooding a link past its own limit does not spend the link\'s budget for others', async () => {
+    const w = await start({ LIMIT_SESSIONS_PER_CLIENT: 3, LIMIT_SESSIONS_PER_LINK: 6 });
+    const link = await createLink(w);
+    let opened = 0;
+    for (let i = 0; i < 12; i++) {
+      const res = await w.get(`/l/${link.slug}`, from('203.0.113.66'));
+      if (res.status === 303) opened += 1;
+      else assertLimitedPage(res);
+    }
+    assert.equal(opened, 3, 'the flood opens its own three');
+    // The link counted those three only: three customers are still let in.
+    for (let i = 1; i <= 3; i++) {
+      const res = await w.get(`/l/${link.slug}`, from(`198.51.100.${20 + i}`));
+      assert.equal(res.status, 303, `customer ${i}: ${res.status} ${res.text.slice(0, 200)}`);
+    }
+    assertLimitedPage(await w.get(`/l/${link.slug}`, from('198.51.100.30')));
+  });
+
   it('verifies are limited per session and per client; the merchant is not', async () => {
     const w = await start({ LIMIT_VERIFY_PER_SESSION: 2, LIMIT_VERIFY_PER_CLIENT: 3 });
     const link = await createLink(w);
