@@ -73,6 +73,13 @@ describe('exchange rates from price feeds (worker + anvil)', { timeout: 120_000 
     assert.equal(s.status, 'paid', JSON.stringify(s));
     assert.equal(s.amountReceived, session.amountDue);
     assert.deepEqual(s.rateSource, session.rateSource);
+
+    // The events (and so the webhooks) carry the session object, rate source included.
+    const events = await worker.get('/api/v1/events?limit=100');
+    assert.equal(events.status, 200, events.text);
+    const ofSession = events.json.data.filter((e) => e.data?.object?.id === session.id);
+    assert.deepEqual(ofSession.map((e) => e.type).sort(), ['checkout_session.created', 'checkout_session.paid']);
+    for (const event of ofSession) assert.deepEqual(event.data.object.rateSource, session.rateSource, event.type);
   });
 
   it('GBP and JPY (no minor unit) are priced by their feeds too', async () => {
