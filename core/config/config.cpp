@@ -104,7 +104,7 @@ std::optional<Rate> parse_rate(std::string_view text) noexcept {
     return rate;
 }
 
-RateSourceKind rate_source_kind(const Config& config, const std::string& code) {
+RateSourceKind rate_source_kind(const Config& config, const std::string& code) noexcept {
     if (auto rate = config.rates.find(code); rate != config.rates.end())
         return rate->second.par ? RateSourceKind::par : RateSourceKind::fixed;
     if (config.rate_feeds.contains(code)) return RateSourceKind::feed;

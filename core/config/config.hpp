@@ -82,7 +82,8 @@ enum class RateSourceKind : std::uint8_t {
     feed,       ///< RATE_FEEDS
     unavailable ///< none: links and sessions in it are refused at creation
 };
-[[nodiscard]] RateSourceKind rate_source_kind(const Config& config, const std::string& code);
+[[nodiscard]] RateSourceKind rate_source_kind(const Config& config,
+                                              const std::string& code) noexcept;
 
 /// Reads `env` (an object of strings). Never fails: problems land in `Config::error`.
 [[nodiscard]] Config load_config(const Json& env);
