@@ -1,7 +1,9 @@
 // JSON-RPC answers from an untrusted node: the input is one JSON value, read as a Transfer log,
 // as the effect result itself, and as the value of a successful (or failed) rpc result by
-// read_quantity, read_transfer_logs and read_receipt. Whatever is accepted must say only what
-// was asked: the configured token, the session's own addresses, mined logs, a strict hash.
+// read_quantity, read_transfer_logs, read_receipt and the price feed readers. Whatever is accepted
+// must say only what was asked: the configured token, the session's own addresses, mined logs, a
+// strict hash.
+#include "core/chain/price_feed.hpp"
 #include "core/chain/rpc.hpp"
 #include "core/crypto/hex.hpp"
 #include "core/eth/transfer_log.hpp"
@@ -113,6 +115,34 @@ void check_result(const Json& result) {
                        dump_json(result));
     }
     if (result.is_object()) (void)chain::block_time_ms(result);
+
+    // A price feed's latestRoundData() and decimals(): what is read is exactly the ABI words
+    // the node sent, and a round is used only if positive and within the age limit.
+    auto round = chain::read_round_data(result);
+    if (auto* data = std::get_if<chain::RoundData>(&round)) {
+        FUZZ_CHECK(engine::succeeded(result) && result["value"].is_string(), dump_json(result));
+        const auto answer = data->answer_negative ? num::uint256(~data->answer_magnitude + 1)
+                                                  : data->answer_magnitude;
+        std::string words = "0x";
+        for (const auto& word : {data->round_id, answer, num::uint256(data->started_at),
+                                 num::uint256(data->updated_at), data->answered_in_round})
+            words += crypto::hex_encode(num::to_be_bytes(word));
+        std::string sent = result["value"].get<std::string>();
+        for (auto& c : sent)
+            if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+        FUZZ_CHECK(sent == words, dump_json(result));
+        constexpr std::int64_t kNow = 1'795'000'000;
+        auto accepted = chain::accept_round(kToken, *data, 8, kNow, 3600);
+        if (auto* rate = std::get_if<chain::FeedRate>(&accepted)) {
+            FUZZ_CHECK(!data->answer_negative && rate->answer > 0, dump_json(result));
+            FUZZ_CHECK(rate->updated_at >= kNow - 3600 &&
+                           rate->updated_at <= kNow + chain::kFeedClockSkewSeconds,
+                       dump_json(result));
+        }
+    }
+    auto decimals = chain::read_feed_decimals(result);
+    if (auto* value = std::get_if<unsigned>(&decimals))
+        FUZZ_CHECK(*value <= 77 && engine::succeeded(result), dump_json(result));
 }
 
 } // namespace

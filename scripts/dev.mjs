@@ -1,12 +1,14 @@
-// `make dev`: a local chain with test USDC and the forwarder contracts, the worker in
-// wrangler dev configured for them, a demo link, and a cron tick every 10 s (wrangler dev
-// does not run cron triggers by itself).
+// `make dev`: a local chain with test USDC, the forwarder contracts and mock price feeds for
+// EUR, GBP and JPY, the worker in wrangler dev configured for them (RATE_FEEDS), demo links
+// in USD and EUR, a cron tick every 10 s (wrangler dev does not run cron triggers by itself)
+// and a feed heartbeat every 20 minutes, so the feeds never go stale while it runs.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startAnvil } from './chain/anvil.mjs';
-import { deployContracts, writeDeployment } from './chain/deploy.mjs';
-import { CHAIN_JSON, ROOT } from './chain/rpc.mjs';
+import { encodeFunctionData, parseAbi } from 'viem';
+import { FEEDS, deployContracts, writeDeployment } from './chain/deploy.mjs';
+import { CHAIN_JSON, ROOT, rpc } from './chain/rpc.mjs';
 import { localVars } from './local-config.mjs';
 
 const PORT = Number(process.env.PORT || 8787);
@@ -59,6 +61,7 @@ async function stop(code = 0) {
   if (stopping) return;
   stopping = true;
   clearInterval(cron);
+  clearInterval(heartbeat);
   wrangler.kill('SIGTERM');
   await anvil.stop();
   process.exit(code);
@@ -76,31 +79,53 @@ const cron = setInterval(() => {
   fetch(`${BASE}/__scheduled?cron=${encodeURIComponent('* * * * *')}`).catch(() => {});
 }, 10_000);
 
-try {
-  await waitForWorker(wrangler);
+// Chainlink feeds publish at least once per heartbeat; the mock ones are given a new round
+// with the same answer well within RATE_MAX_AGE_SECONDS (default one hour).
+const SET_ANSWER = parseAbi(['function setAnswer(int256 answer)']);
+const heartbeat = setInterval(() => {
+  for (const { currency, answer } of FEEDS) {
+    const data = encodeFunctionData({ abi: SET_ANSWER, functionName: 'setAnswer', args: [answer] });
+    rpc(anvil.url, 'eth_sendTransaction', [{ from: chain.deployer, to: chain.feeds[currency], data }]).catch(() => {});
+  }
+}, 20 * 60_000);
+
+async function demoLink(body) {
   const response = await fetch(`${BASE}/api/v1/payment_links`, {
     method: 'POST',
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      title: 'Demo: paylinks T-shirt',
-      description: 'A soft cotton tee, paid in test USDC on your local chain.',
-      fiatAmount: '25.00',
-      fiatCurrency: 'USD',
-      successUrl: `${BASE}/healthz`,
-    }),
+    body: JSON.stringify({ successUrl: `${BASE}/healthz`, ...body }),
   });
   const link = await response.json();
   if (!response.ok) throw new Error(`could not create the demo link: ${JSON.stringify(link)}`);
+  return link;
+}
+
+try {
+  await waitForWorker(wrangler);
+  const link = await demoLink({
+    title: 'Demo: paylinks T-shirt',
+    description: 'A soft cotton tee, paid in test USDC on your local chain.',
+    fiatAmount: '25.00',
+    fiatCurrency: 'USD',
+  });
+  const euroLink = await demoLink({
+    title: 'Demo: paylinks mug (EUR)',
+    description: 'Priced in euros, converted at the local EUR / USD price feed.',
+    fiatAmount: '19.99',
+    fiatCurrency: 'EUR',
+  });
   console.log(`
 paylinks is running.
 
   Demo payment link   ${link.checkoutUrl}
+  Demo link in EUR    ${euroLink.checkoutUrl}
   Dashboard           ${BASE}/dashboard        (API key: ${key})
   API                 curl -H 'Authorization: Bearer ${key}' ${BASE}/api/v1/payment_links
   Local chain         ${anvil.url} (chain id 31337, a block every second)
   Test USDC           ${chain.token}
   Test TDAI           ${chain.token18}   (18 decimals)
   Forwarder factory   ${chain.forwarderFactory}
+  Price feeds         ${Object.entries(chain.feeds).map(([c, a]) => `${c} ${a}`).join(', ')}
 
 Open the demo link, then pay the session from another terminal:
   make pay SESSION=cs_…            (the id is in the page's address, /c/cs_…)

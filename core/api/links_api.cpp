@@ -59,6 +59,9 @@ MaybeError apply_link_fields(links::Link& link, const Json& body, bool creating,
         if (!currency)
             return invalid(ErrorCode::currency_invalid, "fiatCurrency",
                            "fiatCurrency must be a supported ISO 4217 code or USDC");
+        if (auto error =
+                check_priced_currency(ctx.config(), std::string(currency->code), "fiatCurrency"))
+            return error;
     } else if (creating) {
         currency = money::find_currency("USD");
     }

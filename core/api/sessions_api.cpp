@@ -7,6 +7,7 @@
 #include "core/api/rate_limits.hpp"
 #include "core/api/request_body.hpp"
 #include "core/api/validate.hpp"
+#include "core/chain/price_feed.hpp"
 #include "core/chain/watcher.hpp"
 #include "core/eth/create2.hpp"
 #include "core/ids/ids.hpp"
@@ -108,6 +109,9 @@ MaybeError read_ad_hoc(SessionDraft& draft, const Json& body, const Context& ctx
     if (!currency)
         return invalid(ErrorCode::currency_invalid, "fiatCurrency",
                        "fiatCurrency must be a supported ISO 4217 code or USDC");
+    if (auto error =
+            check_priced_currency(ctx.config(), std::string(currency->code), "fiatCurrency"))
+        return error;
     auto amount = body.find("fiatAmount");
     if (amount == body.end()) return missing("fiatAmount");
     if (!amount->is_string())
@@ -157,12 +161,28 @@ SessionDraft draft_from_link(const links::Link& link) {
 Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft draft) {
     const auto& config = ctx.config();
     auto currency = money::find_currency(draft.fiat_currency);
-    auto rate = config.rates.find(draft.fiat_currency);
-    if (!currency || rate == config.rates.end())
+    const auto kind = currency ? config::rate_source_kind(config, draft.fiat_currency)
+                               : config::RateSourceKind::unavailable;
+    if (kind == config::RateSourceKind::unavailable)
         co_return ApiError{ErrorCode::rate_unavailable,
                            "No exchange rate is configured for " + draft.fiat_currency +
-                               " (set RATES, e.g. {\"" + draft.fiat_currency + "\":\"1.08\"})",
+                               " (set RATE_FEEDS or RATES, e.g. {\"" + draft.fiat_currency +
+                               "\":\"1.08\"})",
                            "fiatCurrency"};
+    // A feed is read before anything else: a round it cannot vouch for prices nothing.
+    std::optional<chain::FeedRate> feed_rate;
+    if (kind == config::RateSourceKind::feed) {
+        const auto& feed = config.rate_feeds.at(draft.fiat_currency);
+        auto read = co_await chain::read_feed(ctx, feed);
+        if (auto* fault = std::get_if<chain::FeedFault>(&read))
+            co_return ApiError{
+                fault->code == chain::FeedError::call_failed ? ErrorCode::upstream_unavailable
+                                                             : ErrorCode::rate_unavailable,
+                "The " + draft.fiat_currency + " rate is unavailable: its price feed " +
+                    eth::to_checksum_address(feed) + " was refused (" + fault->message + ")",
+                "fiatCurrency"};
+        feed_rate = std::get<chain::FeedRate>(read);
+    }
     // Priced in the token's decimals as the chain states them, from the head on.
     auto quote_or_fault = co_await chain::describe_token(ctx);
     if (auto* fault = std::get_if<chain::Fault>(&quote_or_fault))
@@ -189,9 +209,31 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
     session.description = std::move(draft.description);
     session.fiat_amount = draft.fiat_amount;
     session.fiat_currency = draft.fiat_currency;
-    session.exchange_rate = rate->second.text;
-    session.amount_due =
-        sessions::token_amount_due(draft.fiat_amount, *currency, rate->second, quote.decimals);
+    if (feed_rate) {
+        auto due = sessions::token_amount_due(draft.fiat_amount, *currency, feed_rate->answer,
+                                              feed_rate->decimals, quote.decimals);
+        if (!due)
+            co_return ApiError{ErrorCode::rate_unavailable,
+                               "The " + draft.fiat_currency +
+                                   " price feed's answer is too large to price with",
+                               "fiatCurrency"};
+        session.amount_due = *due;
+        session.exchange_rate = sessions::rate_text(feed_rate->answer, feed_rate->decimals);
+        sessions::RateSource source;
+        source.type = sessions::RateSource::Type::feed;
+        source.feed = feed_rate->feed;
+        source.round_id = num::to_decimal(feed_rate->round_id);
+        source.updated_at = feed_rate->updated_at;
+        source.answer = num::to_decimal(feed_rate->answer);
+        source.decimals = feed_rate->decimals;
+        session.rate_source = std::move(source);
+    } else {
+        const auto& rate = config.rates.at(draft.fiat_currency);
+        session.exchange_rate = rate.text;
+        session.amount_due =
+            sessions::token_amount_due(draft.fiat_amount, *currency, rate, quote.decimals);
+        if (kind == config::RateSourceKind::fixed) session.rate_source = sessions::RateSource{};
+    }
     session.deposit_address =
         eth::DepositAddressDeriver(config.forwarder_factory, config.forwarder_implementation)
             .derive(session.id);

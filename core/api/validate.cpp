@@ -140,4 +140,15 @@ std::optional<TimestampField> read_timestamp(const Json& body, const char* param
     return std::nullopt;
 }
 
+MaybeError check_priced_currency(const config::Config& config, const std::string& code,
+                                 const char* param) {
+    if (config::rate_source_kind(config, code) != config::RateSourceKind::unavailable)
+        return std::nullopt;
+    return invalid(ErrorCode::currency_unpriced, param,
+                   "No exchange rate is configured for " + code +
+                       ": set RATE_FEEDS (a price feed of " + code + " in USD, e.g. {\"" + code +
+                       "\":\"0x…\"}) or RATES (a fixed rate, e.g. {\"" + code +
+                       "\":\"1.08\"}), or price in USD");
+}
+
 } // namespace paylinks::api

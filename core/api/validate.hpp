@@ -1,6 +1,7 @@
 #pragma once
 // Field rules shared by every resource (DESIGN §3 "Rules"). Each check answers an ApiError
 // naming the parameter, or nothing when the value is acceptable.
+#include "core/config/config.hpp"
 #include "core/http/error.hpp"
 #include "core/util/json.hpp"
 
@@ -34,6 +35,12 @@ using MaybeError = std::optional<ApiError>;
 [[nodiscard]] MaybeError check_description(const Json& value, const char* param);
 [[nodiscard]] MaybeError check_redirect_url(const Json& value, const char* param,
                                             bool allow_local_http);
+
+/// Refuses a price in `code` (a supported currency) when nothing can convert it: not USD or
+/// USDC, not in RATES, not in RATE_FEEDS (issue 17: refuse at creation what every visit
+/// would fail to price). Whether a feed answers is not checked here.
+[[nodiscard]] MaybeError check_priced_currency(const config::Config& config,
+                                               const std::string& code, const char* param);
 
 /// Reads an optional timestamp (ISO 8601 string or integer Unix seconds); `null` clears it.
 struct TimestampField {

@@ -104,6 +104,13 @@ std::optional<Rate> parse_rate(std::string_view text) noexcept {
     return rate;
 }
 
+RateSourceKind rate_source_kind(const Config& config, const std::string& code) noexcept {
+    if (auto rate = config.rates.find(code); rate != config.rates.end())
+        return rate->second.par ? RateSourceKind::par : RateSourceKind::fixed;
+    if (config.rate_feeds.contains(code)) return RateSourceKind::feed;
+    return RateSourceKind::unavailable;
+}
+
 Config load_config(const Json& env) {
     Config config;
     config.api_key = read_var(env, "API_KEY");
@@ -231,6 +238,7 @@ Config load_config(const Json& env) {
     // Static rates: USD and USDC at par unless RATES says otherwise.
     config.rates["USD"] = *parse_rate("1");
     config.rates["USDC"] = *parse_rate("1");
+    config.rates["USD"].par = config.rates["USDC"].par = true;
     auto rates_text = read_var(env, "RATES");
     if (!rates_text.empty()) {
         auto rates = parse_json(rates_text);
@@ -250,12 +258,39 @@ Config load_config(const Json& env) {
             config.rates[std::string(currency->code)] = *rate;
         }
     }
-    config.rates_url = read_var(env, "RATES_URL");
-    if (!config.rates_url.empty() && config.rates_url.rfind("https://", 0) != 0 &&
-        config.rates_url.rfind("http://", 0) != 0) {
-        config.error = "RATES_URL must be an http:// or https:// URL";
-        return config;
+    auto feeds_text = read_var(env, "RATE_FEEDS");
+    if (!feeds_text.empty()) {
+        auto feeds = parse_json(feeds_text);
+        if (!feeds || !feeds->is_object()) {
+            config.error = "RATE_FEEDS must be a JSON object such as {\"EUR\":\"0x…\"}: "
+                           "Chainlink-compatible price feeds of each currency in USD";
+            return config;
+        }
+        for (const auto& [code, value] : feeds->items()) {
+            auto currency = money::find_currency(code);
+            if (!currency) {
+                config.error = "RATE_FEEDS has an unsupported currency: " + code;
+                return config;
+            }
+            if (currency->code == "USD" || currency->code == "USDC") {
+                config.error = "RATE_FEEDS cannot name " + std::string(currency->code) +
+                               ": the token is priced at one USD";
+                return config;
+            }
+            auto address =
+                value.is_string() ? eth::parse_address(value.get<std::string>()) : std::nullopt;
+            if (!address) {
+                config.error = "RATE_FEEDS[" + code +
+                               "] is not a valid address (0x + 40 hex digits, EIP-55 checksum "
+                               "if mixed case)";
+                return config;
+            }
+            config.rate_feeds[std::string(currency->code)] = *address;
+        }
     }
+    if (!read_int(env, "RATE_MAX_AGE_SECONDS", 60, 7 * 86400, config.rate_max_age_seconds,
+                  config.error))
+        return config;
     return config;
 }
 

@@ -32,11 +32,17 @@ struct Rate {
     std::string text;        ///< canonical decimal, e.g. "1" or "0.92"
     std::uint64_t numerator; ///< text == numerator / denominator
     std::uint64_t denominator;
+    bool par = false; ///< USD or USDC at 1 by default: no conversion, no rate source to show
 };
 
 /// Parses a positive decimal with at most 12 integer and 12 fraction digits, and at most 19
 /// significant digits in all (so that numerator / denominator is exact in 64 bits).
 [[nodiscard]] std::optional<Rate> parse_rate(std::string_view text) noexcept;
+
+/// RATE_MAX_AGE_SECONDS when unset: one hour. Chainlink feeds update on a deviation
+/// threshold or a heartbeat, whichever comes first; set it above the heartbeat of the feeds
+/// you use (fiat feeds often have a 24 h heartbeat: 86400 plus a margin).
+inline constexpr std::int64_t kDefaultRateMaxAgeSeconds = 3600;
 
 struct Config {
     std::string error; ///< non-empty when the configuration cannot be used
@@ -61,9 +67,23 @@ struct Config {
     bool finalized = false; ///< CONFIRMATIONS=finalized: count a payment once its block is
     std::int64_t session_ttl_seconds = 1800;
     std::int64_t late_window_seconds = 86400;
-    std::map<std::string, Rate> rates; ///< by currency code
-    std::string rates_url;             ///< optional live rates, cached
+    std::map<std::string, Rate> rates; ///< by currency code: USD and USDC at par, then RATES
+    /// RATE_FEEDS: Chainlink-compatible feeds of a currency's price in USD, by currency code
+    /// (chain/price_feed.hpp). RATES wins for a currency both name.
+    std::map<std::string, eth::Address> rate_feeds;
+    /// RATE_MAX_AGE_SECONDS: a feed round older than this is refused (rate_unavailable).
+    std::int64_t rate_max_age_seconds = kDefaultRateMaxAgeSeconds;
 };
+
+/// Where a currency's rate comes from, in order of precedence.
+enum class RateSourceKind : std::uint8_t {
+    par,        ///< USD, USDC: the token is taken as one USD, nothing to convert
+    fixed,      ///< RATES
+    feed,       ///< RATE_FEEDS
+    unavailable ///< none: links and sessions in it are refused at creation
+};
+[[nodiscard]] RateSourceKind rate_source_kind(const Config& config,
+                                              const std::string& code) noexcept;
 
 /// Reads `env` (an object of strings). Never fails: problems land in `Config::error`.
 [[nodiscard]] Config load_config(const Json& env);

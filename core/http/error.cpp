@@ -22,6 +22,7 @@ constexpr std::array kErrorTable{
     Row{parameter_immutable, {"parameter_immutable", 400}},
     Row{amount_invalid, {"amount_invalid", 400}},
     Row{currency_invalid, {"currency_invalid", 400}},
+    Row{currency_unpriced, {"currency_unpriced", 400}},
     Row{title_invalid, {"title_invalid", 400}},
     Row{description_invalid, {"description_invalid", 400}},
     Row{url_invalid, {"url_invalid", 400}},

@@ -20,6 +20,7 @@ enum class ErrorCode : std::uint8_t {
     parameter_immutable,
     amount_invalid,
     currency_invalid,
+    currency_unpriced, ///< a supported currency with no rate source configured
     title_invalid,
     description_invalid,
     url_invalid,

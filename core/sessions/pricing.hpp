@@ -1,15 +1,33 @@
 #pragma once
-// Fiat price → token amount, exactly. The rate is a decimal (token per fiat unit); the
-// product is rounded up to the token's base unit, in the merchant's favour, and only when
-// the rate forces it.
+// Fiat price → token amount, exactly. A rate is an exact fraction (token per fiat unit):
+// a static RATES decimal, or a price feed's answer / 10^decimals. The product is rounded up
+// to the token's base unit, in the merchant's favour, and only when the rate forces it
+// (DESIGN §1 "Money never touches floating point").
 #include "core/config/config.hpp"
 #include "core/money/fiat.hpp"
 #include "core/num/uint256.hpp"
+
+#include <optional>
+#include <string>
 
 namespace paylinks::sessions {
 
 /// ceil(minor_units / 10^exponent × rate × 10^token_decimals)
 [[nodiscard]] num::uint256 token_amount_due(std::int64_t fiat_minor_units, money::Currency currency,
                                             const config::Rate& rate, unsigned token_decimals);
+
+/// ceil(minor_units / 10^exponent × answer / 10^rate_decimals × 10^token_decimals), computed
+/// in 1024 bits so that no product can wrap (answer < 2^256, decimals ≤ 77); nullopt when
+/// the result does not fit in 256 bits. A price feed's answer is the USD price of one unit,
+/// and the token is taken as one USD, so the answer is the rate.
+[[nodiscard]] std::optional<num::uint256> token_amount_due(std::int64_t fiat_minor_units,
+                                                           money::Currency currency,
+                                                           const num::uint256& answer,
+                                                           unsigned rate_decimals,
+                                                           unsigned token_decimals) noexcept;
+
+/// answer / 10^decimals as the shortest exact decimal ("108370000", 8 → "1.0837"; 5, 0 →
+/// "5"), the form exchangeRate shows.
+[[nodiscard]] std::string rate_text(const num::uint256& answer, unsigned decimals);
 
 } // namespace paylinks::sessions

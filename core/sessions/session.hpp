@@ -2,6 +2,7 @@
 // The checkout session: one customer's attempt to pay, with its own deposit address.
 #include "core/eth/address.hpp"
 #include "core/num/uint256.hpp"
+#include "core/sessions/rate_source.hpp"
 #include "core/util/json.hpp"
 
 #include <cstdint>
@@ -52,8 +53,9 @@ struct Session {
     std::optional<std::string> description;
     std::int64_t fiat_amount = 0; ///< minor units
     std::string fiat_currency;
-    std::string exchange_rate;   ///< token per fiat unit, locked at creation
-    num::uint256 amount_due = 0; ///< token base units
+    std::string exchange_rate;             ///< token per fiat unit, locked at creation
+    std::optional<RateSource> rate_source; ///< nullopt: USD or USDC, nothing converted
+    num::uint256 amount_due = 0;           ///< token base units
     /// The token as the chain described it when the session was priced.
     unsigned token_decimals = 6;
     std::string token_symbol = "USDC";

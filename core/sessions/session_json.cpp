@@ -106,6 +106,7 @@ std::string to_storage(const Session& session) {
         {"fiatAmount", session.fiat_amount},
         {"fiatCurrency", session.fiat_currency},
         {"rate", session.exchange_rate},
+        {"rateSource", session.rate_source ? to_json(*session.rate_source) : Json(nullptr)},
         {"due", num::to_decimal(session.amount_due)},
         {"decimals", session.token_decimals},
         {"symbol", session.token_symbol},
@@ -156,6 +157,11 @@ std::optional<Session> from_storage(std::string_view text) {
     auto parsed_status = parse_status(status);
     if (!parsed_status) return std::nullopt;
     session.status = *parsed_status;
+    // Added later: absent (records from before) or null means no rate source.
+    if (auto source = stored.find("rateSource"); source != stored.end() && !source->is_null()) {
+        session.rate_source = rate_source_from_json(*source);
+        if (!session.rate_source) return std::nullopt;
+    }
     // Fields added in version 2; a version-1 record was priced in USDC's 6 decimals.
     std::uint64_t decimals = 6;
     if (!read_u64_or(stored, "decimals", decimals, 6) || decimals > 77) return std::nullopt;
@@ -231,6 +237,7 @@ Json to_public_json(const Session& session, const config::Config& config,
                                 : std::to_string(session.fiat_amount)},
         {"fiatCurrency", session.fiat_currency},
         {"exchangeRate", session.exchange_rate},
+        {"rateSource", session.rate_source ? to_json(*session.rate_source) : Json(nullptr)},
         {"network", network ? std::string(network->name) : std::string{}},
         {"chainId", network ? network->chain_id : 0},
         {"token",

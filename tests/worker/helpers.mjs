@@ -13,6 +13,8 @@ export const CHAIN_VARS = {
   TOKEN_ADDRESS: `0x${'11'.repeat(20)}`,
   FORWARDER_FACTORY: `0x${'22'.repeat(20)}`,
   FORWARDER_IMPLEMENTATION: `0x${'33'.repeat(20)}`,
+  // Links in these currencies need a rate source, or they are refused (currency_unpriced).
+  RATES: JSON.stringify({ EUR: '1.08', GBP: '1.27', JPY: '0.0067', SGD: '0.74' }),
 };
 
 /** Crockford base32 as the ids use it: `pl_` + 26 characters (10 of time, 16 of randomness). */

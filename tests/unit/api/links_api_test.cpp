@@ -8,6 +8,13 @@ using paylinks::testing::Driver;
 
 namespace {
 
+// Links in EUR and JPY need a rate source for those currencies (they are refused otherwise).
+Json priced_env() {
+    auto env = Driver::default_env();
+    env["RATES"] = R"({"EUR":"1.08","JPY":"0.0067"})";
+    return env;
+}
+
 Json create(Driver& driver, Json body = Json{{"title", "Tee"}, {"fiatAmount", "150"}}) {
     auto answer = driver.api("POST", "/api/v1/payment_links", body);
     REQUIRE(answer.status == 201);
@@ -17,7 +24,7 @@ Json create(Driver& driver, Json body = Json{{"title", "Tee"}, {"fiatAmount", "1
 } // namespace
 
 TEST_CASE("a payment link is created, read, listed, updated and deleted", "[api][links]") {
-    Driver driver;
+    Driver driver(priced_env());
     auto link =
         create(driver, Json{{"title", "Tee"}, {"fiatAmount", "150.5"}, {"fiatCurrency", "eur"}});
     CHECK(link["object"] == "payment_link");
@@ -48,7 +55,7 @@ TEST_CASE("a payment link is created, read, listed, updated and deleted", "[api]
 }
 
 TEST_CASE("lists page newest first without gaps in both directions", "[api][links]") {
-    Driver driver;
+    Driver driver(priced_env());
     std::vector<std::string> ids; // oldest first
     for (int i = 0; i < 25; ++i) {
         driver.now_ms += 1;
@@ -107,7 +114,7 @@ TEST_CASE("bad link input is refused with the documented code and param", "[api]
         {Json{{"title", "T"}, {"fiatAmount", "1"}, {"expiresAt", "yesterday"}}, 400,
          "expires_at_invalid", "expiresAt"},
     };
-    Driver driver;
+    Driver driver(priced_env());
     for (const auto& row : rows) {
         INFO(paylinks::dump_json(row.body));
         auto answer = driver.api("POST", "/api/v1/payment_links", row.body);
@@ -119,7 +126,7 @@ TEST_CASE("bad link input is refused with the documented code and param", "[api]
 }
 
 TEST_CASE("idempotent creates replay and refuse a changed body", "[api][links]") {
-    Driver driver;
+    Driver driver(priced_env());
     Json headers{{"authorization", "Bearer sk_test_local"},
                  {"content-type", "application/json"},
                  {"idempotency-key", "order-7"}};
@@ -137,7 +144,7 @@ TEST_CASE("idempotent creates replay and refuse a changed body", "[api][links]")
 }
 
 TEST_CASE("authentication is required and checked", "[api][auth]") {
-    Driver driver;
+    Driver driver(priced_env());
     CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "").error_code() ==
           "api_key_missing");
     CHECK(driver.api("GET", "/api/v1/payment_links", nullptr, "sk_test_nope").error_code() ==
@@ -176,7 +183,7 @@ paylinks::testing::HttpAnswer post_as_passed(Driver& driver, Json body, std::siz
 
 TEST_CASE("a body the shim found not to be UTF-8 is refused as invalid JSON", "[api][links]") {
     // The shim passes such a body as null, with its size (see http::Request::body_is_utf8).
-    Driver driver;
+    Driver driver(priced_env());
     auto json = post_as_passed(driver, nullptr, 40);
     CHECK(json.status == 400);
     CHECK(json.error_code() == "json_invalid");
@@ -189,7 +196,7 @@ TEST_CASE("a body the shim found not to be UTF-8 is refused as invalid JSON", "[
 TEST_CASE("a body refused unread leaves its Idempotency-Key free", "[api][links][idempotency]") {
     // Only a body that was read counts towards the key's fingerprint: one that did not
     // cross whole (not UTF-8, or over the limit) is refused before anything is remembered.
-    Driver driver;
+    Driver driver(priced_env());
     struct Row {
         const char* key;
         Json body; ///< null: not UTF-8
@@ -211,7 +218,7 @@ TEST_CASE("a body refused unread leaves its Idempotency-Key free", "[api][links]
 }
 
 TEST_CASE("malformed ids in paths are unknown links, not unknown routes", "[api][links]") {
-    Driver driver;
+    Driver driver(priced_env());
     for (const char* id :
          {"pl_xyz", "pl_%ZZ", "%FF%FE", "pl_%00", "pl_01M80W4SDBZTZ98K6GWQJXC7HU"}) {
         INFO(id);
@@ -227,7 +234,7 @@ TEST_CASE("malformed ids in paths are unknown links, not unknown routes", "[api]
 }
 
 TEST_CASE("the core names the request headers it reads, and reads no others", "[api][headers]") {
-    Driver driver;
+    Driver driver(priced_env());
     auto configured = paylinks::parse_json(driver.configure_answer);
     REQUIRE(configured);
     CHECK((*configured)["ok"].get<bool>());
@@ -255,7 +262,7 @@ TEST_CASE("the core names the request headers it reads, and reads no others", "[
 
 TEST_CASE("a random slug carries an id's 80 bits and costs no read; a custom one is checked",
           "[api][links]") {
-    Driver driver;
+    Driver driver(priced_env());
     auto reads = [&] {
         std::size_t n = 0;
         for (const auto& effect : driver.effect_log)
@@ -292,7 +299,7 @@ TEST_CASE("a random slug carries an id's 80 bits and costs no read; a custom one
 
 TEST_CASE("a link read again is the same object, and a change or another origin shows at once",
           "[api][links]") {
-    Driver driver;
+    Driver driver(priced_env());
     auto link = create(driver);
     const auto path = "/api/v1/payment_links/" + link["id"].get<std::string>();
     const auto first = driver.api("GET", path);

@@ -90,6 +90,18 @@ Session random_session(Prng& rng) {
     s.fiat_currency = rng.coin() ? "EUR" : "USD";
     s.exchange_rate = std::to_string(rng.below(100000)) + "." + std::to_string(rng.below(1000));
     s.amount_due = rng.u256();
+    if (const auto kind = rng.below(3); kind == 1) {
+        s.rate_source = paylinks::sessions::RateSource{};
+    } else if (kind == 2) {
+        paylinks::sessions::RateSource source;
+        source.type = paylinks::sessions::RateSource::Type::feed;
+        source.feed = rng.address();
+        source.round_id = num::to_decimal(rng.u256() >> 176); // uint80
+        source.updated_at = static_cast<std::int64_t>(rng.below(253402300800ull));
+        source.answer = num::to_decimal(rng.u256() >> 1);
+        source.decimals = static_cast<unsigned>(rng.below(78));
+        s.rate_source = source;
+    }
     s.token_decimals = static_cast<unsigned>(rng.below(78));
     s.token_symbol = rng.text();
     if (rng.coin()) s.start_block = rng.u64();
@@ -141,6 +153,8 @@ void require_same(const Session& a, const Session& b) {
     CHECK(a.fiat_currency == b.fiat_currency);
     CHECK(a.exchange_rate == b.exchange_rate);
     CHECK(a.amount_due == b.amount_due);
+    REQUIRE(a.rate_source.has_value() == b.rate_source.has_value());
+    if (a.rate_source) CHECK(to_json(*a.rate_source) == to_json(*b.rate_source));
     CHECK(a.token_decimals == b.token_decimals);
     CHECK(a.token_symbol == b.token_symbol);
     CHECK(a.start_block == b.start_block);
@@ -210,4 +224,56 @@ TEST_CASE("2^63 + 1 survives storage in every u64 field", "[sessions][storage]")
     CHECK(restored->payments[0].log_index == edge);
     CHECK(restored->payments[0].confirmations == edge);
     CHECK(*restored->start_block == edge);
+}
+
+TEST_CASE("a stored rateSource is read strictly", "[sessions][storage][feed]") {
+    Session session;
+    session.id = "cs_rate";
+    const Json base = *paylinks::parse_json(to_storage(session));
+    CHECK(base["rateSource"].is_null());
+    const Json feed{{"type", "feed"},
+                    {"feed", "0x5FC8d32690cc91D4c39d9d3abcBD16989F875707"},
+                    {"roundId", "18446744073709552811"},
+                    {"updatedAt", 1795000000},
+                    {"answer", "108370000"},
+                    {"decimals", 8}};
+    struct Row {
+        const char* name;
+        Json source; ///< null: the member is removed
+        bool readable;
+    };
+    auto with = [&](const char* key, Json value) {
+        Json changed = feed;
+        if (value.is_null())
+            changed.erase(key);
+        else
+            changed[key] = std::move(value);
+        return changed;
+    };
+    const Row rows[] = {
+        {"absent (older records)", nullptr, true},
+        {"static", Json{{"type", "static"}}, true},
+        {"feed", feed, true},
+        {"unknown type", Json{{"type", "oracle"}}, false},
+        {"not an object", "feed", false},
+        {"no feed address", with("feed", nullptr), false},
+        {"bad feed address", with("feed", "0x12"), false},
+        {"roundId a number", with("roundId", 5), false},
+        {"roundId not decimal", with("roundId", "0x5"), false},
+        {"negative updatedAt", with("updatedAt", -1), false},
+        {"answer not decimal", with("answer", "-5"), false},
+        {"decimals over 77", with("decimals", 78), false},
+        {"no decimals", with("decimals", nullptr), false},
+    };
+    for (const auto& row : rows) {
+        CAPTURE(row.name);
+        Json stored = base;
+        if (row.source.is_null())
+            stored.erase("rateSource");
+        else
+            stored["rateSource"] = row.source;
+        const auto restored = from_storage(paylinks::dump_json(stored));
+        CHECK(restored.has_value() == row.readable);
+        if (restored && !row.source.is_null()) CHECK(to_json(*restored->rate_source) == row.source);
+    }
 }
