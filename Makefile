@@ -49,8 +49,9 @@ native:
 
 wasm:
 	@cmake --preset emscripten >/dev/null
-	cmake --build build/emscripten -j$(JOBS) --target paylinks_wasm
+	cmake --build build/emscripten -j$(JOBS) --target paylinks_wasm paylinks_tools_wasm
 	@mkdir -p dist && cp build/emscripten/paylinks.wasm $(WASM)
+	@cp build/emscripten/paylinks-tools.wasm dist/paylinks-tools.wasm
 
 wasi:
 	@cmake --preset wasi >/dev/null

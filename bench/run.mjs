@@ -21,6 +21,8 @@ import { coldStartTimes, compileTimes, instantiateTimes, requestCosts, requestKi
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const WASM = join(ROOT, 'dist/paylinks.wasm');
+// The same core with pl_tool, for the side-by-side with viem (the shipped module has no tools).
+const TOOLS_WASM = join(ROOT, 'dist/paylinks-tools.wasm');
 const BUNDLE = join(ROOT, 'dist/bundle');
 const NATIVE = join(ROOT, 'build/native/core_bench');
 
@@ -47,6 +49,7 @@ function fail(message) {
 
 for (const [path, how] of [
   [WASM, 'make wasm'],
+  [TOOLS_WASM, 'make wasm'],
   [BUNDLE, 'make bundle'],
   [NATIVE, 'make native'],
 ]) {
@@ -122,7 +125,7 @@ async function main() {
   const kinds = requestKinds(module, { warmup: WARMUP, runs: RUNS });
   const costs = requestCosts(module);
   progress('wasm core against viem');
-  const side = sideBySide(module);
+  const side = sideBySide(new WebAssembly.Module(readFileSync(TOOLS_WASM)));
   progress(`scan of ${SCAN_SESSIONS.toLocaleString('en-US')} sessions`);
   const scanned = scan(module, { count: SCAN_SESSIONS });
   progress('throughput in workerd (wrk)');

@@ -24,12 +24,12 @@ function createSessions(h, count) {
   return sessions;
 }
 
-/** A fresh instance of a compiled module, ms: new Instance + _initialize + configure (+ a no-op tool call). */
+/** A fresh instance of a compiled module, ms: new Instance + _initialize + configure. */
 export function instantiateTimes(module, { runs = 40 } = {}) {
   return measure(3, runs, () => {
     const t0 = process.hrtime.bigint();
     const core = new Core(module, BENCH_VARS);
-    core.tool({ tool: 'echo' });
+    void core.requestHeaders; // instantiates and configures
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     if (!core.configuration?.ok) throw new Error(`bench: the core refused its configuration: ${JSON.stringify(core.configuration)}`);
     return ms;

@@ -6,7 +6,9 @@
 // many calls; the shim frees it when it wants a bigger one. The answer stays valid until
 // the next call.
 #include "core/engine/engine.hpp"
+#ifdef PAYLINKS_WITH_TOOLS
 #include "core/tools/tools.hpp"
+#endif
 
 #include <cstdlib>
 #include <string>
@@ -55,8 +57,12 @@ __attribute__((used)) const char* pl_resume(const char* input, std::size_t lengt
     return answer(engine().resume(std::string_view(input, length)));
 }
 
-/// Pure helper functions for tests and benchmarks (see core/tools/tools.hpp).
+#ifdef PAYLINKS_WITH_TOOLS
+/// Pure helper functions for tests and benchmarks (see core/tools/tools.hpp), in
+/// dist/paylinks-tools.wasm only: the shipped module has no entry point the service does not
+/// use.
 __attribute__((used)) const char* pl_tool(const char* input, std::size_t length) {
     return answer(paylinks::tools::run_tool(std::string_view(input, length)));
 }
+#endif
 }

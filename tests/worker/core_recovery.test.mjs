@@ -7,7 +7,9 @@ import { Core } from '../../edge/core.js';
 import { runExchange } from '../../edge/exchange.js';
 import { DEFAULT_VARS, ROOT } from '../support/worker.mjs';
 
-const module = new WebAssembly.Module(readFileSync(`${ROOT}dist/paylinks.wasm`));
+// The shipped core with pl_tool (a trap on demand, an echo): dist/paylinks-tools.wasm.
+const module = new WebAssembly.Module(readFileSync(`${ROOT}dist/paylinks-tools.wasm`));
+const shipped = new WebAssembly.Module(readFileSync(`${ROOT}dist/paylinks.wasm`));
 
 // An in-memory KV with the bridge's interface, enough for a payment-link round trip.
 function memoryKv() {
@@ -56,6 +58,12 @@ describe('the wasm core behind the shim', () => {
     assert.equal(read.response.status, 200);
     assert.deepEqual(JSON.parse(read.response.body), link);
     assert.equal(core.configuration.ok, true);
+  });
+
+  it('ships no entry point the service does not use', () => {
+    const exported = WebAssembly.Module.exports(shipped).filter((e) => e.kind === 'function').map((e) => e.name);
+    assert.ok(exported.includes('pl_start') && exported.includes('pl_resume'), exported.join(', '));
+    assert.ok(!exported.includes('pl_tool'), `pl_tool is for benchmarks and tests: ${exported.join(', ')}`);
   });
 
   it('passes large strings through memory intact', async () => {
