@@ -312,6 +312,13 @@ engine::Task<DeliveryReport> deliver_event(engine::Context& ctx, std::string eve
 
 engine::Task<DeliveryReport> deliver_due_retries(engine::Context& ctx) {
     DeliveryReport total;
+    // No active endpoint, no retry to attempt: the list (a tick's third) is not spent. Entries
+    // left by a deleted endpoint expire with their events.
+    auto registry = co_await load_registry(ctx);
+    if (registry.endpoints &&
+        std::none_of(registry.endpoints->begin(), registry.endpoints->end(),
+                     [](const Endpoint& endpoint) { return endpoint.active; }))
+        co_return total;
     auto page =
         engine::read_kv_list(co_await ctx.perform(engine::kv_list(std::string(kRetryPrefix), 100)));
     if (!page.ok) co_return total;

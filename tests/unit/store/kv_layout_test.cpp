@@ -332,3 +332,31 @@ TEST_CASE("a writer that loaded a session before the merchant expired it cannot 
     CHECK(polled.json["status"] == "paid_late"); // not paid: the expiry stands
     CHECK(polled.json["expiresAt"] == expired.json["expiresAt"]);
 }
+
+TEST_CASE("a shop without webhook endpoints: a tick lists the recent records and the watch index, "
+          "nothing else",
+          "[store][cost]") {
+    Shop shop;
+    shop.visit();
+    shop.driver.scheduled(); // builds the (empty) endpoint registry
+    for (int tick = 0; tick < 10; ++tick) {
+        shop.driver.now_ms += 60'000;
+        const auto from = shop.driver.effect_log.size();
+        shop.driver.scheduled();
+        auto costs = costs_since(shop.driver, from);
+        INFO("tick " << tick << ": " << paylinks::dump_json(Json(costs.listed)));
+        const bool heal_tick = (shop.driver.now_ms / 60'000) % 10 == 0;
+        CHECK(costs.lists == (heal_tick ? 3 : 2)); // cs/, watch/ (and we/ once in ten)
+        CHECK(std::count(costs.listed.begin(), costs.listed.end(), "retry/") == 0);
+    }
+    // With an endpoint, due retries are looked for again.
+    REQUIRE(shop.driver
+                .api("POST", "/api/v1/webhook_endpoints",
+                     Json{{"url", "https://merchant.example/hook"}})
+                .status == 201);
+    shop.driver.now_ms += 60'000;
+    const auto from = shop.driver.effect_log.size();
+    shop.driver.scheduled();
+    auto costs = costs_since(shop.driver, from);
+    CHECK(std::count(costs.listed.begin(), costs.listed.end(), "retry/") == 1);
+}
