@@ -320,7 +320,7 @@ Task<Response> update_link(Context& ctx, const http::Request& request, std::stri
     co_return http::json_response(200, std::move(object));
 }
 
-Task<Response> delete_link(Context& ctx, const http::Request& request, std::string id) {
+Task<Response> delete_link(Context& ctx, const http::Request& /*request*/, std::string id) {
     auto loaded = co_await load_link(ctx, id, true);
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& link = std::get<std::optional<links::Link>>(loaded);

@@ -1,5 +1,5 @@
 #pragma once
-// /api/v1/payment_links — create, list, retrieve, update, delete (DESIGN §3).
+// /api/v1/payment_links — create, list, retrieve, update, delete (docs/openapi.yaml).
 #include "core/engine/context.hpp"
 #include "core/engine/task.hpp"
 #include "core/http/message.hpp"

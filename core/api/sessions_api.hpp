@@ -1,6 +1,6 @@
 #pragma once
 // /api/v1/checkout_sessions — create (ad-hoc with the key, or from a link, also without a
-// key), list, retrieve, expire (DESIGN §3 "Checkout sessions").
+// key), list, retrieve, expire (docs/openapi.yaml).
 #include "core/engine/context.hpp"
 #include "core/engine/task.hpp"
 #include "core/http/message.hpp"

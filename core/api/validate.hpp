@@ -1,6 +1,6 @@
 #pragma once
-// Field rules shared by every resource (DESIGN §3 "Rules"). Each check answers an ApiError
-// naming the parameter, or nothing when the value is acceptable.
+// Field rules shared by every resource (their constraints are in docs/openapi.yaml). Each check
+// answers an ApiError naming the parameter, or nothing when the value is acceptable.
 #include "core/config/config.hpp"
 #include "core/http/error.hpp"
 #include "core/util/json.hpp"

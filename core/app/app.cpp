@@ -5,6 +5,7 @@
 #include "core/api/links_api.hpp"
 #include "core/api/rate_limits.hpp"
 #include "core/api/sessions_api.hpp"
+#include "core/api/webhook_endpoints_api.hpp"
 #include "core/app/admission.hpp"
 #include "core/chain/watcher.hpp"
 #include "core/http/router.hpp"

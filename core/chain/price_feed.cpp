@@ -27,7 +27,7 @@ num::uint256 word_at(const std::vector<std::uint8_t>& bytes, std::size_t index) 
 
 // Whether the word fits in `bits` bits (ABI: a uintN is zero-padded on the left).
 bool fits(const num::uint256& value, unsigned bits) noexcept {
-    return bits >= 256 || value >> bits == 0;
+    return bits >= 256 || (value >> bits) == 0;
 }
 
 std::string call_failure(const Json& result, std::string_view what) {
@@ -74,7 +74,7 @@ std::variant<RoundData, FeedFault> read_round_data(const Json& result) {
                          "latestRoundData() answered words out of range for (uint80, int256, "
                          "uint256, uint256, uint80)"};
     // int256 in two's complement: the top bit is the sign.
-    round.answer_negative = answer >> 255 != 0;
+    round.answer_negative = (answer >> 255) != 0;
     round.answer_magnitude = round.answer_negative ? num::uint256(~answer + 1) : answer;
     round.started_at = static_cast<std::uint64_t>(started_at);
     round.updated_at = static_cast<std::uint64_t>(updated_at);

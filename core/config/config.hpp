@@ -13,8 +13,8 @@
 
 namespace paylinks::config {
 
-/// A built-in chain (DESIGN §3 "Chain"): its id, the canonical USDC, and how fast it makes
-/// blocks (used to bound how far back a scan must look).
+/// A built-in chain (the `network` of docs/openapi.yaml): its id, the canonical USDC, and how fast
+/// it makes blocks (used to bound how far back a scan must look).
 struct Network {
     std::string_view name;         ///< NETWORK value
     std::string_view display_name; ///< for pages

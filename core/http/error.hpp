@@ -1,7 +1,7 @@
 #pragma once
 // The API's error model: every failure is one of these codes, each with a stable string
 // (part of the public contract, never renamed), an HTTP status and the error type that
-// status implies (DESIGN §3 "Errors always have this shape").
+// status implies (the Error schema of docs/openapi.yaml: errors always have this shape).
 #include "core/util/json.hpp"
 
 #include <cstdint>

@@ -31,8 +31,8 @@ struct Link {
     }
 };
 
-/// The public API object (DESIGN §3 "Link object") as JSON text; `base_url` makes
-/// checkoutUrl absolute.
+/// The public API object (the PaymentLink schema of docs/openapi.yaml) as JSON text; `base_url`
+/// makes checkoutUrl absolute.
 [[nodiscard]] std::string to_api_text(const Link& link, std::string_view base_url);
 
 /// The stored form, and its strict reader: a corrupt record is reported, never trusted.

@@ -41,7 +41,7 @@ std::optional<num::uint256> token_amount_due(std::int64_t fiat_minor_units,
     const wide denominator = power_of_ten(rate_decimals + currency.exponent);
     wide quotient = numerator / denominator;
     if (quotient * denominator != numerator) ++quotient;
-    if (quotient >> 256 != 0) return std::nullopt;
+    if ((quotient >> 256) != 0) return std::nullopt;
     return static_cast<num::uint256>(quotient);
 }
 

@@ -2,7 +2,7 @@
 // Fiat price → token amount, exactly. A rate is an exact fraction (token per fiat unit):
 // a static RATES decimal, or a price feed's answer / 10^decimals. The product is rounded up
 // to the token's base unit, in the merchant's favour, and only when the rate forces it
-// (DESIGN §1 "Money never touches floating point").
+// (money never touches floating point).
 #include "core/config/config.hpp"
 #include "core/money/fiat.hpp"
 #include "core/num/uint256.hpp"

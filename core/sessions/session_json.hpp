@@ -1,6 +1,6 @@
 #pragma once
-// A session's stored form, its API object (DESIGN §3 "Session object"), the public subset
-// served to the checkout page, and the KV keys and index metadata that locate it.
+// A session's stored form, its API object (the CheckoutSession schema of docs/openapi.yaml), the
+// public subset served to the checkout page, and the KV keys and index metadata that locate it.
 #include "core/config/config.hpp"
 #include "core/sessions/session.hpp"
 

@@ -46,7 +46,7 @@ export function assertJsonResponse(res) {
 }
 
 /**
- * The DESIGN §3 error shape: {"error":{type, code, message, param?}}. `param` undefined means
+ * The error shape (docs/openapi.yaml): {"error":{type, code, message, param?}}. `param` undefined means
  * "no param member"; pass a string to require that exact param.
  */
 export function assertError(res, { status, type, code, param }, label = '') {
@@ -72,7 +72,7 @@ export function expectedType(status) {
   return 'invalid_request_error';
 }
 
-/** Every member of a payment link, with its type and format (DESIGN §3 "Link object"). */
+/** Every member of a payment link, with its type and format (the PaymentLink schema of docs/openapi.yaml). */
 export function assertLinkShape(link, origin) {
   assert.deepEqual(Object.keys(link).sort(), [
     'active', 'cancelUrl', 'checkoutUrl', 'createdAt', 'description', 'expiresAt', 'fiatAmount',

@@ -1,4 +1,4 @@
-// The payment-links API (DESIGN §3) end to end: the bundled worker in workerd with real KV.
+// The payment-links API (docs/openapi.yaml) end to end: the bundled worker in workerd with real KV.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 

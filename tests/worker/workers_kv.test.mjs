@@ -227,7 +227,7 @@ describe('journey: a create and patch storm at two locations', () => {
   });
 });
 
-describe('what DESIGN.md asks of the worker under these semantics', () => {
+describe('what a payment service must do under these semantics', () => {
   let w;
   before(async () => {
     w = await startWorkerOnWorkersKv({ vars: CHAIN_VARS, staleMs: STALE_MS });
@@ -249,7 +249,7 @@ describe('what DESIGN.md asks of the worker under these semantics', () => {
     }
   });
 
-  it('a link visit writes at most 2 keys and lists nothing (DESIGN §2)', async () => {
+  it('a link visit writes at most 2 keys and lists nothing', async () => {
     const link = await createLink(w);
     await sleep(PAST_WRITE_INTERVAL_MS);
     const { result, counts } = await w.measure(() => w.get(`/l/${link.slug}`, { key: null }), { settleMs: 300 });

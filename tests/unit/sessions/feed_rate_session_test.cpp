@@ -51,10 +51,15 @@ struct Fixture {
 
     explicit Fixture(Json configuration = env())
         : driver(std::move(configuration)) {
-        feeds[paylinks::testing::lower_hex(kEurFeed)] =
-            Feed{8, (num::uint256(2) << 64) | 77, 108'370'000};
-        feeds[paylinks::testing::lower_hex(kGbpFeed)] =
-            Feed{18, 5, *num::parse_decimal_u256("1265000000000000000")};
+        Feed eur;
+        eur.round_id = (num::uint256(2) << 64) | 77;
+        eur.answer = 108'370'000;
+        feeds[paylinks::testing::lower_hex(kEurFeed)] = eur;
+        Feed gbp;
+        gbp.decimals = 18;
+        gbp.round_id = 5;
+        gbp.answer = *num::parse_decimal_u256("1265000000000000000");
+        feeds[paylinks::testing::lower_hex(kGbpFeed)] = gbp;
         driver.rpc = [this](const Json& effect) { return answer(effect); };
     }
 
