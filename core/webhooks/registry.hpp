@@ -21,7 +21,7 @@ namespace paylinks::webhooks {
 inline constexpr std::string_view kRegistryKey = "cfg/webhook_endpoints";
 /// How old a copy of the registry may be when deciding where an event goes (seconds).
 inline constexpr int kRegistryCacheTtlSeconds = 60;
-inline constexpr std::int64_t kHealEveryMs = 10 * 60 * 1000;
+inline constexpr std::int64_t kHealEveryMs = 60 * 60 * 1000;
 
 /// The registry's text for these endpoints: a JSON array of their stored forms, by id.
 [[nodiscard]] std::string registry_text(std::vector<Endpoint> endpoints);
@@ -52,7 +52,7 @@ struct HealReport {
     std::optional<std::string> fault;
 };
 /// The cron's part: rebuilds the registry from the we/ records when it is missing, or when
-/// kHealEveryMs has passed on the wall clock's own grid (one tick in ten), and writes it only
+/// kHealEveryMs has passed on the wall clock's own grid (the tick of each whole hour), and writes it only
 /// if it differs.
 [[nodiscard]] engine::Task<HealReport> heal_registry(engine::Context& ctx);
 

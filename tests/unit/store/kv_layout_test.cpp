@@ -157,8 +157,9 @@ TEST_CASE("the cron rebuilds a registry that lost an endpoint", "[store][webhook
     const std::string key(paylinks::webhooks::kRegistryKey);
     shop.driver.kv[key].value = "[]";
     shop.driver.now_ms += 61'000;
-    // Off the ten-minute grid nothing is compared; on it, the records win.
-    while ((shop.driver.now_ms / 60'000) % 10 != 0) {
+    // Off the hourly grid nothing is compared; on it, the records win.
+    constexpr auto kHealMinutes = paylinks::webhooks::kHealEveryMs / 60'000;
+    while ((shop.driver.now_ms / 60'000) % kHealMinutes != 0) {
         shop.driver.scheduled();
         CHECK(shop.driver.kv.at(key).value == "[]");
         shop.driver.now_ms += 60'000;
@@ -345,8 +346,9 @@ TEST_CASE("a shop without webhook endpoints: a tick lists the recent records and
         shop.driver.scheduled();
         auto costs = costs_since(shop.driver, from);
         INFO("tick " << tick << ": " << paylinks::dump_json(Json(costs.listed)));
-        const bool heal_tick = (shop.driver.now_ms / 60'000) % 10 == 0;
-        CHECK(costs.lists == (heal_tick ? 3 : 2)); // cs/, watch/ (and we/ once in ten)
+        const bool heal_tick =
+            (shop.driver.now_ms / 60'000) % (paylinks::webhooks::kHealEveryMs / 60'000) == 0;
+        CHECK(costs.lists == (heal_tick ? 3 : 2)); // cs/, watch/ (and we/ once an hour)
         CHECK(std::count(costs.listed.begin(), costs.listed.end(), "retry/") == 0);
     }
     // With an endpoint, due retries are looked for again.
