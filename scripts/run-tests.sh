@@ -60,7 +60,7 @@ run "unit (wasm, Emscripten as shipped, Node)" node --no-experimental-fetch buil
 # The wasm32-wasi build runs the same tests (`make test-wasi`); it is left out here to keep
 # `make test` short, since the Emscripten build above is the one the worker ships.
 
-for dir in tests/chain tests/worker tests/journeys tests/browser; do
+for dir in tests/assets tests/chain tests/worker tests/journeys tests/browser; do
   if compgen -G "$dir/*.test.mjs" >/dev/null; then
     run "$dir" node --test --test-reporter=tap --test-concurrency=1 $dir/*.test.mjs
   fi
