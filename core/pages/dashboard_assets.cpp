@@ -532,9 +532,9 @@ function webhookRow(w) {
         fact('Waiting at deposit addresses', h('span', { className: 'amt waiting' }, t.waiting == null ? '—' : `${t.waiting} ${t.token.symbol}`)),
         fact('Collected', h('span', { className: 'amt collected' }, `${t.collected} ${t.token.symbol}`))))),
       h('li', { className: 'xb' }, h('h3', {}, 'Sweep transactions'), sweeps.length ? h('ul', { className: 'sub sweeps' }, sweeps.map((s) => {
-        const hash = String(s.transactionHash || ''), url = safeUrl(s.explorerUrl || '');
+        const hash = String(s.transactionHash || ''), url = s.explorerUrl ? safeUrl(s.explorerUrl) : '';
         const tx = url ? h('a', { className: 'mono', href: url, target: '_blank', rel: 'noopener', title: hash, textContent: hash.slice(0, 10) + '…' + hash.slice(-8) }) : h('span', { className: 'mono' }, hash);
-        return h('li', { className: 'row' }, tx, h('span', { className: 'amt' }, `${s.amount} ${sym(s.token)}`), h('span', { className: 'mu' }, `${s.sessions} sessions, block ${s.blockNumber}`), time(s.sweptAt));
+        return h('li', { className: 'row' }, tx, h('span', { className: 'amt' }, `${s.amount} ${sym(s.token)}`), h('span', { className: 'mu' }, `${s.sessions} session${s.sessions == 1 ? '' : 's'}, block ${s.blockNumber}`), time(s.sweptAt));
       })) : h('p', { className: 'mu' }, 'Nothing collected yet: make sweep sends paid sessions\' funds to the treasury.')),
       j.complete === false ? h('li', { className: 'state' }, 'Counted over the most recent sessions and sweeps only.') : '');
   };

@@ -17,11 +17,12 @@ const OTHER_TX = '0x' + 'cd'.repeat(32);
 const token = DEFAULT_VARS.TOKEN_ADDRESS.toLowerCase();
 const pad = (address) => '0x' + address.slice(2).toLowerCase().padStart(64, '0');
 const word = (n) => '0x' + BigInt(n).toString(16).padStart(64, '0');
+const BLOCK_HASH = word(992 + 1); // the fake node's hash of block 992 (0x3e0)
 
 function transferLog(from, to, value, logIndex) {
   return {
     address: token, topics: ['0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef', pad(from), pad(to)],
-    data: word(value), transactionHash: TX, blockNumber: '0x3e0', blockHash: '0x' + '11'.repeat(32),
+    data: word(value), transactionHash: TX, blockNumber: '0x3e0', blockHash: BLOCK_HASH,
     logIndex: '0x' + logIndex.toString(16), removed: false,
   };
 }
@@ -41,7 +42,7 @@ before(async () => {
   }
   const [a, b] = sessions.map((s) => s.depositAddress);
   receipts[TX] = {
-    transactionHash: TX, blockNumber: '0x3e0', blockHash: '0x' + '11'.repeat(32), status: '0x1',
+    transactionHash: TX, blockNumber: '0x3e0', blockHash: BLOCK_HASH, status: '0x1',
     logs: [transferLog(a, TREASURY, 25_000_000n, 0), transferLog(b, TREASURY, 10_000_001n, 1),
       transferLog(b, '0x90F79bf6EB2c4f870365E785982E1f101E93b906', 999n, 2)],
   };
