@@ -19,7 +19,7 @@ constexpr RoutePolicy anyone(LimitClass limits, Budget budget) noexcept {
 
 // Budgets are {KV reads, KV writes, KV lists, RPC calls}: upper bounds read off what the
 // handlers do today on their worst path, not yet enforced at run time
-// (tests/unit/http/route_table_test.cpp holds sixteen routes' ordinary paths to them). A list
+// (tests/unit/http/route_table_test.cpp holds twenty routes' ordinary paths to them). A list
 // reads each listed object (limit ≤ 100; a session is its record and its decisions); a
 // visit is the session's record and its event, and lists nothing; a chain check is at most the
 // chain verification, a head, kCheckLogCalls log queries, block headers and receipts; writes
