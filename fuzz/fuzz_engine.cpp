@@ -485,6 +485,11 @@ void check_effect(const Json& effect) {
                    text);
         for (const auto& [name, value] : field(effect, "headers").items())
             FUZZ_CHECK(value.is_string(), text);
+    } else if (op == "limit") {
+        // A Workers Rate Limiting use: the binding's name and the key counted against it.
+        FUZZ_CHECK(field(effect, "binding").is_string() && field(effect, "key").is_string() &&
+                       !str(effect, "binding").empty(),
+                   text);
     } else {
         FUZZ_CHECK(op == "qr.svg" && effect.contains("text") && field(effect, "text").is_string(),
                    text);

@@ -5,6 +5,7 @@
 #include "core/api/links_api.hpp"
 #include "core/api/rate_limits.hpp"
 #include "core/api/sessions_api.hpp"
+#include "core/api/sweeps_api.hpp"
 #include "core/api/webhook_endpoints_api.hpp"
 #include "core/app/admission.hpp"
 #include "core/chain/watcher.hpp"
@@ -114,6 +115,14 @@ engine::Task<Response> run_handler(engine::Context& ctx, const http::Request& re
         co_return co_await api::delete_webhook_endpoint(ctx, request, param(0));
     case http::Route::webhook_endpoint_rotate:
         co_return co_await api::rotate_webhook_secret(ctx, request, param(0));
+    case http::Route::sweeps_create:
+        co_return co_await api::record_sweep(ctx, request);
+    case http::Route::sweeps_list:
+        co_return co_await api::list_sweeps(ctx, request);
+    case http::Route::sweep_retrieve:
+        co_return co_await api::retrieve_sweep(ctx, request, param(0));
+    case http::Route::balances:
+        co_return co_await api::show_balances(ctx, request);
     default:
         co_return route_missing(request);
     }

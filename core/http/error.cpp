@@ -36,6 +36,7 @@ constexpr std::array kErrorTable{
     Row{transaction_hash_invalid, {"transaction_hash_invalid", 400}},
     Row{rate_unavailable, {"rate_unavailable", 400}},
     Row{transaction_not_payment, {"transaction_not_payment", 400}},
+    Row{transaction_not_sweep, {"transaction_not_sweep", 400}},
     Row{api_key_missing, {"api_key_missing", 401}},
     Row{api_key_invalid, {"api_key_invalid", 401}},
     Row{resource_missing, {"resource_missing", 404}},

@@ -34,6 +34,7 @@ enum class ErrorCode : std::uint8_t {
     transaction_hash_invalid,
     rate_unavailable,
     transaction_not_payment,
+    transaction_not_sweep, ///< reverted, or it did not flush a named session to the treasury
     // 401
     api_key_missing,
     api_key_invalid,

@@ -19,7 +19,7 @@ constexpr RoutePolicy anyone(LimitClass limits, Budget budget) noexcept {
 
 // Budgets are {KV reads, KV writes, KV lists, RPC calls}: upper bounds read off what the
 // handlers do today on their worst path, not yet enforced at run time
-// (tests/unit/http/route_table_test.cpp holds sixteen routes' ordinary paths to them). A list
+// (tests/unit/http/route_table_test.cpp holds twenty routes' ordinary paths to them). A list
 // reads each listed object (limit ≤ 100; a session is its record and its decisions); a
 // visit is the session's record and its event, and lists nothing; a chain check is at most the
 // chain verification, a head, kCheckLogCalls log queries, block headers and receipts; writes
@@ -58,6 +58,16 @@ constexpr std::array kRoutes{
               merchant({1, 2, 0, 0})},
     RouteSpec{"POST", "/api/v1/webhook_endpoints/{}/rotate_secret", Route::webhook_endpoint_rotate,
               merchant({1, 2, 0, 0})},
+    // A sweep record: the token's description (3 calls when the instance has not verified the
+    // chain lately, plus the head), the receipt and treasury() in one batch, the block's time
+    // when the receipt has none; one read (already recorded?) and the record.
+    RouteSpec{"POST", "/api/v1/sweeps", Route::sweeps_create, merchant({1, 1, 0, 7})},
+    RouteSpec{"GET", "/api/v1/sweeps", Route::sweeps_list, merchant({101, 0, 1, 0})},
+    RouteSpec{"GET", "/api/v1/sweeps/{}", Route::sweep_retrieve, merchant({1, 0, 0, 0})},
+    // Balances read no records: list metadata of up to 5000 sweeps and 5000 sessions (5 lists
+    // each), then balanceOf of at most 500 fulfilled deposit addresses, 100 to a JSON-RPC
+    // batch (5 subrequests), beside the token's description (4).
+    RouteSpec{"GET", "/api/v1/balances", Route::balances, merchant({0, 0, 10, 504})},
     // The dashboard's HTML holds no data: everything it shows comes through the keyed API.
     RouteSpec{"GET", "/dashboard", Route::dashboard, anyone(requests, {})},
     RouteSpec{"GET", "/assets/{}", Route::asset, anyone(requests, {})},

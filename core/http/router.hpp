@@ -34,6 +34,10 @@ enum class Route : std::uint8_t {
     webhook_endpoint_update,
     webhook_endpoint_delete,
     webhook_endpoint_rotate,
+    sweeps_create,
+    sweeps_list,
+    sweep_retrieve,
+    balances,
     dashboard,
     asset,
 };

@@ -87,6 +87,7 @@ summary:hover{background:var(--soft)}
 summary time{margin-left:auto;color:var(--mu);font-size:.875rem}
 .xb{padding:0 1rem 1rem}
 .raw summary{padding:.5rem 0}
+.tok .facts{display:flex;flex-wrap:wrap;gap:0 2rem}
 .xb .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));column-gap:1.5rem}
 .xh{display:flex;align-items:center;justify-content:space-between;gap:1rem;margin:.5rem 0}
 .sub{margin:0;padding:0;list-style:none}
@@ -501,6 +502,45 @@ function webhookRow(w) {
     acts);
 }
 )js"
+    // Balances: one answer, not a list; the same load/clear/reset as a lister so the
+    // router treats it like the other views. Sweep links use the API's explorerUrl.
+    R"js(function balancesView() {
+  const ul = $('balances-list'), B = { sig: '', seq: 0 };
+  B.clear = () => { B.sig = ''; B.seq++; ul.replaceChildren(); $('balances-msg').textContent = ''; };
+  B.reset = () => B.load(true);
+  B.load = async (fresh) => {
+    const n = ++B.seq;
+    if (fresh || !B.sig) { B.sig = ''; ul.replaceChildren(h('li', { className: 'state' }, 'Loading…')); }
+    let j;
+    try { j = await api('GET', 'balances'); } catch (err) {
+      if (n != B.seq || err.handled) return;
+      if (B.sig) return sectionError('balances', err);
+      ul.replaceChildren(h('li', { className: 'state' }, h('strong', {}, "Couldn't load balances"), err.message, h('br'), b2('Try again', () => B.load(true))));
+      return;
+    }
+    if (n != B.seq) return;
+    $('balances-msg').textContent = '';
+    const sig = JSON.stringify(j);
+    if (sig == B.sig) return;
+    B.sig = sig;
+    const toks = Array.isArray(j.tokens) ? j.tokens.filter((t) => t && t.token) : [];
+    const sweeps = Array.isArray(j.recentSweeps) ? j.recentSweeps : [];
+    const sym = (a) => (toks.find((t) => String(t.token.address).toLowerCase() == String(a).toLowerCase()) || { token: {} }).token.symbol || '';
+    ul.replaceChildren(...toks.map((t) => h('li', { className: 'item tok' },
+      h('span', { className: 'ti grow' }, t.token.symbol + ' ', h('span', { className: 'mu mono' }, t.token.address)),
+      h('dl', { className: 'facts' },
+        fact('Waiting at deposit addresses', h('span', { className: 'amt waiting' }, t.waiting == null ? '—' : `${t.waiting} ${t.token.symbol}`)),
+        fact('Collected', h('span', { className: 'amt collected' }, `${t.collected} ${t.token.symbol}`))))),
+      h('li', { className: 'xb' }, h('h3', {}, 'Sweep transactions'), sweeps.length ? h('ul', { className: 'sub sweeps' }, sweeps.map((s) => {
+        const hash = String(s.transactionHash || ''), url = s.explorerUrl ? safeUrl(s.explorerUrl) : '';
+        const tx = url ? h('a', { className: 'mono', href: url, target: '_blank', rel: 'noopener', title: hash, textContent: hash.slice(0, 10) + '…' + hash.slice(-8) }) : h('span', { className: 'mono' }, hash);
+        return h('li', { className: 'row' }, tx, h('span', { className: 'amt' }, `${s.amount} ${sym(s.token)}`), h('span', { className: 'mu' }, `${s.sessions} session${s.sessions == 1 ? '' : 's'}, block ${s.blockNumber}`), time(s.sweptAt));
+      })) : h('p', { className: 'mu' }, 'Nothing collected yet: make sweep sends paid sessions\' funds to the treasury.')),
+      j.complete === false ? h('li', { className: 'state' }, 'Counted over the most recent sessions and sweeps only.') : '');
+  };
+  return B;
+}
+)js"
     // Sections, sign-in and sign-out, polling.
     R"js(const lists = {
   links: lister('links', 'payment_links', (l) => l.id == editing ? editNode : linkRow(l), {
@@ -521,6 +561,7 @@ function webhookRow(w) {
     title: 'Webhook endpoints',
     empty: () => empty('No webhook endpoints', 'Add an endpoint to hear about every payment the moment it is confirmed.', h('button', { type: 'button', className: 'btn', textContent: 'Add endpoint', onclick: () => openWh(true) })),
   }),
+  balances: balancesView(),
 };
 $('s-status').append(...SES.map((s) => h('option', { value: s }, label(s))));
 $('e-type').append(...TYPES.map((t) => h('option', { value: t }, t)));

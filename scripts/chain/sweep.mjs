@@ -97,17 +97,18 @@ export async function fulfilledSessions(paylinksUrl, apiKey) {
 }
 
 /**
- * Records sweep transactions with the worker (POST /api/v1/sweeps). Never fatal: the
+ * Records sweep transactions with the worker (POST /api/v1/sweeps {transactionHash, sessions}:
+ * the worker reads the receipt for what each named session's address sent the treasury). Never fatal: the
  * funds have moved whatever it answers. A worker without the endpoint (404) is told
  * once and not asked again.
  */
 function sweepRecorder(paylinksUrl, apiKey, warn) {
   let missing = false;
-  return async (transactionHash) => {
+  return async (transactionHash, sessions) => {
     if (missing) return;
     let r;
     try {
-      r = await api(paylinksUrl, apiKey, 'POST', '/api/v1/sweeps', { transactionHash });
+      r = await api(paylinksUrl, apiKey, 'POST', '/api/v1/sweeps', { transactionHash, sessions });
     } catch (e) {
       warn(`warning: sweep ${transactionHash} not recorded: ${e.message}`);
       return;
@@ -228,7 +229,7 @@ export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, pay
       log(`  ${batch.map((s) => s.id).join(' ')}`);
       transactions.push(receipt.transactionHash);
       swept.push(...batch.map((s) => s.id));
-      await record(receipt.transactionHash);
+      await record(receipt.transactionHash, batch.map((s) => s.id));
     }
     const after = await balanceAt(rpcUrl, token, treasury, 'latest');
     log(`treasury ${treasury} after:  ${show(after)} (+${show(after - before)})`);

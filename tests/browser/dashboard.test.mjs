@@ -4,7 +4,7 @@
 // HTTP receiver on 127.0.0.1 that checks every delivery with the npm `standardwebhooks`
 // package, using the secret the UI showed once); a customer pays the link on anvil; the
 // dashboard shows the session paid and the webhook delivered, and a resend after a secret
-// rotation is signed with the new secret. Screenshots go to test-output/screenshots/.
+// rotation is signed with the new secret; make sweep's collection shows under Balances. Screenshots go to test-output/screenshots/.
 //
 //   node --test tests/browser/
 import { describe, it, before, after } from 'node:test';
@@ -12,6 +12,8 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { Webhook } from 'standardwebhooks';
 import { startStack, launchBrowser, newPage, shot, transfer, TEST_KEY, DESKTOP, PHONE } from './helpers.mjs';
+import { fulfilledSessions, sweepSessions } from '../../scripts/chain/sweep.mjs';
+import { ANVIL_DEFAULT_KEY } from '../../scripts/chain/keys.mjs';
 
 /** An HTTP receiver on 127.0.0.1 that keeps every request (raw body and headers). */
 function startReceiver() {
@@ -171,6 +173,24 @@ describe('merchant dashboard (Chromium)', () => {
     await session.waitFor();
     await customer.locator('#checkout[data-status="paid"]').waitFor({ timeout: 15_000 });
     await customer.context().close();
+
+    // Balances: the paid session's funds wait at its deposit address until make sweep
+    // collects them; the view then shows them collected, with the sweep's transaction.
+    await tab('Balances').click();
+    const balances = section('balances');
+    await balances.locator('.waiting', { hasText: /^90\.000000 USDC$/ }).waitFor();
+    const swept = await sweepSessions({
+      rpcUrl: stack.anvil.url, factory: stack.chain.forwarderFactory, sessions: await fulfilledSessions(stack.url, TEST_KEY),
+      privateKey: ANVIL_DEFAULT_KEY, paylinksUrl: stack.url, apiKey: TEST_KEY,
+      log: () => {}, warn: (line) => { throw new Error(line); },
+    });
+    assert.equal(swept.transactions.length, 1);
+    await tab('Links').click();
+    await tab('Balances').click();
+    await balances.locator('.collected', { hasText: /^90\.000000 USDC$/ }).waitFor();
+    await balances.locator('.waiting', { hasText: /^0\.000000 USDC$/ }).waitFor();
+    await balances.locator('.sweeps li', { hasText: swept.transactions[0] }).waitFor();
+    await shot(page, 'dashboard-balances');
 
     // Events: checkout_session.paid, delivered to the receiver.
     await tab('Events').click();

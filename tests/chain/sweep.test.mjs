@@ -90,14 +90,42 @@ describe('make sweep against a real worker', { timeout: 120_000 }, () => {
     assert.match(r.stdout, /batch 2\/2: tx 0x[0-9a-f]{64}, 1 session, swept /);
     assert.match(r.stdout, /before: 0\.000000 USDC/);
     assert.match(r.stdout, /after: +42\.500001 USDC \(\+42\.500001 USDC\)/);
-    // A worker without POST /api/v1/sweeps yet: one warning, not one per batch.
-    assert.ok((r.stderr.match(/\/api\/v1\/sweeps \(404\)/g) ?? []).length <= 1, r.stderr);
+    // Each batch is recorded with the worker, which read the receipts for the amounts.
+    assert.doesNotMatch(r.stderr, /not recorded|recording sweep|\/api\/v1\/sweeps/, r.stderr);
+    const hashes = [...r.stdout.matchAll(/tx (0x[0-9a-f]{64})/g)].map((m) => m[1]);
+    assert.equal(hashes.length, 2);
 
     for (const s of paid) assert.equal(await usdc(s.depositAddress), 0n, s.id);
     assert.equal(await usdc(chain.treasury), before + expected);
     assert.equal(await usdc(underpaid.depositAddress), parseUnits('5', 6));
     assert.equal(await rpc(anvil.url, 'eth_getCode', [underpaid.depositAddress, 'latest']), '0x');
     assert.equal(await rpc(anvil.url, 'eth_getCode', [open.depositAddress, 'latest']), '0x');
+
+    // The API says the same as the chain: two sweeps summing to what the treasury gained,
+    // and nothing left waiting. (Newest first by block time: anvil mined both in one second,
+    // so their order is the tie's.)
+    const units = (text) => parseUnits(text, 6);
+    const list = await worker.get('/api/v1/sweeps');
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.json.data.map((x) => x.transactionHash).sort(), [...hashes].sort());
+    assert.equal(list.json.data.reduce((sum, x) => sum + units(x.amount), 0n), expected);
+    assert.deepEqual(list.json.data.flatMap((x) => x.sessions.map((s) => s.id)).sort(), paid.map((s) => s.id).sort());
+    assert.equal(getAddress(list.json.data[0].treasury), getAddress(chain.treasury));
+    const one = await worker.get(`/api/v1/sweeps/${list.json.data[1].id}`);
+    assert.deepEqual(one.json, list.json.data[1]);
+    const balances = await worker.get('/api/v1/balances');
+    assert.equal(balances.status, 200, balances.text);
+    const [usdcRow] = balances.json.tokens;
+    assert.equal(units(usdcRow.collected), expected);
+    assert.equal(usdcRow.waiting, '0.000000');
+    assert.equal(usdcRow.sweeps, 2);
+    assert.equal(usdcRow.fulfilledSessionsChecked, 3);
+    assert.deepEqual(balances.json.recentSweeps.map((x) => x.transactionHash), list.json.data.map((x) => x.transactionHash));
+    // Recording the same transaction again is the same sweep.
+    const again = await worker.post('/api/v1/sweeps', { transactionHash: list.json.data[1].transactionHash, sessions: list.json.data[1].sessions.map((s) => s.id) });
+    assert.equal(again.status, 200, again.text);
+    assert.equal(again.json.id, list.json.data[1].id);
+    assert.equal((await worker.get('/api/v1/sweeps')).json.data.length, 2);
   });
 
   it('a second sweep finds nothing and sends nothing', async () => {

@@ -1,7 +1,9 @@
 // A scripted JSON-RPC node for worker tests that need a chain but not a real one: it answers
 // eth_chainId (31337), eth_blockNumber, eth_getBlockByNumber, an empty eth_getLogs, the
 // token's decimals() and symbol(), and Chainlink-style price feeds (decimals() and
-// latestRoundData()) whose rounds a test sets at will. Batches are answered in order.
+// latestRoundData()) whose rounds a test sets at will; for sweeps, transaction receipts,
+// the token's balanceOf and the forwarder implementation's treasury(). Batches are answered
+// in order.
 import { createServer } from 'node:http';
 
 const word = (value) => {
@@ -19,9 +21,10 @@ export function roundDataAnswer({ roundId, answer, startedAt, updatedAt, answere
 /**
  * @param {{token: string, tokenDecimals?: number, feeds?: Record<string, {decimals: number,
  *   roundId: bigint, answer: bigint, updatedAt: number, raw?: string}>}} options feeds by
- *   address (any case); change them in place between requests.
+ *   address (any case); change them in place between requests. `receipts` by transaction
+ *   hash (lower case), `balances` by lower-case owner (base units), `treasury` an address.
  */
-export async function startFakeNode({ token, tokenDecimals = 6, feeds = {} }) {
+export async function startFakeNode({ token, tokenDecimals = 6, feeds = {}, receipts = {}, balances = {}, treasury = null }) {
   const head = { number: 1000 };
   const calls = [];
   const feedOf = (to) => Object.entries(feeds).find(([a]) => a.toLowerCase() === to?.toLowerCase())?.[1];
@@ -35,6 +38,8 @@ export async function startFakeNode({ token, tokenDecimals = 6, feeds = {} }) {
         return { result: quantity(head.number) };
       case 'eth_getLogs':
         return { result: [] };
+      case 'eth_getTransactionReceipt':
+        return { result: receipts[String(params[0]).toLowerCase()] ?? null };
       case 'eth_getBlockByNumber': {
         const n = params[0] === 'latest' ? head.number : params[0] === 'finalized' ? head.number - 64
           : params[0] === 'safe' ? head.number - 32 : Number(BigInt(params[0]));
@@ -46,6 +51,10 @@ export async function startFakeNode({ token, tokenDecimals = 6, feeds = {} }) {
         if (feed && data === '0x313ce567') return { result: '0x' + word(feed.decimals) };
         if (feed && data === '0xfeaf968c') {
           return { result: feed.raw ?? roundDataAnswer({ ...feed, startedAt: feed.updatedAt }) };
+        }
+        if (treasury && data === '0x61d027b3') return { result: '0x' + word(BigInt(treasury)) };
+        if (to?.toLowerCase() === token.toLowerCase() && data?.startsWith('0x70a08231')) {
+          return { result: '0x' + word(balances['0x' + data.slice(34).toLowerCase()] ?? 0n) };
         }
         if (to?.toLowerCase() === token.toLowerCase() && data === '0x313ce567') return { result: '0x' + word(tokenDecimals) };
         if (to?.toLowerCase() === token.toLowerCase() && data === '0x95d89b41') {

@@ -84,7 +84,7 @@ TEST_CASE("every private route answers 401 without a key and with a wrong one; n
         CHECK(anonymous.error_code() != "route_missing");
         CHECK(anonymous.error_code() != "method_not_allowed");
     }
-    CHECK(private_routes == 18);
+    CHECK(private_routes == 22);
     CHECK(public_routes == 8);
 }
 
@@ -222,4 +222,12 @@ TEST_CASE("routes spend no more than their budget", "[http][router][budget]") {
     measure({"POST", "/api/v1/checkout_sessions/" + session_id + "/expire", Json::object(), true});
     measure({"DELETE", "/api/v1/payment_links/" + link_id, nullptr, true});
     measure({"GET", "/healthz", nullptr, false});
+    // A sweep the chain does not know is refused after its receipt; lists and balances.
+    measure({"POST", "/api/v1/sweeps",
+             Json{{"transactionHash", "0x" + std::string(64, 'b')},
+                  {"sessions", Json::array({session_id})}},
+             true});
+    measure({"GET", "/api/v1/sweeps?limit=100", nullptr, true});
+    measure({"GET", "/api/v1/sweeps/sw_01JZ0000000000000000000001", nullptr, true});
+    measure({"GET", "/api/v1/balances", nullptr, true});
 }

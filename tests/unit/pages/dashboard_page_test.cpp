@@ -73,10 +73,11 @@ TEST_CASE("dashboard page: a static shell written for the CSP", "[pages][dashboa
 
     // The parts dashboard.js needs.
     for (std::string_view id :
-         {"signin",     "si-form",       "v-links",     "v-sessions",    "v-events",  "v-webhooks",
-          "links-list", "sessions-list", "events-list", "webhooks-list", "link-form", "t-link",
-          "wh-form",    "wh-types",      "secret",      "secret-val",    "dlg",       "toast",
-          "mode",       "out",           "nav",         "s-status",      "e-type"}) {
+         {"signin",     "si-form",    "v-links",       "v-sessions",  "v-events",
+          "v-webhooks", "links-list", "sessions-list", "events-list", "webhooks-list",
+          "link-form",  "t-link",     "wh-form",       "wh-types",    "secret",
+          "secret-val", "dlg",        "toast",         "mode",        "out",
+          "nav",        "s-status",   "e-type",        "v-balances",  "balances-list"}) {
         INFO(id);
         CHECK(testing::find_by_id(*tags, id) != nullptr);
     }

@@ -1,0 +1,380 @@
+#include "core/api/sweeps_api.hpp"
+
+#include "core/api/list_query.hpp"
+#include "core/api/request_body.hpp"
+#include "core/chain/rpc.hpp"
+#include "core/chain/watcher.hpp"
+#include "core/crypto/hex.hpp"
+#include "core/eth/create2.hpp"
+#include "core/ids/ids.hpp"
+#include "core/sessions/session_json.hpp"
+#include "core/store/listing.hpp"
+#include "core/sweeps/sweep.hpp"
+#include "core/util/time.hpp"
+
+#include <map>
+
+namespace paylinks::api {
+
+using http::ApiError;
+using http::ErrorCode;
+using http::Response;
+
+namespace {
+
+/// treasury() of the forwarder implementation: where every flush pays.
+constexpr std::string_view kTreasurySelector = "0x61d027b3";
+/// How many sweeps the balances answer shows (from list metadata, no reads).
+constexpr std::size_t kRecentSweeps = 10;
+
+ApiError sweep_not_found(const std::string& id) {
+    return ApiError{ErrorCode::resource_missing, "No such sweep: '" + id + "'", "id"};
+}
+
+ApiError chain_error(const chain::Fault& fault) {
+    return ApiError{
+        fault.misconfigured ? ErrorCode::configuration_invalid : ErrorCode::upstream_unavailable,
+        fault.misconfigured ? "The service is misconfigured: " + fault.message
+                            : "The chain could not be read, try again: " + fault.message,
+        ""};
+}
+
+std::optional<std::vector<std::uint8_t>> call_bytes(const Json& result) {
+    auto text = engine::read_string_value(result);
+    if (!text || text->size() != 66 || text->compare(0, 2, "0x") != 0) return std::nullopt;
+    return crypto::hex_decode(std::string_view(*text).substr(2));
+}
+
+std::uint64_t chain_id_of(const Context& ctx) {
+    return ctx.config().network ? ctx.config().network->chain_id : 0;
+}
+
+Json explorer_url(const Context& ctx, const std::string& hash) {
+    const auto* network = ctx.config().network;
+    if (!network || network->explorer_tx_url.rfind("https://", 0) != 0) return nullptr;
+    return std::string(network->explorer_tx_url) + hash;
+}
+
+Task<std::variant<std::optional<sweeps::Sweep>, ApiError>> load_sweep(Context& ctx,
+                                                                      std::string id) {
+    if (!ids::is_valid_id(id, sweeps::kSweepPrefix)) co_return std::optional<sweeps::Sweep>{};
+    auto get = engine::kv_get(sweeps::sweep_key(id));
+    auto stored = engine::read_kv_value(co_await ctx.perform(std::move(get)));
+    if (!stored.ok) co_return store::storage_error(stored.error);
+    if (!stored.value) co_return std::optional<sweeps::Sweep>{};
+    auto sweep = sweeps::from_storage(*stored.value);
+    if (!sweep) co_return store::storage_error("sweep " + id + " is unreadable");
+    co_return std::optional<sweeps::Sweep>{std::move(*sweep)};
+}
+
+/// The sweep the request names, as the chain shows it: the receipt (and the treasury, when
+/// the configuration does not fix it) in one batch, then the block's time when the receipt
+/// has none.
+Task<std::variant<sweeps::Sweep, ApiError>> verify_sweep(Context& ctx,
+                                                         const sweeps::SweepRequest& request) {
+    const auto& config = ctx.config();
+    auto quote = co_await chain::describe_token(ctx);
+    if (auto* fault = std::get_if<chain::Fault>(&quote)) co_return chain_error(*fault);
+    const auto& token = std::get<chain::TokenQuote>(quote);
+
+    std::vector<engine::Effect> effects;
+    effects.push_back(chain::eth_get_transaction_receipt(request.transaction_hash));
+    if (!config.treasury)
+        effects.push_back(chain::eth_call_view(config.forwarder_implementation, kTreasurySelector));
+    auto results = co_await ctx.perform(std::move(effects));
+    // An unknown transaction is named as such before anything else is asked of the answers.
+    if (auto value = results[0].find("value");
+        engine::succeeded(results[0]) && (value == results[0].end() || value->is_null()))
+        co_return ApiError{ErrorCode::transaction_not_found,
+                           "The chain has no mined transaction " + request.transaction_hash,
+                           "transactionHash"};
+    eth::Address treasury{};
+    if (config.treasury) {
+        treasury = *config.treasury;
+    } else {
+        auto read = read_address_word(results[1]);
+        if (!read)
+            co_return ApiError{ErrorCode::upstream_unavailable,
+                               "The treasury could not be read from FORWARDER_IMPLEMENTATION's "
+                               "treasury(); try again",
+                               ""};
+        treasury = *read;
+    }
+
+    const eth::DepositAddressDeriver deriver(config.forwarder_factory,
+                                             config.forwarder_implementation);
+    std::vector<std::pair<std::string, eth::Address>> named;
+    for (const auto& id : request.session_ids)
+        named.emplace_back(id, deriver.derive(id));
+    auto read = sweeps::read_sweep_receipt(results[0], request.transaction_hash, config.token,
+                                           treasury, named);
+    if (auto* error = std::get_if<ApiError>(&read)) co_return std::move(*error);
+    auto& receipt = std::get<sweeps::ReceiptSweep>(read);
+
+    std::int64_t time_ms = 0;
+    if (receipt.block_time_ms) {
+        time_ms = *receipt.block_time_ms;
+    } else {
+        auto get_block = chain::eth_get_block_by_number(receipt.block_number);
+        auto header_result = co_await ctx.perform(std::move(get_block));
+        auto header = chain::read_block_header(header_result);
+        if (auto* fault = std::get_if<chain::Fault>(&header)) co_return chain_error(*fault);
+        auto& block = std::get<std::optional<chain::BlockHeader>>(header);
+        // A different hash at that height: the sweep's block was reorged out under us.
+        if (!block || block->hash != receipt.block_hash)
+            co_return ApiError{ErrorCode::upstream_unavailable,
+                               "The sweep's block is not on the node's chain any more; try again "
+                               "once it is mined again",
+                               ""};
+        time_ms = block->time_ms;
+    }
+
+    sweeps::Sweep sweep;
+    sweep.chain_id = chain_id_of(ctx);
+    sweep.transaction_hash = request.transaction_hash;
+    sweep.id = sweeps::sweep_id(sweep.chain_id, sweep.transaction_hash, time_ms);
+    sweep.block_number = receipt.block_number;
+    sweep.block_hash = receipt.block_hash;
+    sweep.swept_at_ms = time_ms;
+    sweep.token = config.token;
+    sweep.token_symbol = token.symbol;
+    sweep.token_decimals = token.decimals;
+    sweep.treasury = treasury;
+    sweep.amount = receipt.total;
+    sweep.sessions = std::move(receipt.sessions);
+    sweep.livemode = config.livemode;
+    co_return sweep;
+}
+
+} // namespace
+
+std::string balance_of_calldata(const eth::Address& owner) {
+    return "0x70a08231" + std::string(24, '0') + eth::to_lower_hex(owner).substr(2);
+}
+
+std::optional<num::uint256> read_uint256_word(const Json& result) {
+    auto bytes = call_bytes(result);
+    if (!bytes || bytes->size() != 32) return std::nullopt;
+    return num::from_be_bytes(std::span<const std::uint8_t, 32>(bytes->data(), 32));
+}
+
+std::optional<eth::Address> read_address_word(const Json& result) {
+    auto bytes = call_bytes(result);
+    if (!bytes || bytes->size() != 32) return std::nullopt;
+    for (std::size_t i = 0; i < 12; ++i)
+        if ((*bytes)[i] != 0) return std::nullopt;
+    eth::Address address;
+    std::copy(bytes->begin() + 12, bytes->end(), address.bytes.begin());
+    return address;
+}
+
+Task<Response> record_sweep(Context& ctx, const http::Request& request) {
+    auto body = read_json_body(request);
+    if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
+    auto parsed = sweeps::read_sweep_request(std::get<Json>(body));
+    if (auto* error = std::get_if<ApiError>(&parsed)) co_return http::error_response(*error);
+    auto verified = co_await verify_sweep(ctx, std::get<sweeps::SweepRequest>(parsed));
+    if (auto* error = std::get_if<ApiError>(&verified)) co_return http::error_response(*error);
+    auto& sweep = std::get<sweeps::Sweep>(verified);
+
+    // The same transaction again is the same sweep: answer what is stored (200). A record
+    // naming other sessions of the same transaction stays as first written — the chain
+    // facts (amounts per deposit address) cannot differ, only which were named.
+    auto existing = co_await load_sweep(ctx, sweep.id);
+    if (auto* error = std::get_if<ApiError>(&existing)) co_return http::error_response(*error);
+    if (auto& stored = std::get<std::optional<sweeps::Sweep>>(existing))
+        co_return http::json_response(200, sweeps::to_api_json(*stored));
+
+    auto metadata = sweeps::sweep_metadata(sweep);
+    auto put =
+        engine::kv_put(sweeps::sweep_key(sweep.id), sweeps::to_storage(sweep), std::move(metadata));
+    auto written = co_await ctx.perform(std::move(put));
+    // Busy: another writer stored this key within the second — the same fact, so it is done.
+    if (!engine::succeeded(written) && !engine::is_busy(written))
+        co_return http::error_response(store::storage_error(engine::failure_message(written)));
+    co_return http::json_response(201, sweeps::to_api_json(sweep));
+}
+
+Task<Response> list_sweeps(Context& ctx, const http::Request& request) {
+    auto query_or_error = read_list_query(request, sweeps::kSweepPrefix, {});
+    if (auto* error = std::get_if<ApiError>(&query_or_error))
+        co_return http::error_response(*error);
+    auto& query = std::get<ListQuery>(query_or_error);
+    auto page =
+        co_await store::list_index_page(ctx, std::string(sweeps::kSweepKeyPrefix),
+                                        std::string(sweeps::kSweepPrefix), query.page, nullptr);
+    if (auto* error = std::get_if<ApiError>(&page)) co_return http::error_response(*error);
+    auto& entries = std::get<store::Page>(page);
+    std::vector<engine::Effect> reads;
+    for (const auto& entry : entries.entries)
+        reads.push_back(engine::kv_get(sweeps::sweep_key(entry.id)));
+    std::vector<std::string> data;
+    for (const auto& result : co_await ctx.perform(std::move(reads))) {
+        auto stored = engine::read_kv_value(result);
+        if (!stored.ok) co_return http::error_response(store::storage_error(stored.error));
+        if (!stored.value) continue;
+        if (auto sweep = sweeps::from_storage(*stored.value))
+            data.push_back(dump_json(sweeps::to_api_json(*sweep)));
+    }
+    co_return http::json_response(200, list_text("/api/v1/sweeps", data, entries.has_more));
+}
+
+Task<Response> retrieve_sweep(Context& ctx, const http::Request& /*request*/, std::string id) {
+    auto loaded = co_await load_sweep(ctx, id);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
+    auto& sweep = std::get<std::optional<sweeps::Sweep>>(loaded);
+    if (!sweep) co_return http::error_response(sweep_not_found(id));
+    co_return http::json_response(200, sweeps::to_api_json(*sweep));
+}
+
+// What is waiting is read from the chain, not summed from the sessions: balanceOf of every
+// fulfilled session's deposit address (found in the `cs/` list metadata, no record reads)
+// is right after a partial sweep, a payment made after a sweep, or a sweep never recorded,
+// where "amountReceived of sessions not yet swept" would be wrong in each case. What was
+// collected is the sum of the recorded sweeps' list metadata.
+//
+// Cost: KV lists ≤ 2 × kBalanceListCalls (sweeps, then sessions; 1 + 1 below 1000 of each),
+// no KV reads or writes; RPC: the token's description (usually remembered by the instance)
+// and ⌈fulfilled / kBalanceCallsPerBatch⌉ JSON-RPC batches, at most kMaxBalanceChecks calls.
+Task<Response> show_balances(Context& ctx, const http::Request& request) {
+    if (!request.query.empty()) {
+        const auto& name = request.query.front().first;
+        co_return http::error_response(
+            ApiError{ErrorCode::parameter_unknown, "Unknown parameter: " + name, name});
+    }
+    const auto& config = ctx.config();
+    auto quote = co_await chain::describe_token(ctx);
+    if (auto* fault = std::get_if<chain::Fault>(&quote))
+        co_return http::error_response(chain_error(*fault));
+    const auto& token = std::get<chain::TokenQuote>(quote);
+    bool complete = true;
+
+    struct Collected {
+        num::uint256 amount = 0;
+        std::uint64_t sweeps = 0;
+        unsigned decimals = 0;
+        std::string symbol;
+    };
+    std::map<eth::Address, Collected> collected;
+    Json recent = Json::array();
+    std::string cursor;
+    for (int call = 0;; ++call) {
+        if (call == kBalanceListCalls) {
+            complete = false;
+            break;
+        }
+        auto list = engine::kv_list(std::string(sweeps::kSweepKeyPrefix), 1000, cursor);
+        auto page = engine::read_kv_list(co_await ctx.perform(std::move(list)));
+        if (!page.ok) co_return http::error_response(store::storage_error(page.error));
+        for (auto& key : page.keys) {
+            auto id = ids::id_from_newest_first_key(
+                std::string_view(key.name).substr(sweeps::kSweepKeyPrefix.size()),
+                sweeps::kSweepPrefix);
+            auto entry = sweeps::read_sweep_metadata(id, key.metadata);
+            if (!entry) {
+                complete = false;
+                continue;
+            }
+            auto& sum = collected[entry->token];
+            sum.amount += entry->amount;
+            ++sum.sweeps;
+            sum.decimals = entry->token_decimals;
+            sum.symbol = entry->token_symbol;
+            if (recent.size() < kRecentSweeps) {
+                auto time = ids::id_time_ms(entry->id, sweeps::kSweepPrefix);
+                recent.push_back(
+                    Json{{"id", entry->id},
+                         {"transactionHash", entry->transaction_hash},
+                         {"blockNumber", entry->block_number},
+                         {"sweptAt", time ? Json(time::format_iso8601(*time)) : Json(nullptr)},
+                         {"token", eth::to_checksum_address(entry->token)},
+                         {"amount", num::format_units(entry->amount, entry->token_decimals)},
+                         {"sessions", entry->session_count},
+                         {"explorerUrl", explorer_url(ctx, entry->transaction_hash)}});
+            }
+        }
+        if (page.complete) break;
+        cursor = page.cursor;
+    }
+
+    std::vector<eth::Address> deposits;
+    cursor.clear();
+    for (int call = 0;; ++call) {
+        if (call == kBalanceListCalls) {
+            complete = false;
+            break;
+        }
+        auto list = engine::kv_list(std::string(sessions::kSessionKeyPrefix), 1000, cursor);
+        auto page = engine::read_kv_list(co_await ctx.perform(std::move(list)));
+        if (!page.ok) co_return http::error_response(store::storage_error(page.error));
+        for (auto& key : page.keys) {
+            auto entry = sessions::read_watch_metadata(key.name, key.metadata);
+            if (!entry || !sessions::is_fulfilled(entry->status)) continue;
+            if (deposits.size() == kMaxBalanceChecks) {
+                complete = false;
+                break;
+            }
+            deposits.push_back(entry->deposit_address);
+        }
+        if (page.complete || deposits.size() == kMaxBalanceChecks) break;
+        cursor = page.cursor;
+    }
+
+    num::uint256 waiting = 0;
+    std::uint64_t holding = 0;
+    for (std::size_t at = 0; at < deposits.size(); at += kBalanceCallsPerBatch) {
+        std::vector<engine::Effect> calls;
+        for (std::size_t i = at; i < std::min(deposits.size(), at + kBalanceCallsPerBatch); ++i) {
+            Json params = Json::array({Json{{"to", eth::to_lower_hex(config.token)},
+                                            {"data", balance_of_calldata(deposits[i])}},
+                                       "latest"});
+            calls.push_back(engine::rpc_call("eth_call", std::move(params)));
+        }
+        for (const auto& result : co_await ctx.perform(std::move(calls))) {
+            auto balance = read_uint256_word(result);
+            if (!balance)
+                co_return http::error_response(ApiError{
+                    ErrorCode::upstream_unavailable,
+                    "The chain could not be read, try again: balanceOf answered " +
+                        (engine::succeeded(result) ? std::string("something other than a number")
+                                                   : engine::failure_message(result)),
+                    ""});
+            waiting += *balance;
+            if (*balance != 0) ++holding;
+        }
+    }
+
+    Json tokens = Json::array();
+    auto ours = collected.find(config.token);
+    tokens.push_back(Json{
+        {"token",
+         {{"symbol", token.symbol}, {"address", config.token_text}, {"decimals", token.decimals}}},
+        {"waiting", num::format_units(waiting, token.decimals)},
+        {"waitingAddresses", holding},
+        {"fulfilledSessionsChecked", deposits.size()},
+        {"collected",
+         num::format_units(ours == collected.end() ? num::uint256(0) : ours->second.amount,
+                           token.decimals)},
+        {"sweeps", ours == collected.end() ? 0 : ours->second.sweeps}});
+    // Sweeps of a token the service no longer takes still count as collected.
+    for (const auto& [address, sum] : collected) {
+        if (address == config.token) continue;
+        tokens.push_back(Json{{"token",
+                               {{"symbol", sum.symbol},
+                                {"address", eth::to_checksum_address(address)},
+                                {"decimals", sum.decimals}}},
+                              {"waiting", nullptr},
+                              {"waitingAddresses", nullptr},
+                              {"fulfilledSessionsChecked", 0},
+                              {"collected", num::format_units(sum.amount, sum.decimals)},
+                              {"sweeps", sum.sweeps}});
+    }
+    co_return http::json_response(200, Json{{"object", "balances"},
+                                            {"chainId", chain_id_of(ctx)},
+                                            {"livemode", config.livemode},
+                                            {"tokens", std::move(tokens)},
+                                            {"recentSweeps", std::move(recent)},
+                                            {"complete", complete}});
+}
+
+} // namespace paylinks::api
