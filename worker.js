@@ -29,13 +29,18 @@ function setUp(env) {
 const NO_BODY = { body: '', bodySize: 0 };
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-// Reads at most MAX_BODY_BYTES + 1 bytes whatever Content-Length says (it may be absent,
-// chunked or false): past the cap the stream is cancelled and only the size seen so far
-// crosses, which the core refuses as too large. A body that is not UTF-8 crosses as null
-// (the core refuses it), never as a text with replacement characters the client never sent.
+// Past the cap, a body that declared its length (up to DRAIN_BYTES) is still read and
+// dropped, so that a client still sending it receives the 413 rather than a reset connection.
+const DRAIN_BYTES = 1024 * 1024;
+
+// Keeps at most MAX_BODY_BYTES whatever Content-Length says (it may be absent, chunked or
+// false): past the cap only the size seen so far crosses, which the core refuses as too
+// large, and a body of unknown or larger length is cancelled there. A body that is not UTF-8
+// crosses as null (the core refuses it), never as a text with replacement characters the
+// client never sent.
 async function readBody(request) {
   const declared = Number(request.headers.get('content-length') ?? 0);
-  if (declared > MAX_BODY_BYTES) return { body: '', bodySize: declared };
+  const drain = Number.isFinite(declared) && declared > 0 && declared <= DRAIN_BYTES;
   const reader = request.body.getReader();
   const chunks = [];
   let size = 0;
@@ -43,12 +48,14 @@ async function readBody(request) {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size <= MAX_BODY_BYTES) {
+      chunks.push(value);
+    } else if (!drain || size > DRAIN_BYTES) {
       await reader.cancel().catch(() => {});
-      return { body: '', bodySize: size };
+      break;
     }
-    chunks.push(value);
   }
+  if (size > MAX_BODY_BYTES || declared > MAX_BODY_BYTES) return { body: '', bodySize: Math.max(size, declared) };
   const bytes = new Uint8Array(size);
   let at = 0;
   for (const chunk of chunks) {
