@@ -36,6 +36,7 @@ enum class Route : std::uint8_t {
     webhook_endpoint_rotate,
     dashboard,
     asset,
+    openapi_document,
 };
 
 /// Who may call a route.

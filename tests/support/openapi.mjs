@@ -1,0 +1,119 @@
+// Checks the worker's answers against docs/openapi.yaml: every JSON body of a documented
+// route and status must match the schema the document gives it, and every status a route
+// answers must be documented. The worker test helpers (worker.mjs, workers_kv.mjs) call
+// checkResponse on each answer, so a drift between the API and its document fails the test
+// that saw it. Validators are compiled once per (operation, status) and reused.
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const OPENAPI_YAML = fileURLToPath(new URL('../../docs/openapi.yaml', import.meta.url));
+const DOC_ID = 'paylinks-openapi.json';
+
+let state = null;
+
+/** The document as the build embeds it (the same conversion as scripts/openapi/embed.mjs). */
+export function loadDocument() {
+  return parse(readFileSync(OPENAPI_YAML, 'utf8'), { schema: 'core', maxAliasCount: 100 });
+}
+
+function setUp() {
+  if (state) return state;
+  const document = loadDocument();
+  // OpenAPI 3.1 schemas are JSON Schema 2020-12; the document's other members (paths,
+  // responses, …) are unknown keywords to ajv, hence strict off.
+  const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
+  addFormats(ajv);
+  ajv.addSchema(document, DOC_ID);
+  // Literal paths before templated ones, so /api/v1/openapi.json is never read as an {id}.
+  const routes = Object.keys(document.paths)
+    .map((template) => ({
+      template,
+      literal: !template.includes('{'),
+      pattern: new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\}/g, '[^/]+')}$`),
+    }))
+    .sort((a, b) => Number(b.literal) - Number(a.literal));
+  state = { document, ajv, routes, validators: new Map() };
+  return state;
+}
+
+const pointer = (...parts) => parts.map((p) => String(p).replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+
+function validator(key, ref) {
+  const { ajv, validators } = setUp();
+  if (!validators.has(key)) validators.set(key, ajv.compile({ $ref: `${DOC_ID}#/${ref}` }));
+  return validators.get(key);
+}
+
+function resolve(document, object) {
+  let value = object;
+  while (value && value.$ref) {
+    const path = value.$ref.replace(/^#\//, '').split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    value = path.reduce((node, key) => node?.[key], document);
+  }
+  return value;
+}
+
+/** The document's path template for a request path, or null. */
+export function matchPath(path) {
+  const { routes } = setUp();
+  const bare = path.split('?')[0];
+  return routes.find((route) => route.pattern.test(bare))?.template ?? null;
+}
+
+/**
+ * Throws an Error naming the route, the status and ajv's errors when the answer does not
+ * match the document. `headers` is a Headers object; `text` the body as received.
+ */
+export function checkResponse(method, path, status, headers, text) {
+  const { document } = setUp();
+  const verb = (method === 'HEAD' ? 'GET' : method).toLowerCase();
+  const contentType = headers.get('content-type') ?? '';
+  const isJson = contentType.startsWith('application/json');
+  const template = matchPath(path);
+  const operation = template ? document.paths[template][verb] : undefined;
+  const where = `${method} ${path}${template ? ` (${verb.toUpperCase()} ${template})` : ''} → ${status}`;
+  let body;
+  if (isJson && text !== '' && method !== 'HEAD') {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new Error(`OpenAPI: ${where} says application/json but its body is not JSON: ${text.slice(0, 200)}`);
+    }
+  }
+  if (!operation) {
+    // No such route or method: the core's 404 route_missing / 405 method_not_allowed (or an
+    // HTML page for a non-API path). A JSON answer is the error object.
+    if (body !== undefined) {
+      const validate = validator('Error', pointer('components', 'schemas', 'Error'));
+      if (!validate(body)) throw mismatch(where, validate.errors, body);
+    }
+    return;
+  }
+  const responses = operation.responses ?? {};
+  const key = [String(status), `${String(status)[0]}XX`, 'default'].find((k) => k in responses);
+  if (!key) throw new Error(`OpenAPI: ${where} is not documented (documented: ${Object.keys(responses).join(', ')})`);
+  const response = resolve(document, responses[key]);
+  if (body === undefined) return;
+  const media = response.content?.['application/json'];
+  if (!media?.schema) throw new Error(`OpenAPI: ${where} answered JSON, but the document gives that status no JSON body`);
+  const ref = media.schema.$ref
+    ? media.schema.$ref.replace(/^#\//, '')
+    : pointer('paths', template, verb, 'responses', key, 'content', 'application/json', 'schema');
+  // A response that is a $ref to components/responses: validate through the resolved object.
+  const schemaRef = responses[key].$ref && !media.schema.$ref
+    ? `${responses[key].$ref.replace(/^#\//, '')}/${pointer('content', 'application/json', 'schema')}`
+    : ref;
+  const validate = validator(schemaRef, schemaRef);
+  if (!validate(body)) throw mismatch(where, validate.errors, body);
+}
+
+function mismatch(where, errors, body) {
+  const details = errors
+    .slice(0, 8)
+    .map((e) => `  ${e.instancePath || '/'} ${e.message}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''} (schema ${e.schemaPath})`)
+    .join('\n');
+  return new Error(`OpenAPI: ${where} does not match the document:\n${details}\nbody: ${JSON.stringify(body).slice(0, 600)}`);
+}
