@@ -47,7 +47,17 @@ function setUp() {
     }
   }
   validator(pointer('components', 'schemas', 'Error'));
+  for (const [template, item] of Object.entries(document.paths))
+    for (const [verb, operation] of Object.entries(item))
+      if (operation.requestBody) validator(requestRef(document, template, verb));
   return state;
+}
+
+function requestRef(document, template, verb) {
+  const schema = document.paths[template][verb].requestBody?.content?.['application/json']?.schema;
+  if (!schema) return null;
+  if (schema.$ref) return schema.$ref.replace(/^#\//, '');
+  return pointer('paths', template, verb, 'requestBody', 'content', 'application/json', 'schema');
 }
 
 // Where the JSON schema of an operation's response lives in the document, as a pointer.
@@ -131,6 +141,33 @@ function mismatch(where, errors, body) {
     .map((e) => `  ${e.instancePath || '/'} ${e.message}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''} (schema ${e.schemaPath})`)
     .join('\n');
   return new Error(`OpenAPI: ${where} does not match the document:\n${details}\nbody: ${JSON.stringify(body).slice(0, 600)}`);
+}
+
+/**
+ * The other direction, for request bodies: a body the core accepted (2xx) must be one the
+ * document's request schema accepts, or the document claims a constraint the API does not
+ * have. (A refused body says nothing: refusals also come from state, such as a taken slug.)
+ */
+export function checkAcceptedRequest(method, path, status, bodyText) {
+  if (status < 200 || status > 299 || typeof bodyText !== 'string' || bodyText.trim() === '') return;
+  const { document } = state;
+  const template = matchPath(path);
+  const verb = method.toLowerCase();
+  const ref = template && document.paths[template][verb] ? requestRef(document, template, verb) : null;
+  if (!ref) return;
+  let body;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return;
+  }
+  const validate = validator(ref);
+  if (!validate(body)) {
+    const where = `${method} ${path} (${verb.toUpperCase()} ${template}) → ${status}`;
+    const error = mismatch(where, validate.errors, body);
+    error.message = error.message.replace('does not match the document', 'was accepted, but its request body does not match the document');
+    throw error;
+  }
 }
 
 setUp();

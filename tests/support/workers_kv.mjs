@@ -24,7 +24,7 @@
 // invocation limit, values other than text (the shim only writes text).
 import { Miniflare, Response } from 'miniflare';
 import { existsSync, readdirSync } from 'node:fs';
-import { checkResponse } from './openapi.mjs';
+import { checkAcceptedRequest, checkResponse } from './openapi.mjs';
 import { rateLimitsOption } from './ratelimits.mjs';
 import { BUNDLE, DEFAULT_VARS, ROOT, TEST_KEY } from './worker.mjs';
 
@@ -399,6 +399,7 @@ export async function startWorkerOnWorkersKv({
     const text = await response.text();
     // Every answer is checked against docs/openapi.yaml (tests/support/openapi.mjs).
     checkResponse(method, path, response.status, response.headers, text);
+    checkAcceptedRequest(method, path, response.status, init.body);
     let json;
     try {
       json = JSON.parse(text);
