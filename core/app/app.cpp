@@ -3,6 +3,7 @@
 #include "core/api/checkout_routes.hpp"
 #include "core/api/events_api.hpp"
 #include "core/api/links_api.hpp"
+#include "core/api/openapi_document.hpp"
 #include "core/api/rate_limits.hpp"
 #include "core/api/sessions_api.hpp"
 #include "core/api/sweeps_api.hpp"
@@ -95,6 +96,8 @@ engine::Task<Response> run_handler(engine::Context& ctx, const http::Request& re
         co_return co_await api::verify_payment(ctx, request, param(0));
     case http::Route::asset:
         co_return api::serve_asset(request, param(0));
+    case http::Route::openapi_document:
+        co_return api::serve_openapi_document(request);
     case http::Route::dashboard:
         co_return api::page_response(200, pages::render_dashboard_page());
     case http::Route::events_list:

@@ -24,16 +24,17 @@ enum class RequestHeader : std::uint8_t {
     user_agent,
     cookie,
     sec_fetch_dest,
-    cf_connecting_ip
+    cf_connecting_ip,
+    if_none_match
 };
 
 /// Wire names (lower case), in RequestHeader order.
 /// cf-connecting-ip is the client's address as Cloudflare saw it, the rate limits' key.
-inline constexpr std::array<std::string_view, 7> kRequestHeaderNames{
-    "authorization", "content-type",   "idempotency-key", "user-agent",
-    "cookie",        "sec-fetch-dest", "cf-connecting-ip"};
+inline constexpr std::array<std::string_view, 8> kRequestHeaderNames{
+    "authorization", "content-type",   "idempotency-key",  "user-agent",
+    "cookie",        "sec-fetch-dest", "cf-connecting-ip", "if-none-match"};
 static_assert(kRequestHeaderNames.size() ==
-              static_cast<std::size_t>(RequestHeader::cf_connecting_ip) + 1);
+              static_cast<std::size_t>(RequestHeader::if_none_match) + 1);
 
 struct Request {
     std::string method; ///< upper case

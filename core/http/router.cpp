@@ -71,6 +71,8 @@ constexpr std::array kRoutes{
     // The dashboard's HTML holds no data: everything it shows comes through the keyed API.
     RouteSpec{"GET", "/dashboard", Route::dashboard, anyone(requests, {})},
     RouteSpec{"GET", "/assets/{}", Route::asset, anyone(requests, {})},
+    // The API's own description (docs/openapi.yaml), embedded by the build.
+    RouteSpec{"GET", "/api/v1/openapi.json", Route::openapi_document, anyone(requests, {})},
 };
 
 /// Takes the next segment of a path (after its leading '/'); false at the end.

@@ -40,6 +40,7 @@ enum class Route : std::uint8_t {
     balances,
     dashboard,
     asset,
+    openapi_document,
 };
 
 /// Who may call a route.

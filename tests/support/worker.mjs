@@ -3,6 +3,7 @@
 import { Miniflare } from 'miniflare';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { checkAcceptedRequest, checkResponse } from './openapi.mjs';
 import { rateLimitsOption } from './ratelimits.mjs';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -59,6 +60,9 @@ export async function startWorker({ vars = {}, kvPersist = false, listen = false
     }
     const response = await mf.dispatchFetch(origin + path, init);
     const text = await response.text();
+    // Every answer is checked against docs/openapi.yaml (tests/support/openapi.mjs).
+    checkResponse(method, path, response.status, response.headers, text);
+    checkAcceptedRequest(method, path, response.status, init.body);
     let json;
     try {
       json = JSON.parse(text);

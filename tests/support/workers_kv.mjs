@@ -24,6 +24,7 @@
 // invocation limit, values other than text (the shim only writes text).
 import { Miniflare, Response } from 'miniflare';
 import { existsSync, readdirSync } from 'node:fs';
+import { checkAcceptedRequest, checkResponse } from './openapi.mjs';
 import { rateLimitsOption } from './ratelimits.mjs';
 import { BUNDLE, DEFAULT_VARS, ROOT, TEST_KEY } from './worker.mjs';
 
@@ -396,6 +397,9 @@ export async function startWorkerOnWorkersKv({
     }
     const response = await (await fetcher(location)).fetch(origin + path, init);
     const text = await response.text();
+    // Every answer is checked against docs/openapi.yaml (tests/support/openapi.mjs).
+    checkResponse(method, path, response.status, response.headers, text);
+    checkAcceptedRequest(method, path, response.status, init.body);
     let json;
     try {
       json = JSON.parse(text);

@@ -88,7 +88,7 @@ describe('the wasm core behind the shim', () => {
 
   it('names the request headers the shim is to forward', () => {
     const core = new Core(module, DEFAULT_VARS);
-    assert.deepEqual([...core.requestHeaders].sort(), ['authorization', 'cf-connecting-ip', 'content-type', 'cookie', 'idempotency-key', 'sec-fetch-dest', 'user-agent']);
+    assert.deepEqual([...core.requestHeaders].sort(), ['authorization', 'cf-connecting-ip', 'content-type', 'cookie', 'idempotency-key', 'if-none-match', 'sec-fetch-dest', 'user-agent']);
   });
 
   it('reports a bad configuration on every request instead of failing', async () => {

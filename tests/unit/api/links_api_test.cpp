@@ -245,7 +245,7 @@ TEST_CASE("the core names the request headers it reads, and reads no others", "[
         listed.insert(name.get<std::string>());
     CHECK(listed ==
           std::set<std::string>{"authorization", "content-type", "idempotency-key", "user-agent",
-                                "cookie", "sec-fetch-dest", "cf-connecting-ip"});
+                                "cookie", "sec-fetch-dest", "cf-connecting-ip", "if-none-match"});
 
     // Names match in any case; a header outside the list changes nothing.
     auto created =
