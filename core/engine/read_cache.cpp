@@ -7,7 +7,8 @@ namespace paylinks::engine {
 namespace {
 
 [[nodiscard]] std::string_view op_of(const Effect& effect) noexcept {
-    return effect["op"].get<std::string_view>();
+    const auto* op = effect["op"].get_ptr<const std::string*>();
+    return op ? std::string_view{*op} : std::string_view{};
 }
 
 [[nodiscard]] bool is_write(std::string_view op) noexcept {
@@ -17,9 +18,7 @@ namespace {
 /// The allowance of a cacheable read in ms; 0 for any other effect.
 [[nodiscard]] std::int64_t read_allowance_ms(const Effect& effect) noexcept {
     if (op_of(effect) != "kv.get") return 0;
-    const auto& ttl = effect["cacheTtl"];
-    if (!ttl.is_number_integer()) return 0;
-    const auto seconds = ttl.get<std::int64_t>();
+    const auto seconds = integer_or(effect, "cacheTtl", 0);
     return seconds > 0 && seconds <= 86'400 ? seconds * 1000 : 0;
 }
 
