@@ -8,10 +8,12 @@
 //   nlohmann has no limit;
 // * a leading byte-order mark: core/util/json refuses it (RFC 8259 §8.1: none may be sent);
 //   nlohmann skips it;
+// * a NUL byte outside a string: core/util/json refuses it like any other stray byte;
+//   nlohmann's reader takes it for the end of the input (for C strings) and ignores the rest;
 // * numbers with a fraction, an exponent or beyond 64 bits: core/util/json keeps their text,
-//   nlohmann a double, so they agree when the text reads as that double (strtod); a double
-//   that is not finite (1e400) nlohmann serialises as null, so its serialisation of such a
-//   document is not read back to the same value.
+//   nlohmann a double, so they agree when the text reads as that double (strtod); one beyond
+//   double's range (1e400) core/util/json keeps as text too, and nlohmann refuses the document
+//   ("number overflow").
 #include "core/util/json.hpp"
 
 #ifndef JSON_NOEXCEPTION
@@ -63,10 +65,19 @@ inline constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
     return deepest;
 }
 
-/// Whether the two readings are the same value; `why` says where they differ. `finite` is
-/// cleared when the reference holds a double that is not finite.
-[[nodiscard]] inline bool same_value(const Json& ours, const Reference& theirs, std::string& why,
-                                     bool& finite) {
+/// Whether `value` holds a number that strtod reads as infinite.
+[[nodiscard]] inline bool has_number_beyond_double(const Json& value) {
+    if (value.is_number_text()) {
+        const std::string text(value.number_source());
+        return !std::isfinite(std::strtod(text.c_str(), nullptr));
+    }
+    for (const auto& element : value)
+        if (has_number_beyond_double(element)) return true;
+    return false;
+}
+
+/// Whether the two readings are the same value; `why` says where they differ.
+[[nodiscard]] inline bool same_value(const Json& ours, const Reference& theirs, std::string& why) {
     if (ours.is_null() || ours.is_boolean() || ours.is_string()) {
         const bool same =
             (ours.is_null() && theirs.is_null()) ||
@@ -95,7 +106,6 @@ inline constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
         const std::string text(ours.number_source());
         const double mine = std::strtod(text.c_str(), nullptr);
         const double other = theirs.get<double>();
-        if (!std::isfinite(other)) finite = false;
         const bool same = mine == other && std::signbit(mine) == std::signbit(other);
         if (!same) why = "number " + text + " against " + theirs.dump();
         return same;
@@ -106,7 +116,7 @@ inline constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
             return false;
         }
         for (std::size_t i = 0; i < ours.size(); ++i)
-            if (!same_value(ours[i], theirs[i], why, finite)) return false;
+            if (!same_value(ours[i], theirs[i], why)) return false;
         return true;
     }
     // An object: the same members in the same order (a duplicate keeps its first place and its
@@ -121,7 +131,7 @@ inline constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
             why = "member " + key + " against " + other.key();
             return false;
         }
-        if (!same_value(member, other.value(), why, finite)) return false;
+        if (!same_value(member, other.value(), why)) return false;
         ++other;
     }
     return true;
@@ -146,6 +156,9 @@ struct Verdict {
     if (!ours) {
         if (theirs && text.substr(0, kByteOrderMark.size()) == kByteOrderMark) {
             verdict.intended = "a leading byte-order mark";
+        } else if (theirs && text.find('\0') != std::string_view::npos &&
+                   reference_parse(text.substr(0, text.find('\0')))) {
+            verdict.intended = "a NUL byte (nlohmann stops reading there)";
         } else if (theirs && nesting(text) > kMaxDepth) {
             verdict.intended = "nested deeper than 512";
         } else if (theirs) {
@@ -154,29 +167,27 @@ struct Verdict {
         return verdict;
     }
     if (!theirs) {
-        verdict.disagreement = "only core/util/json accepts it";
+        if (has_number_beyond_double(*ours))
+            verdict.intended = "a number beyond double's range";
+        else
+            verdict.disagreement = "only core/util/json accepts it";
         return verdict;
     }
     std::string why;
-    bool finite = true;
-    if (!same_value(*ours, *theirs, why, finite)) {
+    if (!same_value(*ours, *theirs, why)) {
         verdict.disagreement = "different values: " + why;
         return verdict;
     }
     // Ours written, theirs read.
     const auto ours_read_by_theirs = reference_parse(dump_json(*ours));
-    if (!ours_read_by_theirs || !same_value(*ours, *ours_read_by_theirs, why, finite)) {
+    if (!ours_read_by_theirs || !same_value(*ours, *ours_read_by_theirs, why)) {
         verdict.disagreement = "nlohmann reads core/util/json's serialisation otherwise: " + why;
         return verdict;
     }
     // Theirs written, ours read.
-    if (!finite) {
-        verdict.intended = "a number beyond double's range (nlohmann writes null)";
-        return verdict;
-    }
     const auto theirs_read_by_ours =
         parse_json(theirs->dump(-1, ' ', false, Reference::error_handler_t::replace));
-    if (!theirs_read_by_ours || !same_value(*theirs_read_by_ours, *theirs, why, finite))
+    if (!theirs_read_by_ours || !same_value(*theirs_read_by_ours, *theirs, why))
         verdict.disagreement = "core/util/json reads nlohmann's serialisation otherwise: " + why;
     return verdict;
 }

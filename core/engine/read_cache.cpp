@@ -11,6 +11,13 @@ namespace {
     return op ? std::string_view{*op} : std::string_view{};
 }
 
+/// The effect's "key", or "" for an effect without one (an RPC call, a list, an HTTP request).
+[[nodiscard]] const std::string& key_of(const Effect& effect) noexcept {
+    static const std::string none;
+    const auto key = effect.find("key");
+    return key != effect.end() && key->is_string() ? key->get_ref<const std::string&>() : none;
+}
+
 [[nodiscard]] bool is_write(std::string_view op) noexcept {
     return op == "kv.put" || op == "kv.delete";
 }
@@ -33,7 +40,7 @@ std::optional<std::vector<Json>> ReadCache::answer(const std::vector<Effect>& ba
         // Each read's own allowance decides: a copy kept for a laxer read may be too old.
         const auto allowance = read_allowance_ms(effect);
         if (allowance == 0) return std::nullopt;
-        const auto& key = effect["key"].get_ref<const std::string&>();
+        const auto& key = key_of(effect);
         auto read_at = read_at_ms_.find(key);
         if (read_at == read_at_ms_.end() || now_ms - read_at->second >= allowance)
             return std::nullopt;
@@ -54,7 +61,7 @@ IssuedBatch ReadCache::issue(const std::vector<Effect>& batch) {
     IssuedBatch issued;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const auto& effect = batch[i];
-        const auto& key = effect["key"].get_ref<const std::string&>();
+        const auto& key = key_of(effect);
         if (is_write(op_of(effect))) {
             issued.writes.push_back(key);
             forget(key);
