@@ -12,6 +12,10 @@
 //
 // Reading an untrusted value never aborts: a member or element that is absent, or a value
 // read as another type, gives null / empty / zero. Check types before reading.
+//
+// The names are nlohmann::json's, so the core also builds with it (CMake
+// -DPAYLINKS_JSON=nlohmann) to compare the two; docs/performance.md ("JSON library") has the
+// figures and the decision. fuzz_json checks this reader against nlohmann's.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
