@@ -60,7 +60,7 @@ wasm-nlohmann: apt
 	@mkdir -p dist && cp build/emscripten-nlohmann/paylinks.wasm dist/paylinks-nlohmann.wasm
 
 # Core time per request and sizes, core/util/json against nlohmann::json, interleaved.
-json-compare: wasm wasm-nlohmann
+json-compare: bundle wasm-nlohmann
 	node bench/json_compare.mjs
 
 wasi:
