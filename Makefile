@@ -12,12 +12,12 @@ export PORT ANVIL_PORT
 
 APT_PACKAGES := cmake ninja-build g++ clang clang-format emscripten wasi-libc libc++-dev-wasm32 \
   libc++abi-14-dev-wasm32 libclang-rt-dev-wasm32 libclang-rt-14-dev \
-  libboost-dev catch2 binaryen wabt chromium zbar-tools wrk
+  libboost-dev nlohmann-json3-dev catch2 binaryen wabt chromium zbar-tools wrk
 
 WASM := dist/paylinks.wasm
 BUNDLE := dist/bundle/worker.js
 
-.PHONY: all deps apt npm build native wasm wasi bundle contracts dev test test-wasi \
+.PHONY: all deps apt npm build native wasm wasm-nlohmann json-compare wasi bundle contracts dev test test-wasi \
   bench fuzz load pay sweep deploy-contracts format clean
 
 all: build
@@ -52,6 +52,16 @@ wasm:
 	cmake --build build/emscripten -j$(JOBS) --target paylinks_wasm paylinks_tools_wasm
 	@mkdir -p dist && cp build/emscripten/paylinks.wasm $(WASM)
 	@cp build/emscripten/paylinks-tools.wasm dist/paylinks-tools.wasm
+
+# The same module with nlohmann::json as the core's Json, for bench/json_compare.mjs.
+wasm-nlohmann: apt
+	@cmake --preset emscripten-nlohmann >/dev/null
+	cmake --build build/emscripten-nlohmann -j$(JOBS) --target paylinks_wasm
+	@mkdir -p dist && cp build/emscripten-nlohmann/paylinks.wasm dist/paylinks-nlohmann.wasm
+
+# Core time per request and sizes, core/util/json against nlohmann::json, interleaved.
+json-compare: bundle wasm-nlohmann
+	node bench/json_compare.mjs
 
 wasi:
 	@cmake --preset wasi >/dev/null

@@ -10,7 +10,10 @@ export function summarize(samples) {
     const hi = Math.min(lo + 1, sorted.length - 1);
     return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
   };
-  return { median: at(0.5), p10: at(0.1), p90: at(0.9), min: sorted[0], max: sorted.at(-1), n: sorted.length };
+  const summary = { median: at(0.5), p10: at(0.1), p90: at(0.9), min: sorted[0], max: sorted.at(-1), n: sorted.length };
+  // The samples themselves, for pooling runs (bench/json_compare.mjs); not serialised.
+  Object.defineProperty(summary, 'samples', { value: sorted, enumerable: false });
+  return summary;
 }
 
 /** Runs `one(i)` warmup + runs times; `one` returns the measured value of that run. */

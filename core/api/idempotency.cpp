@@ -38,7 +38,7 @@ engine::Task<std::optional<http::Response>> replay_if_seen(engine::Context& ctx,
     auto status = record->find("status");
     auto body = record->find("body");
     if (fingerprint == record->end() || !fingerprint->is_string() || status == record->end() ||
-        !status->is_number_integer() || body == record->end() || !body->is_string())
+        !fits<int>(*status) || body == record->end() || !body->is_string())
         co_return std::nullopt;
     if (*fingerprint != slot.fingerprint)
         co_return http::error_response(

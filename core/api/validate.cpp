@@ -132,6 +132,7 @@ std::optional<TimestampField> read_timestamp(const Json& body, const char* param
         return field;
     }
     if (it->is_number_integer()) {
+        if (!fits<std::int64_t>(*it)) return std::nullopt;
         auto seconds = it->get<std::int64_t>();
         if (seconds < 0 || seconds > 253402300799) return std::nullopt; // up to year 9999
         field.unix_ms = seconds * 1000;

@@ -20,7 +20,7 @@ Effect kv_get(std::string key, std::int64_t cache_ttl_seconds) {
     members.emplace_back("key", std::move(key));
     // Workers KV refuses a cacheTtl under 60 s; a shorter wish means "no edge cache".
     if (cache_ttl_seconds >= 60) members.emplace_back("cacheTtl", cache_ttl_seconds);
-    return Json::object(std::move(members));
+    return Json(std::move(members));
 }
 
 Effect kv_put(std::string key, std::string value, std::optional<Json> metadata,
@@ -32,13 +32,13 @@ Effect kv_put(std::string key, std::string value, std::optional<Json> metadata,
     // KV's minimum expiration TTL is 60 s.
     if (expiration_ttl_seconds)
         members.emplace_back("expirationTtl", std::max<std::int64_t>(60, *expiration_ttl_seconds));
-    return Json::object(std::move(members));
+    return Json(std::move(members));
 }
 
 Effect kv_delete(std::string key) {
     auto members = effect_members("kv.delete", 2);
     members.emplace_back("key", std::move(key));
-    return Json::object(std::move(members));
+    return Json(std::move(members));
 }
 
 Effect kv_list(std::string prefix, int limit, std::string cursor) {
@@ -46,14 +46,14 @@ Effect kv_list(std::string prefix, int limit, std::string cursor) {
     members.emplace_back("prefix", std::move(prefix));
     members.emplace_back("limit", limit);
     if (!cursor.empty()) members.emplace_back("cursor", std::move(cursor));
-    return Json::object(std::move(members));
+    return Json(std::move(members));
 }
 
 Effect rpc_call(std::string method, Json params) {
     auto members = effect_members("rpc", 3);
     members.emplace_back("method", std::move(method));
     members.emplace_back("params", std::move(params));
-    return Json::object(std::move(members));
+    return Json(std::move(members));
 }
 
 Effect http_request(std::string method, std::string url, Json headers, std::string body,
@@ -64,20 +64,20 @@ Effect http_request(std::string method, std::string url, Json headers, std::stri
     members.emplace_back("headers", std::move(headers));
     members.emplace_back("body", std::move(body));
     members.emplace_back("timeoutMs", timeout_ms);
-    return Json::object(std::move(members));
+    return Json(std::move(members));
 }
 
 Effect render_qr_svg(std::string text) {
     auto members = effect_members("qr.svg", 2);
     members.emplace_back("text", std::move(text));
-    return Json::object(std::move(members));
+    return Json(std::move(members));
 }
 
 Effect rate_limit(std::string binding, std::string key) {
     auto members = effect_members("limit", 3);
     members.emplace_back("binding", std::move(binding));
     members.emplace_back("key", std::move(key));
-    return Json::object(std::move(members));
+    return Json(std::move(members));
 }
 
 bool succeeded(const Json& result) noexcept {

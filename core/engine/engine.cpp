@@ -93,7 +93,7 @@ std::string Engine::start(std::string_view input_json) {
     auto input = parse_json(input_json);
     if (!input || !input->is_object()) return dump_json(protocol_error("start: not a JSON object"));
     auto now = input->find("now");
-    if (now == input->end() || !now->is_number_integer() || now->get<std::int64_t>() < 0 ||
+    if (now == input->end() || !fits<std::int64_t>(*now) || now->get<std::int64_t>() < 0 ||
         now->get<std::int64_t>() > time::kMaxUnixMs)
         return dump_json(protocol_error("start: now must be integer milliseconds since 1970"));
     auto entropy = read_entropy(*input);
@@ -135,14 +135,14 @@ std::string Engine::resume(std::string_view input_json) {
     if (!input || !input->is_object())
         return dump_json(protocol_error("resume: not a JSON object"));
     auto id = input->find("exchange");
-    if (id == input->end() || !id->is_number_unsigned())
+    if (id == input->end() || !fits<std::uint32_t>(*id))
         return dump_json(protocol_error("resume: exchange must be a number"));
     auto it = exchanges_.find(id->get<std::uint32_t>());
     if (it == exchanges_.end()) return dump_json(protocol_error("resume: unknown exchange"));
     auto results = input->find("results");
     std::vector<Json> delivered;
     if (results != input->end() && results->is_array()) {
-        delivered = results->release_elements();
+        delivered = release_elements(*results);
     }
     // The coroutine reads exactly one result per effect it asked for; a shim that answers
     // too few gets failures in their place rather than a crash.
@@ -176,8 +176,8 @@ std::string Engine::advance(std::map<std::uint32_t, std::unique_ptr<Exchange>>::
         JsonObject pending;
         pending.reserve(2);
         pending.emplace_back("exchange", exchange.id());
-        pending.emplace_back("effects", Json::array(exchange.take_pending()));
-        out = Json::object(std::move(pending));
+        pending.emplace_back("effects", Json(exchange.take_pending()));
+        out = Json(std::move(pending));
     }
     return dump_json(out);
 }

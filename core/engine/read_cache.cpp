@@ -7,7 +7,15 @@ namespace paylinks::engine {
 namespace {
 
 [[nodiscard]] std::string_view op_of(const Effect& effect) noexcept {
-    return effect["op"].get<std::string_view>();
+    const auto* op = effect["op"].get_ptr<const std::string*>();
+    return op ? std::string_view{*op} : std::string_view{};
+}
+
+/// The effect's "key", or "" for an effect without one (an RPC call, a list, an HTTP request).
+[[nodiscard]] const std::string& key_of(const Effect& effect) noexcept {
+    static const std::string none;
+    const auto key = effect.find("key");
+    return key != effect.end() && key->is_string() ? key->get_ref<const std::string&>() : none;
 }
 
 [[nodiscard]] bool is_write(std::string_view op) noexcept {
@@ -17,9 +25,7 @@ namespace {
 /// The allowance of a cacheable read in ms; 0 for any other effect.
 [[nodiscard]] std::int64_t read_allowance_ms(const Effect& effect) noexcept {
     if (op_of(effect) != "kv.get") return 0;
-    const auto& ttl = effect["cacheTtl"];
-    if (!ttl.is_number_integer()) return 0;
-    const auto seconds = ttl.get<std::int64_t>();
+    const auto seconds = integer_or(effect, "cacheTtl", 0);
     return seconds > 0 && seconds <= 86'400 ? seconds * 1000 : 0;
 }
 
@@ -34,7 +40,7 @@ std::optional<std::vector<Json>> ReadCache::answer(const std::vector<Effect>& ba
         // Each read's own allowance decides: a copy kept for a laxer read may be too old.
         const auto allowance = read_allowance_ms(effect);
         if (allowance == 0) return std::nullopt;
-        const auto& key = effect["key"].get_ref<const std::string&>();
+        const auto& key = key_of(effect);
         auto read_at = read_at_ms_.find(key);
         if (read_at == read_at_ms_.end() || now_ms - read_at->second >= allowance)
             return std::nullopt;
@@ -55,7 +61,7 @@ IssuedBatch ReadCache::issue(const std::vector<Effect>& batch) {
     IssuedBatch issued;
     for (std::size_t i = 0; i < batch.size(); ++i) {
         const auto& effect = batch[i];
-        const auto& key = effect["key"].get_ref<const std::string&>();
+        const auto& key = key_of(effect);
         if (is_write(op_of(effect))) {
             issued.writes.push_back(key);
             forget(key);

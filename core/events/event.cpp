@@ -105,7 +105,7 @@ std::optional<Event> from_storage(std::string_view text) {
     auto created = stored.find("createdAt");
     if (id == stored.end() || !id->is_string() || type == stored.end() || !type->is_string() ||
         object == stored.end() || livemode == stored.end() || !livemode->is_boolean() ||
-        created == stored.end() || !created->is_number_integer())
+        created == stored.end() || !fits<std::int64_t>(*created))
         return std::nullopt;
     return Event{id->get<std::string>(), type->get<std::string>(), *object, livemode->get<bool>(),
                  created->get<std::int64_t>()};

@@ -3,6 +3,7 @@
 #include "core/util/ascii.hpp"
 
 #include <algorithm>
+#include <limits>
 
 namespace paylinks::http {
 
@@ -133,7 +134,9 @@ std::optional<Request> read_request(const Json& start) {
     out.body_size = out.body.size();
     auto body_size = request->find("bodySize");
     if (body_size != request->end() && body_size->is_number_unsigned())
-        out.body_size = std::max(out.body_size, body_size->get<std::size_t>());
+        out.body_size = std::max(out.body_size, fits<std::size_t>(*body_size)
+                                                    ? body_size->get<std::size_t>()
+                                                    : std::numeric_limits<std::size_t>::max());
     if (body != request->end() && body->is_null() && out.body_size > 0) out.body_is_utf8 = false;
     return out;
 }
@@ -155,11 +158,11 @@ Json to_outcome(Response response) {
     JsonObject members;
     members.reserve(3);
     members.emplace_back("status", response.status);
-    members.emplace_back("headers", Json::object(std::move(headers)));
+    members.emplace_back("headers", Json(std::move(headers)));
     members.emplace_back("body", std::move(response.body));
     JsonObject outcome;
-    outcome.emplace_back("response", Json::object(std::move(members)));
-    return Json::object(std::move(outcome));
+    outcome.emplace_back("response", Json(std::move(members)));
+    return Json(std::move(outcome));
 }
 
 Response json_response(int status, const Json& body) {

@@ -90,7 +90,7 @@ std::optional<Link> from_storage(std::string_view text) {
     link.active = active->get<bool>();
     link.livemode = livemode->get<bool>();
     if (expires != stored.end() && !expires->is_null()) {
-        if (!expires->is_number_integer()) return std::nullopt;
+        if (!fits<std::int64_t>(*expires)) return std::nullopt;
         link.expires_at_ms = expires->get<std::int64_t>();
     }
     return link;

@@ -269,7 +269,7 @@ Json to_api_json(const Session& session, const config::Config& config, std::stri
     // Same order as the contract lists the fields: the private ones after confirmations.
     JsonObject members;
     members.reserve(object.size() + 2);
-    for (auto& member : object.items()) {
+    for (auto& member : object_members(object)) {
         const bool private_ones_follow = member.first == "confirmationsRequired";
         members.push_back(std::move(member));
         if (private_ones_follow) {

@@ -98,7 +98,7 @@ LoadedSession read_loaded_session(const std::vector<Json>& results, std::size_t 
         auto decision = parse_json(*decided.value);
         if (decision && decision->is_object()) {
             auto expires = decision->find("expiresAt");
-            if (expires != decision->end() && expires->is_number_integer())
+            if (expires != decision->end() && fits<std::int64_t>(*expires))
                 session->expires_at_ms =
                     std::min(session->expires_at_ms, expires->get<std::int64_t>());
         }

@@ -7,6 +7,8 @@
 // The parser and serializer are the core's hottest code. The size-optimised wasm build
 // leaves small helpers as calls, so this file is built with inlining on (CMakeLists.txt) and
 // works on raw pointers, appending whole runs of bytes at a time.
+#if !defined(PAYLINKS_JSON_NLOHMANN) // else nlohmann::json (json.hpp)
+
 namespace paylinks {
 
 // ---- values ---------------------------------------------------------------------------
@@ -805,3 +807,5 @@ std::string dump_json(const Json& value) {
 }
 
 } // namespace paylinks
+
+#endif

@@ -8,14 +8,19 @@
 // single forward pass that validates UTF-8 as it copies, and the serialiser appends runs of
 // safe bytes at once. Money never passes through a floating-point type: a number with a
 // fraction or an exponent, or an integer beyond 64 bits, is kept as its source text
-// (`is_number_float()`), which the core only ever rejects or echoes.
+// (`is_number_text()`), which the core only ever rejects or echoes.
 //
 // Reading an untrusted value never aborts: a member or element that is absent, or a value
 // read as another type, gives null / empty / zero. Check types before reading.
+//
+// The names are nlohmann::json's, so the core also builds with it (CMake
+// -DPAYLINKS_JSON=nlohmann) to compare the two; docs/performance.md ("JSON library") has the
+// figures and the decision. fuzz_json checks this reader against nlohmann's.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <limits>
 #include <new>
 #include <optional>
 #include <string>
@@ -23,6 +28,68 @@
 #include <type_traits>
 #include <utility>
 #include <vector>
+
+#if defined(PAYLINKS_JSON_NLOHMANN)
+// The comparison build (CMake -DPAYLINKS_JSON=nlohmann): nlohmann::ordered_json as the core's
+// Json, with only the shims below. It differs from the value above where nlohmann differs:
+// numbers with a fraction, an exponent or more than 64 bits become doubles; reading an absent
+// member of a const object or a value as another type traps (JSON_ASSERT below) instead of
+// giving null / 0 / ""; and there is no depth limit.
+#ifndef JSON_ASSERT
+#define JSON_ASSERT(x) ((x) ? static_cast<void>(0) : __builtin_trap())
+#endif
+#ifndef JSON_NOEXCEPTION
+#define JSON_NOEXCEPTION
+#endif
+#define JSON_HAS_FILESYSTEM 0
+#define JSON_HAS_EXPERIMENTAL_FILESYSTEM 0
+#include <nlohmann/json.hpp>
+
+namespace paylinks {
+
+using Json = nlohmann::ordered_json;
+using JsonArray = Json::array_t;
+using JsonObject = Json::object_t;
+using JsonMember = JsonObject::value_type;
+
+[[nodiscard]] inline std::optional<Json> parse_json(std::string_view text) noexcept {
+    Json value = Json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+    if (value.is_discarded()) return std::nullopt;
+    return value;
+}
+[[nodiscard]] inline std::string dump_json(const Json& value) {
+    return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+inline void append_json(std::string& out, const Json& value) {
+    out += dump_json(value);
+}
+inline void append_json_string(std::string& out, std::string_view text) {
+    out += dump_json(Json(text));
+}
+/// An object's members, to move them out in order.
+[[nodiscard]] inline JsonObject& object_members(Json& value) {
+    return value.get_ref<JsonObject&>();
+}
+/// An integer that `I` represents exactly.
+template<class I>
+[[nodiscard]] bool fits(const Json& value) noexcept {
+    using Limits = std::numeric_limits<I>;
+    if (value.is_number_unsigned())
+        return value.get<std::uint64_t>() <= static_cast<std::uint64_t>(Limits::max());
+    if (!value.is_number_integer()) return false;
+    const auto n = value.get<std::int64_t>();
+    return n < 0 ? std::is_signed_v<I> && n >= static_cast<std::int64_t>(Limits::min())
+                 : static_cast<std::uint64_t>(n) <= static_cast<std::uint64_t>(Limits::max());
+}
+/// Moves an array's elements out (none for any other type), leaving the value null.
+[[nodiscard]] inline JsonArray release_elements(Json& value) noexcept {
+    JsonArray out;
+    if (value.is_array()) out = std::move(value.get_ref<JsonArray&>());
+    value = nullptr;
+    return out;
+}
+
+#else
 
 namespace paylinks {
 
@@ -80,7 +147,7 @@ public:
         boolean,
         integer,          ///< a negative integer, or one made from a signed C++ integer
         unsigned_integer, ///< a parsed non-negative integer, or one from an unsigned C++ integer
-        number_text,      ///< any other number, kept as its source text
+        number_text,      ///< any other number (a fraction, an exponent, beyond 64 bits): its text
         string,
         array,
         object,
@@ -185,10 +252,27 @@ public:
     [[nodiscard]] bool is_number_integer() const noexcept {
         return type_ == Type::integer || type_ == Type::unsigned_integer;
     }
+    /// A non-negative integer (parsed, or made from any C++ integer type).
     [[nodiscard]] bool is_number_unsigned() const noexcept {
-        return type_ == Type::unsigned_integer;
+        return type_ == Type::unsigned_integer || (type_ == Type::integer && integer_ >= 0);
     }
-    [[nodiscard]] bool is_number_float() const noexcept { return type_ == Type::number_text; }
+    /// A number kept as its source text: one with a fraction or an exponent, or an integer
+    /// beyond 64 bits (not a floating-point value: nothing here is ever converted to one).
+    [[nodiscard]] bool is_number_text() const noexcept { return type_ == Type::number_text; }
+    /// An integer that `I` represents exactly (what get<I>() then returns).
+    template<class I>
+    [[nodiscard]] bool fits() const noexcept {
+        static_assert(std::is_integral_v<I> && !std::is_same_v<I, bool>, "Json::fits: integers");
+        using Limits = std::numeric_limits<I>;
+        if (type_ == Type::integer) {
+            if (integer_ < 0)
+                return std::is_signed_v<I> && integer_ >= static_cast<std::int64_t>(Limits::min());
+            return static_cast<std::uint64_t>(integer_) <=
+                   static_cast<std::uint64_t>(Limits::max());
+        }
+        return type_ == Type::unsigned_integer &&
+               unsigned_ <= static_cast<std::uint64_t>(Limits::max());
+    }
     [[nodiscard]] bool is_string() const noexcept { return type_ == Type::string; }
     [[nodiscard]] bool is_array() const noexcept { return type_ == Type::array; }
     [[nodiscard]] bool is_object() const noexcept { return type_ == Type::object; }
@@ -196,8 +280,8 @@ public:
     [[nodiscard]] bool is_primitive() const noexcept { return !is_structured(); }
 
     // Reading: a value of another type reads as false / 0 / "" (never aborts).
-    /// bool, any integer type (two's-complement conversion, as a cast), std::string,
-    /// std::string_view (into this value) or Json.
+    /// bool, any integer type (the integer when it fits() that type, else 0: never a wrapped
+    /// or truncated value), std::string, std::string_view (into this value) or Json.
     template<class T>
     [[nodiscard]] T get() const {
         if constexpr (std::is_same_v<T, Json>) {
@@ -205,9 +289,8 @@ public:
         } else if constexpr (std::is_same_v<T, bool>) {
             return type_ == Type::boolean && boolean_;
         } else if constexpr (std::is_integral_v<T>) {
-            if (type_ == Type::integer) return static_cast<T>(integer_);
-            if (type_ == Type::unsigned_integer) return static_cast<T>(unsigned_);
-            return T{};
+            if (!fits<T>()) return T{};
+            return type_ == Type::integer ? static_cast<T>(integer_) : static_cast<T>(unsigned_);
         } else if constexpr (std::is_same_v<T, std::string>) {
             return type_ == Type::string ? string_ : std::string{};
         } else {
@@ -231,7 +314,8 @@ public:
         return type_ == Type::number_text ? std::string_view{string_} : std::string_view{};
     }
 
-    // Containers. Mutating a null value first makes it an empty array or object.
+    // Containers. A mutating call made on a value of another kind (null, or anything else: its
+    // old value is dropped) first makes it the empty array or object that call needs.
     [[nodiscard]] std::size_t size() const noexcept;
     [[nodiscard]] bool empty() const noexcept { return size() == 0; }
 
@@ -255,7 +339,6 @@ public:
     [[nodiscard]] const Json& operator[](const char* key) const noexcept {
         return (*this)[std::string_view{key}];
     }
-    [[nodiscard]] const Json& at(std::string_view key) const noexcept { return (*this)[key]; }
     /// Element `index`; the non-const form grows the array with nulls to reach it.
     template<class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
     Json& operator[](I index) {
@@ -296,7 +379,7 @@ public:
         } else if constexpr (std::is_same_v<T, bool>) {
             return member.is_boolean() ? member.boolean_ : fallback;
         } else if constexpr (std::is_integral_v<T>) {
-            return member.is_number_integer() ? member.get<T>() : fallback;
+            return member.fits<T>() ? member.get<T>() : fallback;
         } else {
             return member.is_string() ? T{member.string_} : fallback;
         }
@@ -305,7 +388,8 @@ public:
         return value<std::string>(key, fallback);
     }
 
-    /// The members of an object (empty for any other type), for `for (auto& [k, v] : ...)`.
+    /// The members of an object, for `for (auto& [k, v] : ...)`; for any other type none (the
+    /// non-const form then gives a scratch list: what is added to it is not kept).
     [[nodiscard]] JsonObject& items();
     [[nodiscard]] const JsonObject& items() const noexcept;
     /// The elements of an array (empty for any other type).
@@ -407,6 +491,22 @@ void append_json(std::string& out, const Json& value);
 /// Appends `text` as a JSON string literal (quotes included).
 void append_json_string(std::string& out, std::string_view text);
 
+/// An object's members (empty for any other type), to move them out in order.
+[[nodiscard]] inline JsonObject& object_members(Json& value) {
+    return value.items();
+}
+/// Moves an array's elements out (none for any other type), leaving the value null.
+[[nodiscard]] inline JsonArray release_elements(Json& value) noexcept {
+    return value.release_elements();
+}
+/// An integer that `I` represents exactly (Json::fits, for code built with either Json).
+template<class I>
+[[nodiscard]] bool fits(const Json& value) noexcept {
+    return value.fits<I>();
+}
+
+#endif
+
 /// A member name for JsonObjectWriter: a literal, checked when compiling to be printable
 /// ASCII without '"' or '\\', so that it is written as it is, with no escaping pass.
 class JsonKey {
@@ -476,15 +576,18 @@ private:
 /// The string member `key` of an untrusted object, else `fallback`.
 [[nodiscard]] inline std::string string_or(const Json& object, std::string_view key,
                                            std::string fallback = {}) {
-    const Json& member = object[key];
-    return member.is_string() ? member.get_ref<const std::string&>() : fallback;
+    const auto member = object.find(key);
+    return member != object.end() && member->is_string() ? member->get_ref<const std::string&>()
+                                                         : fallback;
 }
 
-/// The integer member `key` of an untrusted object, else `fallback` (as string_or).
+/// The integer member `key` of an untrusted object when it fits 64 signed bits, else
+/// `fallback` (as string_or).
 [[nodiscard]] inline std::int64_t integer_or(const Json& object, std::string_view key,
                                              std::int64_t fallback) {
-    const Json& member = object[key];
-    return member.is_number_integer() ? member.get<std::int64_t>() : fallback;
+    const auto member = object.find(key);
+    return member != object.end() && fits<std::int64_t>(*member) ? member->get<std::int64_t>()
+                                                                 : fallback;
 }
 
 } // namespace paylinks

@@ -35,7 +35,7 @@ namespace paylinks::stored {
 
 [[nodiscard]] inline bool read_int(const Json& object, const char* name, std::int64_t& out) {
     auto it = object.find(name);
-    if (it == object.end() || !it->is_number_integer()) return false;
+    if (it == object.end() || !fits<std::int64_t>(*it)) return false;
     out = it->get<std::int64_t>();
     return true;
 }

@@ -70,7 +70,7 @@ std::optional<Delivery> delivery_from_storage(std::string_view text) {
         }
     }
     auto next = s.find("next");
-    if (next != s.end() && next->is_number_integer())
+    if (next != s.end() && fits<std::int64_t>(*next))
         delivery.next_attempt_ms = next->get<std::int64_t>();
     return delivery;
 }

@@ -66,8 +66,8 @@ std::optional<Endpoint> from_storage(std::string_view text) {
     if (!get_string("id", endpoint.id) || !get_string("url", endpoint.url) ||
         !get_string("secret", endpoint.secret) || events == s.end() || !events->is_array() ||
         active == s.end() || !active->is_boolean() || livemode == s.end() ||
-        !livemode->is_boolean() || created == s.end() || !created->is_number_integer() ||
-        updated == s.end() || !updated->is_number_integer())
+        !livemode->is_boolean() || created == s.end() || !fits<std::int64_t>(*created) ||
+        updated == s.end() || !fits<std::int64_t>(*updated))
         return std::nullopt;
     for (const auto& type : *events) {
         if (!type.is_string()) return std::nullopt;

@@ -123,9 +123,28 @@ TEST_CASE("numbers keep their kind and never pass through floating point", "[jso
     CHECK(value("-7").get<std::int64_t>() == -7);
     CHECK(value("18446744073709551615").get<std::uint64_t>() == UINT64_MAX);
     CHECK(value("-9223372036854775808").get<std::int64_t>() == INT64_MIN);
+    // An integer reads as itself in a type that holds it, else as 0: never wrapped.
+    CHECK(value("18446744073709551615").fits<std::uint64_t>());
+    CHECK_FALSE(value("18446744073709551615").fits<std::int64_t>());
+    CHECK(value("18446744073709551615").get<std::int64_t>() == 0);
+    CHECK(value("9223372036854775808").get<std::int64_t>() == 0);
+    CHECK(value("9223372036854775807").get<std::int64_t>() == INT64_MAX);
+    CHECK(value("-1").get<std::uint64_t>() == 0);
+    CHECK_FALSE(value("-1").fits<std::uint32_t>());
+    CHECK(value("4294967296").get<std::uint32_t>() == 0);
+    CHECK(value("4294967295").get<std::uint32_t>() == UINT32_MAX);
+    CHECK(value("-129").get<std::int8_t>() == 0);
+    CHECK(value("-128").get<std::int8_t>() == -128);
+    CHECK_FALSE(value("1.0").fits<std::int64_t>());
+    CHECK(paylinks::integer_or(value(R"({"n":18446744073709551615})"), "n", 7) == 7);
+    CHECK(Json(value("9223372036854775808")).value("missing", std::int64_t{3}) == 3);
+    CHECK(value(R"({"n":9223372036854775808})").value("n", std::int64_t{3}) == 3);
+    // Unsigned means not negative, however the integer was made.
+    CHECK(Json(std::int64_t{5}).is_number_unsigned());
+    CHECK_FALSE(Json(std::int64_t{-5}).is_number_unsigned());
     for (const char* text : {"1.0", "1e2", "0.1", "18446744073709551616", "-9223372036854775809"}) {
         INFO(text);
-        CHECK(value(text).is_number_float());
+        CHECK(value(text).is_number_text());
         CHECK_FALSE(value(text).is_number_integer());
         CHECK(value(text).number_source() == text);
     }
