@@ -29,28 +29,39 @@ function setUp(env) {
 const NO_BODY = { body: '', bodySize: 0 };
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-// Past the cap, a body that declared its length (up to DRAIN_BYTES) is still read and
-// dropped, so that a client still sending it receives the 413 rather than a reset connection.
+// Past the cap the rest of a body is still read and dropped, up to DRAIN_BYTES, for as long
+// as it keeps coming (a pause of DRAIN_IDLE_MS ends it), so that a client still sending
+// receives the 413 rather than a reset connection, and one that stalls is not waited for.
 const DRAIN_BYTES = 1024 * 1024;
+const DRAIN_IDLE_MS = 100;
+const IDLE = Symbol('idle');
+
+function readOrIdle(reader) {
+  let timer;
+  const idle = new Promise((resolve) => (timer = setTimeout(() => resolve(IDLE), DRAIN_IDLE_MS)));
+  return Promise.race([reader.read(), idle]).finally(() => clearTimeout(timer));
+}
 
 // Keeps at most MAX_BODY_BYTES whatever Content-Length says (it may be absent, chunked or
 // false): past the cap only the size seen so far crosses, which the core refuses as too
-// large, and a body of unknown or larger length is cancelled there. A body that is not UTF-8
-// crosses as null (the core refuses it), never as a text with replacement characters the
-// client never sent.
+// large. A body that is not UTF-8 crosses as null (the core refuses it), never as a text with
+// replacement characters the client never sent.
 async function readBody(request) {
   const declared = Number(request.headers.get('content-length') ?? 0);
-  const drain = Number.isFinite(declared) && declared > 0 && declared <= DRAIN_BYTES;
   const reader = request.body.getReader();
   const chunks = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
+    const next = size > MAX_BODY_BYTES ? await readOrIdle(reader) : await reader.read();
+    if (next === IDLE) {
+      await reader.cancel().catch(() => {});
+      break;
+    }
+    if (next.done) break;
+    size += next.value.byteLength;
     if (size <= MAX_BODY_BYTES) {
-      chunks.push(value);
-    } else if (!drain || size > DRAIN_BYTES) {
+      chunks.push(next.value);
+    } else if (size > DRAIN_BYTES) {
       await reader.cancel().catch(() => {});
       break;
     }
