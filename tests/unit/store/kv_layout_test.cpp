@@ -56,6 +56,19 @@ struct Shop {
         slug = link.json["slug"].get<std::string>();
         driver.run_follow_ups();
     }
+    /// Answers webhook deliveries 200 and counts them; adds an endpoint for every event.
+    int& deliver_to_endpoint_for_everything() {
+        driver.http = [this](const Json&) {
+            ++posted;
+            return Json{{"ok", true}, {"status", 200}, {"body", ""}, {"durationMs", 1}};
+        };
+        REQUIRE(driver
+                    .api("POST", "/api/v1/webhook_endpoints",
+                         Json{{"url", "https://merchant.example/all"}})
+                    .status == 201);
+        return posted;
+    }
+    int posted = 0;
     /// A visit; returns the new session's id.
     std::string visit() {
         auto answer = driver.request("GET", "/l/" + slug);
@@ -131,15 +144,7 @@ TEST_CASE("once the registry is known and nobody subscribes, events start no del
 
     // One for every event: the next visit's event is delivered, and the registry is what
     // said where.
-    int posted = 0;
-    shop.driver.http = [&](const Json&) {
-        ++posted;
-        return Json{{"ok", true}, {"status", 200}, {"body", ""}, {"durationMs", 1}};
-    };
-    REQUIRE(
-        shop.driver
-            .api("POST", "/api/v1/webhook_endpoints", Json{{"url", "https://merchant.example/all"}})
-            .status == 201);
+    const int& posted = shop.deliver_to_endpoint_for_everything();
     shop.visit();
     REQUIRE(shop.driver.follow_ups.size() == 1);
     const auto before = shop.driver.effect_log.size();
@@ -247,15 +252,7 @@ TEST_CASE("a session that lives longer than SESSION_TTL is in the watch index fr
 TEST_CASE("two writers of one event ask for its delivery; the endpoint gets it once",
           "[store][webhooks]") {
     Shop shop;
-    int posted = 0;
-    shop.driver.http = [&](const Json&) {
-        ++posted;
-        return Json{{"ok", true}, {"status", 200}, {"body", ""}, {"durationMs", 1}};
-    };
-    REQUIRE(
-        shop.driver
-            .api("POST", "/api/v1/webhook_endpoints", Json{{"url", "https://merchant.example/all"}})
-            .status == 201);
+    const int& posted = shop.deliver_to_endpoint_for_everything();
     shop.driver.follow_ups.clear();
     shop.visit();
     REQUIRE(shop.driver.follow_ups.size() == 1);
