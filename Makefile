@@ -43,9 +43,13 @@ npm: node_modules/.package-lock.json
 
 build: deps native wasm bundle contracts
 
+# Also writes README's and docs/openapi.yaml's lists of statuses, event types, currencies
+# and networks from the core's tables (core/catalog), before the wasm build embeds the latter.
 native:
 	@cmake --preset native >/dev/null
 	cmake --build build/native -j$(JOBS)
+	@build/native/paylinks_catalog > build/native/catalog.json
+	@node scripts/build/catalog-docs.mjs build/native/catalog.json
 
 wasm:
 	@cmake --preset emscripten >/dev/null

@@ -5,28 +5,24 @@
   const $ = (id) => document.getElementById(id);
   const KEY = 'paylinks.key',
     LIMIT = 20;
-  const SES = ['open', 'detected', 'paid', 'underpaid', 'overpaid', 'paid_late', 'expired'];
-  const TYPES = ['created', ...SES.slice(1)]
-    .map((s) => 'checkout_session.' + s)
-    .concat(['created', 'updated', 'deleted'].map((s) => 'payment_link.' + s));
+  // The core's statuses, event types, currencies and networks, from the page
+  // (core/catalog): nothing here repeats them.
+  const CATALOG = JSON.parse($('catalog').textContent);
+  const SES = CATALOG.statuses.map((s) => s.name);
+  const TYPES = CATALOG.eventTypes.map((e) => e.type);
+  const LABEL = Object.fromEntries(CATALOG.statuses.map((s) => [s.name, s.label]));
+  // Session statuses take their tone from the catalog; deliveries, sweeps and endpoints
+  // have states of their own.
   const TONE = {
-    paid: 'ok',
-    overpaid: 'ok',
-    paid_late: 'ok',
+    ...Object.fromEntries(CATALOG.statuses.map((s) => [s.name, s.tone])),
     succeeded: 'ok',
     active: 'ok',
-    open: 'in',
-    pending: 'in',
-    detected: 'in',
-    underpaid: 'wa',
-    failed: 'er',
-    expired: '',
+    pending: 'live',
+    failed: 'error',
   };
-  const EXPLORER = {
-    1: 'https://etherscan.io/tx/',
-    8453: 'https://basescan.org/tx/',
-    84532: 'https://sepolia.basescan.org/tx/',
-  };
+  const EXPLORER = Object.fromEntries(
+    CATALOG.networks.filter((n) => n.explorerTxUrl).map((n) => [n.chainId, n.explorerTxUrl]),
+  );
   let key = '',
     view = '',
     uid = 0,
@@ -61,7 +57,7 @@
     return s && !isNaN(d) ? d.toLocaleString([], { dateStyle: 'medium', timeStyle: 'short' }) : '—';
   };
   const time = (s) => h('time', { dateTime: s || '', textContent: when(s) });
-  const label = (s) => (s ? s[0].toUpperCase() + s.slice(1).replace(/_/g, ' ') : '');
+  const label = (s) => LABEL[s] || (s ? s[0].toUpperCase() + s.slice(1).replace(/_/g, ' ') : '');
   const badge = (s, text) => h('span', { className: 'badge b-' + (TONE[s] || '') }, text || label(s));
   const b2 = (text, onclick, cls) =>
     h('button', { type: 'button', className: 'b2 ' + (cls || ''), textContent: text, onclick });
@@ -296,6 +292,11 @@
   function linkForm(form, link) {
     form.replaceChildren($('t-link').content.cloneNode(true));
     const el = form.elements;
+    el.fiatCurrency.append(
+      ...CATALOG.currencies.map(({ code }) =>
+        h('option', { selected: code === CATALOG.defaultCurrency }, code),
+      ),
+    );
     if (link) {
       for (const k of ['title', 'fiatAmount', 'fiatCurrency', 'description', 'successUrl', 'cancelUrl'])
         el[k].value = link[k] == null ? '' : link[k];

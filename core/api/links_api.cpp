@@ -63,7 +63,7 @@ MaybeError apply_link_fields(links::Link& link, const Json& body, bool creating,
                 check_priced_currency(ctx.config(), std::string(currency->code), "fiatCurrency"))
             return error;
     } else if (creating) {
-        currency = money::find_currency("USD");
+        currency = money::find_currency(money::kDefaultCurrency);
     }
     auto amount = body.find("fiatAmount");
     if (amount == body.end() && creating) return missing("fiatAmount");

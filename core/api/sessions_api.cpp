@@ -102,7 +102,7 @@ MaybeError read_common(SessionDraft& draft, const Json& body, std::int64_t now_m
 MaybeError read_ad_hoc(SessionDraft& draft, const Json& body, const Context& ctx) {
     auto currency_value = body.find("fiatCurrency");
     auto currency = currency_value == body.end()
-                        ? money::find_currency("USD")
+                        ? money::find_currency(money::kDefaultCurrency)
                         : (currency_value->is_string()
                                ? money::find_currency(currency_value->get<std::string>())
                                : std::nullopt);

@@ -69,6 +69,10 @@ bool read_address(const Json& env, const char* name, bool required, eth::Address
 
 } // namespace
 
+std::span<const Network> built_in_networks() noexcept {
+    return kNetworks;
+}
+
 const Network* find_network(std::string_view name) noexcept {
     for (const auto& network : kNetworks)
         if (network.name == name) return &network;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct Network {
 };
 
 [[nodiscard]] const Network* find_network(std::string_view name) noexcept;
+/// Every built-in network, in the order the documentation lists them.
+[[nodiscard]] std::span<const Network> built_in_networks() noexcept;
 
 /// An exchange rate: token units per one unit of a fiat currency, as an exact decimal.
 struct Rate {

@@ -13,13 +13,39 @@ std::string event_key(std::string_view id) {
     return std::string(kEventKeyPrefix) + ids::newest_first_key(id, ids::kEventPrefix);
 }
 
-const std::vector<std::string_view>& event_types() noexcept {
-    static const std::vector<std::string_view> kTypes = {
-        "checkout_session.created",   "checkout_session.detected", "checkout_session.paid",
-        "checkout_session.underpaid", "checkout_session.overpaid", "checkout_session.paid_late",
-        "checkout_session.expired",   "checkout_session.reorged",  "payment_link.created",
-        "payment_link.updated",       "payment_link.deleted"};
+const std::vector<EventTypeInfo>& event_type_table() noexcept {
+    static const std::vector<EventTypeInfo> kTypes = {
+        {"checkout_session.created", "a session was opened (API or `/l/{slug}`)"},
+        {"checkout_session.detected",
+         "a transfer to its deposit address was seen, not yet confirmed"},
+        {"checkout_session.paid",
+         "confirmed transfers add up to exactly `amountDue`, in time: **fulfil**"},
+        {"checkout_session.underpaid",
+         "confirmed transfers fall short before expiry; the page asks for the rest"},
+        {"checkout_session.overpaid",
+         "confirmed transfers exceed `amountDue`: **fulfil**, refund the difference if you wish"},
+        {"checkout_session.paid_late",
+         "fully paid by a transfer mined after `expiresAt` but within `LATE_WINDOW_SECONDS`: "
+         "**fulfil** (or refund)"},
+        {"checkout_session.expired",
+         "`expiresAt` passed without full payment (or the merchant expired it)"},
+        {"checkout_session.reorged",
+         "a fulfilled session lost its payment to a chain reorganisation: **hold** fulfilment; "
+         "a replacement payment makes it paid again (a new event)"},
+        {"payment_link.created", "the merchant created a link"},
+        {"payment_link.updated", "the merchant changed a link"},
+        {"payment_link.deleted", "the merchant deleted a link"}};
     return kTypes;
+}
+
+const std::vector<std::string_view>& event_types() noexcept {
+    static const std::vector<std::string_view> kNames = [] {
+        std::vector<std::string_view> names;
+        for (const auto& info : event_type_table())
+            names.push_back(info.type);
+        return names;
+    }();
+    return kNames;
 }
 
 bool is_event_type(std::string_view type) noexcept {

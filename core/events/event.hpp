@@ -28,6 +28,13 @@ struct Event {
 /// The event types there are (for validating filters and endpoint subscriptions).
 [[nodiscard]] bool is_event_type(std::string_view type) noexcept;
 [[nodiscard]] const std::vector<std::string_view>& event_types() noexcept;
+/// Every event type with what it records (Markdown), in one table: README's webhook table
+/// and the dashboard's filters are generated from it (core/catalog).
+struct EventTypeInfo {
+    std::string_view type;
+    std::string_view when;
+};
+[[nodiscard]] const std::vector<EventTypeInfo>& event_type_table() noexcept;
 
 /// What an event is the record of. Many writers race on KV with no compare-and-set (polls,
 /// verifies and the cron may all see one payment confirm), so an event's id is derived from

@@ -25,6 +25,9 @@ inline constexpr std::array kCurrencies{
     Currency{"USDC", 2}, Currency{"ZAR", 2},
 };
 
+/// What a price is in when the request names no currency.
+inline constexpr std::string_view kDefaultCurrency = "USD";
+
 /// Looks up a code in any ASCII case ("usd" is USD); nullopt if unsupported.
 [[nodiscard]] std::optional<Currency> find_currency(std::string_view code) noexcept;
 

@@ -1,5 +1,6 @@
 #include "core/pages/dashboard_page.hpp"
 
+#include "core/catalog/catalog.hpp"
 #include "core/pages/dashboard_assets.hpp"
 #include "core/pages/layout.hpp"
 
@@ -15,7 +16,7 @@ namespace {
 // the link form is cloned for editing in place).
 
 constexpr std::string_view kHeader =
-    R"html(<header class="top"><div class="bar"><a class="brand" href="/dashboard"><span class="logo" aria-hidden="true"></span>paylinks</a><span id="mode" class="badge b-wa" hidden>Test mode</span><span class="sp"></span><button id="out" class="b2" type="button" hidden>Sign out</button></div><nav id="nav" class="tabs" aria-label="Dashboard" hidden><a href="#links">Links</a><a href="#sessions">Sessions</a><a href="#events">Events</a><a href="#webhooks">Webhooks</a><a href="#balances">Balances</a></nav></header>)html";
+    R"html(<header class="top"><div class="bar"><a class="brand" href="/dashboard"><span class="logo" aria-hidden="true"></span>paylinks</a><span id="mode" class="badge b-warn" hidden>Test mode</span><span class="sp"></span><button id="out" class="b2" type="button" hidden>Sign out</button></div><nav id="nav" class="tabs" aria-label="Dashboard" hidden><a href="#links">Links</a><a href="#sessions">Sessions</a><a href="#events">Events</a><a href="#webhooks">Webhooks</a><a href="#balances">Balances</a></nav></header>)html";
 
 constexpr std::string_view kSignIn =
     R"html(<main id="main" class="dw"><noscript><p class="card">The dashboard needs JavaScript. Your payment links and checkout pages work without it.</p></noscript><section id="signin" class="card login" aria-labelledby="si-h" hidden><h1 id="si-h">Sign in</h1><p class="mu">Enter your secret API key. It stays in this browser tab and is forgotten when the tab closes.</p><form id="si-form" class="stack" novalidate><label class="f"><span>Secret API key</span><input name="key" type="password" autocomplete="off" spellcheck="false" autocapitalize="off" placeholder="sk_live_… or sk_test_…"></label><div class="ferr"></div><button class="btn" type="submit">Sign in</button></form></section>)html";
@@ -38,7 +39,7 @@ constexpr std::string_view kBalances =
 
 // The link form's fields: cloned into the create panel and into a row being edited.
 constexpr std::string_view kLinkForm =
-    R"html(<template id="t-link"><div class="grid"><label class="f wide"><span>Title</span><input name="title" maxlength="200" placeholder="Conference ticket"></label><label class="f"><span>Price</span><input name="fiatAmount" inputmode="decimal" autocomplete="off" placeholder="25.00"></label><label class="f"><span>Currency</span><select name="fiatCurrency"><option>USD</option><option>USDC</option><option>EUR</option><option>GBP</option><option>AED</option><option>AUD</option><option>BRL</option><option>CAD</option><option>CHF</option><option>CZK</option><option>DKK</option><option>HKD</option><option>INR</option><option>JPY</option><option>KRW</option><option>MXN</option><option>NOK</option><option>NZD</option><option>PLN</option><option>SEK</option><option>SGD</option><option>ZAR</option></select></label><label class="f wide"><span>Description <i>optional</i></span><textarea name="description" maxlength="500" rows="2"></textarea></label><label class="f wide"><span>Success URL <i>optional — where customers go once paid</i></span><input name="successUrl" type="url" spellcheck="false" placeholder="https://shop.example/thanks"></label><label class="f wide"><span>Cancel URL <i>optional</i></span><input name="cancelUrl" type="url" spellcheck="false" placeholder="https://shop.example/cart"></label><label class="f wide slug"><span>Custom slug <i>optional — the end of the link's URL</i></span><input name="slug" spellcheck="false" autocapitalize="off" placeholder="spring-sale"></label></div><div class="ferr"></div><div class="acts"><button class="btn" type="submit">Create link</button><button class="b2 x" type="button">Cancel</button></div></template>)html";
+    R"html(<template id="t-link"><div class="grid"><label class="f wide"><span>Title</span><input name="title" maxlength="200" placeholder="Conference ticket"></label><label class="f"><span>Price</span><input name="fiatAmount" inputmode="decimal" autocomplete="off" placeholder="25.00"></label><label class="f"><span>Currency</span><select name="fiatCurrency"></select></label><label class="f wide"><span>Description <i>optional</i></span><textarea name="description" maxlength="500" rows="2"></textarea></label><label class="f wide"><span>Success URL <i>optional — where customers go once paid</i></span><input name="successUrl" type="url" spellcheck="false" placeholder="https://shop.example/thanks"></label><label class="f wide"><span>Cancel URL <i>optional</i></span><input name="cancelUrl" type="url" spellcheck="false" placeholder="https://shop.example/cart"></label><label class="f wide slug"><span>Custom slug <i>optional — the end of the link's URL</i></span><input name="slug" spellcheck="false" autocapitalize="off" placeholder="spring-sale"></label></div><div class="ferr"></div><div class="acts"><button class="btn" type="submit">Create link</button><button class="b2 x" type="button">Cancel</button></div></template>)html";
 
 constexpr std::string_view kDialogs =
     R"html(<dialog id="dlg" aria-labelledby="dlg-h" aria-describedby="dlg-m"><h2 id="dlg-h"></h2><p id="dlg-m"></p><div class="acts"><button id="dlg-no" class="b2" type="button">Cancel</button><button id="dlg-ok" class="btn dg" type="button"></button></div></dialog><div id="toast" class="toast" role="status" aria-live="polite"></div>)html";
@@ -50,11 +51,22 @@ std::string render_dashboard_page() {
         detail::join({"<link rel=\"stylesheet\" href=\"", dashboard_css_href(), "\"><script src=\"",
                       dashboard_js_href(), "\" defer></script>"});
     std::string out;
-    out.reserve(9000);
+    out.reserve(12000);
     detail::open_document(out, {.title = "Dashboard · paylinks", .script = false, .extra = head});
     for (const std::string_view part :
          {kHeader, kSignIn, kLinks, kSessions, kEvents, kWebhooks, kBalances, kLinkForm, kDialogs})
         out += part;
+    // The statuses, event types, currencies and networks dashboard.js shows, from the core's
+    // own tables: a data block, which the CSP lets through because it never runs. `<` is
+    // escaped so that no text in it can close the element.
+    out += "<script id=\"catalog\" type=\"application/json\">";
+    for (const char c : catalog::catalog_json()) {
+        if (c == '<')
+            out += "\\u003c";
+        else
+            out += c;
+    }
+    out += "</script>";
     detail::close_document(out);
     return out;
 }

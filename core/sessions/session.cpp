@@ -5,19 +5,48 @@
 namespace paylinks::sessions {
 namespace {
 
-constexpr std::array<std::string_view, 8> kStatusNames = {
-    "open", "detected", "paid", "underpaid", "overpaid", "paid_late", "expired", "reorged"};
-static_assert(kStatusNames.size() == static_cast<std::size_t>(Status::reorged) + 1);
+constexpr std::array<StatusInfo, 8> kStatuses{{
+    {Status::open, "open", "Open", "live", "waiting for a transfer to the deposit address"},
+    {Status::detected, "detected", "Detected", "live",
+     "a transfer was seen and is not confirmed yet: **do not fulfil** yet"},
+    {Status::paid, "paid", "Paid", "ok",
+     "confirmed transfers add up to exactly `amountDue`, in time: **fulfil**"},
+    {Status::underpaid, "underpaid", "Underpaid", "warn",
+     "confirmed transfers fall short; the page asks for the rest until `expiresAt`"},
+    {Status::overpaid, "overpaid", "Overpaid", "ok",
+     "confirmed transfers exceed `amountDue`: **fulfil**, refund the difference if you wish"},
+    {Status::paid_late, "paid_late", "Paid late", "ok",
+     "fully paid by a transfer mined after `expiresAt` but within `LATE_WINDOW_SECONDS`: "
+     "**fulfil** (or refund)"},
+    {Status::expired, "expired", "Expired", "muted",
+     "`expiresAt` passed without full payment (or the merchant expired it)"},
+    {Status::reorged, "reorged", "Reorged", "warn",
+     "a fulfilled session lost its payment to a chain reorganisation: **hold** fulfilment; a "
+     "replacement payment makes it paid again"},
+}};
+
+// Indexing by the enum's value is what to_string relies on.
+constexpr bool table_in_enum_order() noexcept {
+    for (std::size_t i = 0; i < kStatuses.size(); ++i)
+        if (static_cast<std::size_t>(kStatuses[i].status) != i) return false;
+    return true;
+}
+static_assert(table_in_enum_order());
+static_assert(kStatuses.size() == static_cast<std::size_t>(Status::reorged) + 1);
 
 } // namespace
 
+const std::array<StatusInfo, 8>& status_table() noexcept {
+    return kStatuses;
+}
+
 std::string_view to_string(Status status) noexcept {
-    return kStatusNames[static_cast<std::size_t>(status)];
+    return kStatuses[static_cast<std::size_t>(status)].name;
 }
 
 std::optional<Status> parse_status(std::string_view text) noexcept {
-    for (std::size_t i = 0; i < kStatusNames.size(); ++i)
-        if (kStatusNames[i] == text) return static_cast<Status>(i);
+    for (const auto& info : kStatuses)
+        if (info.name == text) return info.status;
     return std::nullopt;
 }
 

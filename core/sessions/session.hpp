@@ -5,6 +5,7 @@
 #include "core/sessions/rate_source.hpp"
 #include "core/util/json.hpp"
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +25,17 @@ enum class Status : std::uint8_t {
     expired,
     reorged
 };
+
+/// What each status is called and means, in one table: the API's names, the dashboard's
+/// labels and tones, the documentation's meaning (all generated from it: core/catalog).
+struct StatusInfo {
+    Status status;
+    std::string_view name;    ///< the API's `status`
+    std::string_view label;   ///< short, for people ("Paid late")
+    std::string_view tone;    ///< ok (fulfil), live (waiting), warn (act), muted (over)
+    std::string_view meaning; ///< for the merchant (Markdown)
+};
+[[nodiscard]] const std::array<StatusInfo, 8>& status_table() noexcept;
 
 [[nodiscard]] std::string_view to_string(Status status) noexcept;
 [[nodiscard]] std::optional<Status> parse_status(std::string_view text) noexcept;

@@ -7,6 +7,7 @@
 // rotation is signed with the new secret; make sweep's collection shows under Balances. Screenshots go to test-output/screenshots/.
 //
 //   node --test tests/browser/
+import { loadCatalog } from '../support/catalog.mjs';
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -90,6 +91,10 @@ describe('merchant dashboard (Chromium)', () => {
     const form = page.locator('#link-form');
     await form.getByLabel('Title').fill(title);
     await form.getByLabel('Price').fill('80.005');
+    // The currency choices are the core's (core/catalog), USD first chosen.
+    const currencies = await form.getByLabel('Currency').locator('option').allTextContents();
+    assert.deepEqual(currencies, loadCatalog().currencies.map((c) => c.code));
+    assert.equal(await form.getByLabel('Currency').inputValue(), 'USD');
     await form.getByLabel('Currency').selectOption('USD');
     await form.getByLabel('Description').fill('A video call about your product, with notes.');
     await form.getByLabel('Success URL').fill(`${stack.url}/healthz?paid=1`);
@@ -167,6 +172,8 @@ describe('merchant dashboard (Chromium)', () => {
     assert.match(await session.textContent(), /90\.000000 USDC/);
     assert.match(await session.textContent(), new RegExp(status.depositAddress));
     await shot(page, 'dashboard-sessions');
+    const statusChoices = await page.locator('#s-status option').allTextContents();
+    assert.deepEqual(statusChoices, ['All', ...loadCatalog().statuses.map((s) => s.label)]);
     await page.locator('#s-status').selectOption('expired');
     await page.getByText('No sessions with this status').waitFor();
     await page.locator('#s-status').selectOption('paid');

@@ -1,12 +1,13 @@
 // The OpenAPI document (docs/openapi.yaml): valid OpenAPI 3.1 by an independent validator,
-// in step with the core's own tables (routes, error codes, statuses, event types,
-// currencies), and served by the worker at GET /api/v1/openapi.json as the build embedded it.
+// in step with the core's own tables (routes, error codes; statuses, event types and
+// currencies through core/catalog), and served by the worker at GET /api/v1/openapi.json as the build embedded it.
 // (Every answer the other worker tests receive is checked against it: tests/support/openapi.mjs.)
 import { Validator } from '@seriousme/openapi-schema-validator';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { gzipSync } from 'node:zlib';
+import { loadCatalog } from '../support/catalog.mjs';
 import { loadDocument, matchPath } from '../support/openapi.mjs';
 import { ROOT, startWorker } from '../support/worker.mjs';
 
@@ -48,14 +49,13 @@ describe('the OpenAPI document', () => {
     assert.deepEqual(new Set(error.type.enum), types);
   });
 
-  test('lists the core\'s statuses, event types and currencies', () => {
+  test('lists the core\'s statuses, event types and currencies (core/catalog)', () => {
     const schemas = document.components.schemas;
-    const quoted = (text) => [...text.matchAll(/"([^"]+)"/g)].map(([, s]) => s);
-    const statuses = quoted(source('core/sessions/session.cpp').match(/kStatusNames = \{([^}]*)\}/)[1]);
-    assert.deepEqual(schemas.SessionStatus.enum, statuses);
-    const types = quoted(source('core/events/event.cpp').match(/kTypes = \{([^}]*)\}/)[1]);
-    assert.deepEqual(schemas.EventType.enum, types);
-    const currencies = [...source('core/money/fiat.hpp').matchAll(/Currency\{"([A-Z]+)", \d\}/g)].map(([, c]) => c);
+    const catalog = loadCatalog();
+    assert.deepEqual(schemas.SessionStatus.enum, catalog.statuses.map((s) => s.name));
+    assert.deepEqual(schemas.EventType.enum, catalog.eventTypes.map((e) => e.type));
+    const currencies = catalog.currencies.map((c) => c.code);
+    assert.ok(currencies.length >= 20 && currencies.includes('USD'), currencies.join(' '));
     assert.deepEqual(schemas.Currency.enum, currencies);
     const input = new RegExp(schemas.CurrencyInput.pattern, 'u');
     for (const code of currencies) {

@@ -1,6 +1,8 @@
+#include "core/catalog/catalog.hpp"
 #include "core/pages/assets.hpp"
 #include "core/pages/dashboard_assets.hpp"
 #include "core/pages/dashboard_page.hpp"
+#include "core/util/json.hpp"
 #include "support/driver.hpp"
 #include "tests/unit/pages/html_scan.hpp"
 
@@ -25,7 +27,7 @@ TEST_CASE("dashboard page: a static shell written for the CSP", "[pages][dashboa
     const auto tags = scan_tags(html);
     REQUIRE(tags.has_value());
 
-    int scripts = 0, label_depth = 0, fieldset_depth = 0;
+    int scripts = 0, data_blocks = 0, label_depth = 0, fieldset_depth = 0;
     std::vector<std::string> stylesheets;
     for (const Tag& t : *tags) {
         INFO("<" << t.name << ">");
@@ -37,7 +39,16 @@ TEST_CASE("dashboard page: a static shell written for the CSP", "[pages][dashboa
             CHECK(name != "style");
             CHECK(name.rfind("on", 0) != 0);
         }
-        if (t.name == "script") {
+        if (t.name == "script" && t.attr("type") && *t.attr("type") == "application/json") {
+            // The catalog, as data (never run, so the CSP has nothing to allow): exactly the
+            // core's, with `<` escaped.
+            ++data_blocks;
+            CHECK(t.attr("id") != nullptr);
+            CHECK(t.raw_text.find('<') == std::string::npos);
+            const auto parsed = paylinks::parse_json(t.raw_text);
+            REQUIRE(parsed.has_value());
+            CHECK(paylinks::dump_json(*parsed) == paylinks::catalog::catalog_json());
+        } else if (t.name == "script") {
             ++scripts;
             CHECK(t.raw_text.empty());
             REQUIRE(t.attr("src") != nullptr);
@@ -67,6 +78,7 @@ TEST_CASE("dashboard page: a static shell written for the CSP", "[pages][dashboa
         }
     }
     CHECK(scripts == 1);
+    CHECK(data_blocks == 1);
     REQUIRE(stylesheets.size() == 2);
     CHECK(stylesheets[0] == checkout_css_href()); // the pages' shared look
     CHECK(stylesheets[1] == dashboard_css_href());
@@ -109,9 +121,17 @@ TEST_CASE("dashboard assets: compact, hashed, and never writing markup", "[pages
     for (std::string_view needed :
          {"\"use strict\"", "sessionStorage", "textContent", "\"Bearer \"", "starting_after",
           "rotate_secret", "/resend", "showModal", "document.hidden", "navigator.clipboard",
-          "preventDefault", "sk_test_", "https://basescan.org/tx/", "https://etherscan.io/tx/"}) {
+          "preventDefault", "sk_test_", "\"catalog\""}) {
         INFO(needed);
         CHECK(js.find(needed) != std::string_view::npos);
+    }
+    // Statuses, event types, currencies and explorers come from the page's catalog, not from
+    // a copy in the script.
+    for (std::string_view copied :
+         {"basescan.org", "etherscan.io", "\"paid_late\"", "\"underpaid\"", "\"reorged\"",
+          "\"checkout_session.", "\"EUR\"", "\"JPY\""}) {
+        INFO(copied);
+        CHECK(js.find(copied) == std::string_view::npos);
     }
     // Served minified (assets/dashboard.js through esbuild): no indentation or comments, one
     // function expression run at once.

@@ -1,0 +1,16 @@
+#pragma once
+// The names the API, its pages and its documentation share — session statuses with their
+// labels and meanings, event types, currencies, networks — as one JSON document built from
+// the tables that define them (sessions/session.cpp, events/event.cpp, money/fiat.hpp,
+// config/config.cpp). The dashboard reads it from its page; the build writes README's and
+// docs/openapi.yaml's lists from it (scripts/build/catalog-docs.mjs), so none is a copy.
+#include <string>
+
+namespace paylinks::catalog {
+
+/// {"statuses":[{name,label,tone,fulfilled,meaning}], "eventTypes":[{type,when}],
+///  "currencies":[{code,exponent}], "defaultCurrency", "networks":[{name,displayName,chainId,usdc,
+///  explorerTxUrl,confirmations}]}, compact, in each table's order. The same text every call.
+[[nodiscard]] const std::string& catalog_json();
+
+} // namespace paylinks::catalog
