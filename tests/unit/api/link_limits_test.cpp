@@ -51,9 +51,9 @@ TEST_CASE("metadata follows the session rules, for links and sessions alike",
     CHECK_FALSE(api::check_metadata(keys(50, 500)));
     CHECK_FALSE(api::check_metadata(json(R"({"sku":"TEE-M","ünï":"ö"})")));
     const std::string long_key(41, 'k');
-    for (const auto& bad : {keys(51), keys(1, 501), json("null"), json("[]"), json(R"({"":"x"})"),
-                            json(R"({"n":1})"), json(R"({"a\u0001":"x"})"),
-                            json("{\"" + long_key + "\":\"x\"}")}) {
+    for (const auto& bad :
+         {keys(51), keys(1, 501), json("null"), json("[]"), json(R"({"":"x"})"), json(R"({"n":1})"),
+          json(R"({"a\u0001":"x"})"), json("{\"" + long_key + "\":\"x\"}")}) {
         CAPTURE(dump_json(bad).substr(0, 60));
         auto error = api::check_metadata(bad);
         REQUIRE(error);
@@ -125,8 +125,8 @@ TEST_CASE("a sale is recorded once, by the save that first fulfils a link's sess
             CHECK_FALSE(links::records_sale(session, before));
         CHECK_FALSE(links::records_sale(session, std::nullopt));
     }
-    for (auto unfulfilled : {Status::open, Status::detected, Status::underpaid, Status::expired,
-                             Status::reorged}) {
+    for (auto unfulfilled :
+         {Status::open, Status::detected, Status::underpaid, Status::expired, Status::reorged}) {
         session.status = unfulfilled;
         CHECK_FALSE(links::records_sale(session, Status::open));
     }
