@@ -261,6 +261,21 @@ export function requestCosts(module, { runs = 50 } = {}) {
       rpc: h.counts._rpc / runs,
       followUps: h.counts._followUps / runs,
     };
+    // A link with maxPayments lists its sales on a visit, until the instance has seen it sold out.
+    const limited = h.request('POST', '/api/v1/payment_links', { body: { ...LINK_BODY, maxPayments: 1000 } }).json;
+    run('GET /l/{slug} of a link with maxPayments, new visitor', h, () => {
+      const r = h.request('GET', `/l/${limited.slug}`, { key: null });
+      expect(r.status === 303, 'limited visit failed', r.json);
+    });
+    const soldOut = h.request('POST', '/api/v1/payment_links', { body: { ...LINK_BODY, maxPayments: 1 } }).json;
+    const last = h.request('GET', `/l/${soldOut.slug}`, { key: null }).headers.location.replace(/^.*\/c\//, '');
+    const lastHash = '0x' + 'ab'.repeat(32);
+    h.rpc.receipts.set(lastHash, transferReceipt({ token, to: h.request('GET', `/api/v1/checkout_sessions/${last}`).json.depositAddress, amount: 25_000_000, hash: lastHash, block: h.rpc.head - 5 }));
+    expect(h.request('POST', `/c/${last}/verify`, { key: null, body: { transactionHash: lastHash } }).json.status === 'paid', 'the last sale failed');
+    run('GET /l/{slug} of a sold-out link, new visitor', h, () => {
+      const r = h.request('GET', `/l/${soldOut.slug}`, { key: null });
+      expect(r.status === 410, 'sold-out visit was not refused', r.status);
+    });
     run('POST /api/v1/payment_links', h, () => h.request('POST', '/api/v1/payment_links', { body: LINK_BODY }));
     run('GET /api/v1/payment_links/{id}', h, () => h.request('GET', `/api/v1/payment_links/${link.id}`));
     run('POST /api/v1/checkout_sessions', h, () => h.request('POST', '/api/v1/checkout_sessions', { body: SESSION_BODY }));

@@ -8,6 +8,7 @@
 #include "core/chain/watcher.hpp"
 #include "core/crypto/hex.hpp"
 #include "core/ids/ids.hpp"
+#include "core/links/link_sales.hpp"
 #include "core/money/fiat.hpp"
 #include "core/pages/assets.hpp"
 #include "core/pages/checkout_page.hpp"
@@ -170,8 +171,19 @@ engine::Task<Response> visit_link(engine::Context& ctx, const http::Request& req
                      price_text(link->fiat_amount, link->fiat_currency), canonical)));
     }
 
+    // A browser with an open session lands on it even once the link sold out: it may be
+    // one of the sales still to come.
     if (auto returning = co_await returning_session(ctx, request, *link))
         co_return see_other(*returning);
+    auto sold_out = co_await links::sold_out(ctx, *link);
+    if (std::holds_alternative<ApiError>(sold_out))
+        co_return page_error(503, "Temporarily unavailable",
+                             "This payment page cannot be opened right now. Please try again in a "
+                             "moment.");
+    if (std::get<bool>(sold_out))
+        co_return page_error(410, "Sold out",
+                             "“" + link->title +
+                                 "” has sold out. Ask the seller whether more will be offered.");
 
     // Only now is a session about to be opened: return visits, previews and unknown links
     // count against no session limit.

@@ -7,6 +7,7 @@
 #include "core/api/validate.hpp"
 #include "core/events/event.hpp"
 #include "core/ids/ids.hpp"
+#include "core/links/link_sales.hpp"
 #include "core/sessions/session_store.hpp"
 #include "core/store/listing.hpp"
 
@@ -20,14 +21,15 @@ namespace {
 
 constexpr std::int64_t kLinkCacheTtlSeconds = 60;
 
-constexpr std::array<std::string_view, 8> kMutableFields = {
-    "title",      "description", "fiatAmount", "fiatCurrency",
-    "successUrl", "cancelUrl",   "active",     "expiresAt"};
-constexpr std::array<std::string_view, 7> kImmutableFields = {
-    "id", "object", "slug", "livemode", "checkoutUrl", "createdAt", "updatedAt"};
-constexpr std::array<std::string_view, 9> kCreateFields = {
+constexpr std::array<std::string_view, 10> kMutableFields = {
     "title",     "description", "fiatAmount", "fiatCurrency", "successUrl",
-    "cancelUrl", "active",      "expiresAt",  "slug"};
+    "cancelUrl", "active",      "expiresAt",  "maxPayments",  "metadata"};
+constexpr std::array<std::string_view, 8> kImmutableFields = {
+    "id",          "object",    "slug",      "livemode",
+    "checkoutUrl", "createdAt", "updatedAt", "completedSessions"};
+constexpr std::array<std::string_view, 11> kCreateFields = {
+    "title",  "description", "fiatAmount", "fiatCurrency", "successUrl", "cancelUrl",
+    "active", "expiresAt",   "slug",       "maxPayments",  "metadata"};
 
 ApiError not_found(const std::string& id) {
     return ApiError{ErrorCode::resource_missing, "No such payment link: '" + id + "'", "id"};
@@ -114,18 +116,30 @@ MaybeError apply_link_fields(links::Link& link, const Json& body, bool creating,
                            "expiresAt must be in the future");
         link.expires_at_ms = expires->unix_ms;
     }
+    // Lowering maxPayments below what is already sold sells the link out at once.
+    if (auto max = body.find("maxPayments"); max != body.end()) {
+        if (auto error = check_max_payments(*max)) return error;
+        link.max_payments = max->is_null() ? std::nullopt : std::optional(max->get<std::int64_t>());
+    }
+    // Replaced as a whole, like every other field of an update.
+    if (auto metadata = body.find("metadata"); metadata != body.end()) {
+        if (auto error = check_metadata(*metadata)) return error;
+        link.metadata = *metadata;
+    }
     return std::nullopt;
 }
 
 // The link's API object as JSON text: what a response carries, and its event records.
-std::string link_text(const links::Link& link, const Context& ctx, const http::Request& request) {
-    return links::to_api_text(link, public_base_url(ctx, request));
+std::string link_text(const links::Link& link, const Context& ctx, const http::Request& request,
+                      std::optional<std::size_t> completed = std::nullopt) {
+    return links::to_api_text(link, public_base_url(ctx, request), completed);
 }
 
 // The link as its events carry it: its URLs never come from the request's Host, since events
 // reach webhooks (sessions::object_base_url).
-std::string event_text(const links::Link& link, Context& ctx) {
-    return links::to_api_text(link, sessions::object_base_url(ctx));
+std::string event_text(const links::Link& link, Context& ctx,
+                       std::optional<std::size_t> completed = std::nullopt) {
+    return links::to_api_text(link, sessions::object_base_url(ctx), completed);
 }
 
 // Performs the link's writes and, only once they are all stored, records its event: a write
@@ -192,10 +206,12 @@ Task<Response> create_link_fresh(Context& ctx, const http::Request& request, Jso
     writes.push_back(engine::kv_put(std::string(links::kLinkIndexPrefix) +
                                         ids::newest_first_key(link.id, ids::kLinkPrefix),
                                     ""));
-    auto object = link_text(link, ctx, request);
-    if (auto error =
-            co_await write_then_record(ctx, std::move(writes), "payment_link.created",
-                                       event_text(link, ctx), link.id, "", link.created_at_ms))
+    // A new id has no markers: nothing to list.
+    const std::optional<std::size_t> sold = std::size_t{0};
+    auto object = link_text(link, ctx, request, sold);
+    if (auto error = co_await write_then_record(ctx, std::move(writes), "payment_link.created",
+                                                event_text(link, ctx, sold), link.id, "",
+                                                link.created_at_ms))
         co_return http::error_response(*error);
     co_return http::json_response(201, std::move(object));
 }
@@ -265,14 +281,30 @@ Task<Response> list_links(Context& ctx, const http::Request& request) {
     for (const auto& entry : entries.entries)
         reads.push_back(engine::kv_get(links::link_key(entry.id), kLinkCacheTtlSeconds));
     auto results = co_await ctx.perform(std::move(reads));
-    std::vector<std::string> data;
-    auto base = public_base_url(ctx, request);
+    std::vector<links::Link> page_links;
     for (const auto& result : results) {
         auto stored = engine::read_kv_value(result);
         if (!stored.ok) co_return http::error_response(store::storage_error(stored.error));
         if (!stored.value) continue; // deleted since the index was read
-        if (auto link = links::from_storage(*stored.value))
-            data.push_back(links::to_api_text(*link, base));
+        if (auto link = links::from_storage(*stored.value)) page_links.push_back(std::move(*link));
+    }
+    // Links with maxPayments are counted, in one batch of lists; the others cost nothing.
+    std::vector<engine::Effect> counts;
+    for (const auto& link : page_links)
+        if (link.max_payments) counts.push_back(links::sales_list(link.id, links::kSalesListLimit));
+    std::vector<Json> counted;
+    if (!counts.empty()) counted = co_await ctx.perform(std::move(counts));
+    std::vector<std::string> data;
+    auto base = public_base_url(ctx, request);
+    std::size_t next_count = 0;
+    for (const auto& link : page_links) {
+        std::optional<std::size_t> sold;
+        if (link.max_payments) {
+            std::string error;
+            sold = links::read_sales(ctx, link.id, counted.at(next_count++), error);
+            if (!sold) co_return http::error_response(store::storage_error(error));
+        }
+        data.push_back(links::to_api_text(link, base, sold));
     }
     co_return http::json_response(200, list_text("/api/v1/payment_links", data, entries.has_more));
 }
@@ -289,6 +321,13 @@ Task<Response> retrieve_link(Context& ctx, const http::Request& request, std::st
         co_return http::json_response(200, *object);
     auto link = links::from_storage(*text);
     if (!link) co_return http::error_response(unreadable(id));
+    if (link->max_payments) {
+        // Its count changes with no change to its record: counted every time, never memoised.
+        auto sold = co_await links::completed_sessions(ctx, *link);
+        if (auto* error = std::get_if<ApiError>(&sold)) co_return http::error_response(*error);
+        co_return http::json_response(
+            200, links::to_api_text(*link, base, std::get<std::optional<std::size_t>>(sold)));
+    }
     auto object = links::to_api_text(*link, base);
     rendered.remember(std::move(*text), std::move(base), object);
     co_return http::json_response(200, std::move(object));
@@ -308,14 +347,19 @@ Task<Response> update_link(Context& ctx, const http::Request& request, std::stri
     if (auto error = apply_link_fields(*link, fields, false, ctx))
         co_return http::error_response(*error);
     link->updated_at_ms = std::max(ctx.now_ms(), link->created_at_ms);
-    auto object = link_text(*link, ctx, request);
-    // An update is named by what the link became: the same update retried is one event.
-    auto stored_object = event_text(*link, ctx);
+    auto sold_or_error = co_await links::completed_sessions(ctx, *link);
+    if (auto* error = std::get_if<ApiError>(&sold_or_error)) co_return http::error_response(*error);
+    const auto sold = std::get<std::optional<std::size_t>>(sold_or_error);
+    auto object = link_text(*link, ctx, request, sold);
+    // An update is named by what the link became (its count aside, which moves on its own):
+    // the same update retried is one event.
+    auto stored_object = event_text(*link, ctx, sold);
+    auto discriminator = event_text(*link, ctx);
     std::vector<engine::Effect> writes;
     writes.push_back(engine::kv_put(links::link_key(link->id), links::to_storage(*link)));
     if (auto error =
             co_await write_then_record(ctx, std::move(writes), "payment_link.updated",
-                                       stored_object, link->id, stored_object, link->updated_at_ms))
+                                       stored_object, link->id, discriminator, link->updated_at_ms))
         co_return http::error_response(*error);
     co_return http::json_response(200, std::move(object));
 }

@@ -11,6 +11,7 @@
 #include "core/chain/watcher.hpp"
 #include "core/eth/create2.hpp"
 #include "core/ids/ids.hpp"
+#include "core/links/link_sales.hpp"
 #include "core/sessions/payment_state.hpp"
 #include "core/sessions/pricing.hpp"
 #include "core/sessions/session_json.hpp"
@@ -40,23 +41,6 @@ ApiError session_not_found(const std::string& id) {
     return ApiError{ErrorCode::resource_missing, "No such checkout session: '" + id + "'", "id"};
 }
 
-MaybeError check_metadata(const Json& value) {
-    if (!value.is_object())
-        return invalid(ErrorCode::metadata_invalid, "metadata",
-                       "metadata must be an object of string values");
-    if (value.size() > 50)
-        return invalid(ErrorCode::metadata_invalid, "metadata", "metadata has at most 50 keys");
-    for (const auto& [key, item] : value.items()) {
-        if (key.empty() || utf8_length(key) > 40 || has_control_characters(key, false))
-            return invalid(ErrorCode::metadata_invalid, "metadata",
-                           "metadata keys must be 1 to 40 characters");
-        if (!item.is_string() || utf8_length(item.get_ref<const std::string&>()) > 500)
-            return invalid(ErrorCode::metadata_invalid, "metadata",
-                           "metadata[" + key + "] must be a string of at most 500 characters");
-    }
-    return std::nullopt;
-}
-
 MaybeError check_email(const Json& value) {
     if (value.is_null()) return std::nullopt;
     auto bad = invalid(ErrorCode::email_invalid, "customerEmail",
@@ -79,7 +63,16 @@ MaybeError check_email(const Json& value) {
 MaybeError read_common(SessionDraft& draft, const Json& body, std::int64_t now_ms) {
     if (auto metadata = body.find("metadata"); metadata != body.end()) {
         if (auto error = check_metadata(*metadata)) return error;
-        draft.metadata = *metadata;
+        if (draft.from_customer) {
+            draft.customer_metadata = *metadata;
+        } else {
+            // The merchant's own keys over the link's: one object, held to the same rules.
+            for (const auto& [key, value] : metadata->items())
+                draft.metadata[key] = value;
+            if (draft.metadata.size() > 50)
+                return invalid(ErrorCode::metadata_invalid, "metadata",
+                               "metadata has at most 50 keys, the link's included");
+        }
     }
     if (auto email = body.find("customerEmail"); email != body.end()) {
         if (auto error = check_email(*email)) return error;
@@ -155,6 +148,7 @@ SessionDraft draft_from_link(const links::Link& link) {
     draft.fiat_currency = link.fiat_currency;
     draft.success_url = link.success_url;
     draft.cancel_url = link.cancel_url;
+    draft.metadata = link.metadata;
     return draft;
 }
 
@@ -237,8 +231,8 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
     session.deposit_address =
         eth::DepositAddressDeriver(config.forwarder_factory, config.forwarder_implementation)
             .derive(session.id);
-    (draft.from_customer ? session.customer_metadata : session.metadata) =
-        std::move(draft.metadata);
+    session.metadata = std::move(draft.metadata);
+    session.customer_metadata = std::move(draft.customer_metadata);
     session.customer_email = std::move(draft.customer_email);
     session.customer_email_from_customer = draft.from_customer && session.customer_email;
     session.success_url = std::move(draft.success_url);
@@ -354,6 +348,13 @@ Task<Response> create_session(Context& ctx, const http::Request& request) {
                 ErrorCode::link_inactive,
                 link->active ? "This payment link has expired" : "This payment link is not active",
                 "linkId"});
+            co_return co_await respond(std::move(refusal));
+        }
+        auto sold_out = co_await links::sold_out(ctx, *link);
+        if (auto* error = std::get_if<ApiError>(&sold_out))
+            co_return co_await respond(http::error_response(*error));
+        if (std::get<bool>(sold_out)) {
+            auto refusal = http::error_response(links::sold_out_error(*link));
             co_return co_await respond(std::move(refusal));
         }
         draft = draft_from_link(*link);

@@ -30,7 +30,8 @@ struct SessionDraft {
     std::string fiat_currency;
     std::optional<std::string> success_url;
     std::optional<std::string> cancel_url;
-    Json metadata = Json::object();
+    Json metadata = Json::object();          ///< the merchant's: the link's, then the request's
+    Json customer_metadata = Json::object(); ///< an anonymous caller's
     std::optional<std::string> customer_email;
     /// The caller had no secret key: metadata and email are the customer's word.
     bool from_customer = false;

@@ -107,6 +107,35 @@ MaybeError check_description(const Json& value, const char* param) {
     return std::nullopt;
 }
 
+MaybeError check_metadata(const Json& value, const char* param) {
+    const std::string name(param);
+    if (!value.is_object())
+        return invalid(ErrorCode::metadata_invalid, name,
+                       name + " must be an object of string values");
+    if (value.size() > 50)
+        return invalid(ErrorCode::metadata_invalid, name, name + " has at most 50 keys");
+    for (const auto& [key, item] : value.items()) {
+        if (key.empty() || utf8_length(key) > 40 || has_control_characters(key, false))
+            return invalid(ErrorCode::metadata_invalid, name,
+                           name + " keys must be 1 to 40 characters");
+        if (!item.is_string() || utf8_length(item.get_ref<const std::string&>()) > 500)
+            return invalid(ErrorCode::metadata_invalid, name,
+                           name + "[" + key + "] must be a string of at most 500 characters");
+    }
+    return std::nullopt;
+}
+
+MaybeError check_max_payments(const Json& value, const char* param) {
+    if (value.is_null()) return std::nullopt;
+    // One KV list of up to 1000 keys counts a link's sales (links/link_sales.hpp).
+    if (!value.is_number_integer() || !fits<std::int64_t>(value) || value.get<std::int64_t>() < 1 ||
+        value.get<std::int64_t>() > kMaxPaymentsLimit)
+        return invalid(ErrorCode::parameter_invalid, param,
+                       std::string(param) + " must be an integer from 1 to " +
+                           std::to_string(kMaxPaymentsLimit) + ", or null");
+    return std::nullopt;
+}
+
 MaybeError check_redirect_url(const Json& value, const char* param, bool allow_local_http) {
     if (value.is_null()) return std::nullopt;
     if (!value.is_string() ||

@@ -36,6 +36,14 @@ using MaybeError = std::optional<ApiError>;
 [[nodiscard]] MaybeError check_redirect_url(const Json& value, const char* param,
                                             bool allow_local_http);
 
+/// Merchant or customer metadata: an object of at most 50 string values, keys 1 to 40
+/// characters without control characters, values at most 500 characters.
+[[nodiscard]] MaybeError check_metadata(const Json& value, const char* param = "metadata");
+
+/// A link's maxPayments: an integer from 1 to kMaxPaymentsLimit, or null (no limit).
+inline constexpr std::int64_t kMaxPaymentsLimit = 1000;
+[[nodiscard]] MaybeError check_max_payments(const Json& value, const char* param = "maxPayments");
+
 /// Refuses a price in `code` (a supported currency) when nothing can convert it: not USD or
 /// USDC, not in RATES, not in RATE_FEEDS (issue 17: refuse at creation what every visit
 /// would fail to price). Whether a feed answers is not checked here.

@@ -56,6 +56,9 @@ struct SharedState {
     ReadCache kv_reads;
     /// Links' API objects as rendered from their stored form and base URL (render_memo.hpp).
     RenderMemo link_api_texts;
+    /// Per link, the most sales a list of its markers has shown here (links/link_sales.hpp):
+    /// markers are never deleted, so a link seen sold out needs no list again.
+    std::unordered_map<std::string, std::size_t> link_sales;
 };
 
 /// Holds a claim in SharedState::claims for as long as it lives.

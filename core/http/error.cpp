@@ -46,6 +46,7 @@ constexpr std::array kErrorTable{
     Row{idempotency_key_reused, {"idempotency_key_reused", 409}},
     Row{idempotency_key_in_use, {"idempotency_key_in_use", 409}},
     Row{link_inactive, {"link_inactive", 409}},
+    Row{link_sold_out, {"link_sold_out", 409}},
     Row{session_not_expirable, {"session_not_expirable", 409}},
     Row{transaction_not_found, {"transaction_not_found", 404}},
     Row{body_too_large, {"body_too_large", 413}},

@@ -47,6 +47,7 @@ enum class ErrorCode : std::uint8_t {
     idempotency_key_reused,
     idempotency_key_in_use,
     link_inactive,
+    link_sold_out,
     session_not_expirable,
     transaction_not_found,
     // 413 / 415 / 429

@@ -21,28 +21,30 @@ constexpr RoutePolicy anyone(LimitClass limits, Budget budget) noexcept {
 // handlers do today on their worst path, not yet enforced at run time
 // (tests/unit/http/route_table_test.cpp holds twenty routes' ordinary paths to them). A list
 // reads each listed object (limit ≤ 100; a session is its record and its decisions); a
-// visit is the session's record and its event, and lists nothing; a chain check is at most the
-// chain verification, a head, kCheckLogCalls log queries, block headers and receipts; writes
-// include the events a change records.
+// visit is the session's record and its event; a chain check is at most the chain
+// verification, a head, kCheckLogCalls log queries, block headers and receipts; writes
+// include the events a change records, and the sale marker of a link's session it fulfils
+// (links/link_sales.hpp). Only a link with maxPayments is listed: one list of its markers on
+// a visit, a link-mode create and each of its API objects; a link without lists nothing.
 constexpr std::array kRoutes{
     RouteSpec{"GET", "/healthz", Route::healthz, anyone(requests, {})},
     RouteSpec{"POST", "/api/v1/payment_links", Route::links_create, merchant({4, 8, 0, 0})},
-    RouteSpec{"GET", "/api/v1/payment_links", Route::links_list, merchant({101, 0, 1, 0})},
-    RouteSpec{"GET", "/api/v1/payment_links/{}", Route::link_retrieve, merchant({1, 0, 0, 0})},
-    RouteSpec{"PATCH", "/api/v1/payment_links/{}", Route::link_update, merchant({3, 8, 0, 0})},
-    RouteSpec{"POST", "/api/v1/payment_links/{}", Route::link_update, merchant({3, 8, 0, 0})},
+    RouteSpec{"GET", "/api/v1/payment_links", Route::links_list, merchant({101, 0, 101, 0})},
+    RouteSpec{"GET", "/api/v1/payment_links/{}", Route::link_retrieve, merchant({1, 0, 1, 0})},
+    RouteSpec{"PATCH", "/api/v1/payment_links/{}", Route::link_update, merchant({3, 8, 1, 0})},
+    RouteSpec{"POST", "/api/v1/payment_links/{}", Route::link_update, merchant({3, 8, 1, 0})},
     RouteSpec{"DELETE", "/api/v1/payment_links/{}", Route::link_delete, merchant({2, 8, 0, 0})},
     RouteSpec{"POST", "/api/v1/checkout_sessions", Route::sessions_create,
-              RoutePolicy{optional_key, sessions, {4, 4, 0, 8}}},
+              RoutePolicy{optional_key, sessions, {4, 4, 1, 8}}},
     RouteSpec{"GET", "/api/v1/checkout_sessions", Route::sessions_list, merchant({201, 0, 1, 0})},
     RouteSpec{"GET", "/api/v1/checkout_sessions/{}", Route::session_retrieve,
-              merchant({2, 3, 0, 24})},
+              merchant({2, 4, 0, 24})},
     RouteSpec{"POST", "/api/v1/checkout_sessions/{}/expire", Route::session_expire,
               merchant({2, 4, 0, 24})},
-    RouteSpec{"GET", "/l/{}", Route::link_visit, anyone(sessions, {4, 2, 0, 8})},
-    RouteSpec{"GET", "/c/{}", Route::checkout_page, anyone(chain_checks, {2, 3, 0, 24})},
-    RouteSpec{"GET", "/c/{}/status", Route::checkout_status, anyone(chain_checks, {2, 3, 0, 24})},
-    RouteSpec{"POST", "/c/{}/verify", Route::checkout_verify, anyone(verify, {2, 3, 0, 25})},
+    RouteSpec{"GET", "/l/{}", Route::link_visit, anyone(sessions, {4, 2, 1, 8})},
+    RouteSpec{"GET", "/c/{}", Route::checkout_page, anyone(chain_checks, {2, 4, 0, 24})},
+    RouteSpec{"GET", "/c/{}/status", Route::checkout_status, anyone(chain_checks, {2, 4, 0, 24})},
+    RouteSpec{"POST", "/c/{}/verify", Route::checkout_verify, anyone(verify, {2, 4, 0, 25})},
     RouteSpec{"GET", "/api/v1/events", Route::events_list, merchant({101, 0, 1, 0})},
     RouteSpec{"GET", "/api/v1/events/{}", Route::event_retrieve, merchant({2, 0, 1, 0})},
     RouteSpec{"POST", "/api/v1/events/{}/resend", Route::event_resend, merchant({4, 4, 1, 0})},

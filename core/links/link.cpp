@@ -20,7 +20,8 @@ using stored::read_string;
 
 } // namespace
 
-std::string to_api_text(const Link& link, std::string_view base_url) {
+std::string to_api_text(const Link& link, std::string_view base_url,
+                        std::optional<std::size_t> completed_sessions) {
     auto currency = money::find_currency(link.fiat_currency);
     JsonObjectWriter out;
     out.string("id", link.id)
@@ -38,6 +39,12 @@ std::string to_api_text(const Link& link, std::string_view base_url) {
         out.string("expiresAt", time::format_iso8601(*link.expires_at_ms));
     else
         out.raw("expiresAt", "null");
+    out.optional_integer("maxPayments", link.max_payments);
+    if (link.max_payments && completed_sessions)
+        out.integer("completedSessions", static_cast<std::int64_t>(*completed_sessions));
+    else
+        out.raw("completedSessions", "null");
+    out.raw("metadata", dump_json(link.metadata));
     std::string checkout_url;
     checkout_url.reserve(base_url.size() + 3 + link.slug.size());
     checkout_url.append(base_url).append("/l/").append(link.slug);
@@ -61,6 +68,8 @@ std::string to_storage(const Link& link) {
         .optional_string("cancelUrl", link.cancel_url)
         .boolean("active", link.active)
         .optional_integer("expiresAt", link.expires_at_ms)
+        .optional_integer("maxPayments", link.max_payments)
+        .raw("metadata", dump_json(link.metadata))
         .boolean("livemode", link.livemode)
         .integer("createdAt", link.created_at_ms)
         .integer("updatedAt", link.updated_at_ms)
@@ -92,6 +101,15 @@ std::optional<Link> from_storage(std::string_view text) {
     if (expires != stored.end() && !expires->is_null()) {
         if (!fits<std::int64_t>(*expires)) return std::nullopt;
         link.expires_at_ms = expires->get<std::int64_t>();
+    }
+    // Both are absent from records written before links had them.
+    if (auto max = stored.find("maxPayments"); max != stored.end() && !max->is_null()) {
+        if (!fits<std::int64_t>(*max) || max->get<std::int64_t>() < 1) return std::nullopt;
+        link.max_payments = max->get<std::int64_t>();
+    }
+    if (auto metadata = stored.find("metadata"); metadata != stored.end()) {
+        if (!metadata->is_object()) return std::nullopt;
+        link.metadata = *metadata;
     }
     return link;
 }

@@ -21,6 +21,10 @@ struct Link {
     std::optional<std::string> cancel_url;
     bool active = true;
     std::optional<std::int64_t> expires_at_ms;
+    /// Sessions that may be fulfilled before the link sells out (link_sales.hpp); none: no limit.
+    std::optional<std::int64_t> max_payments;
+    /// The merchant's metadata, copied into each of its sessions' (merchant) metadata.
+    Json metadata = Json::object();
     bool livemode = false;
     std::int64_t created_at_ms = 0;
     std::int64_t updated_at_ms = 0;
@@ -32,8 +36,10 @@ struct Link {
 };
 
 /// The public API object (the PaymentLink schema of docs/openapi.yaml) as JSON text; `base_url`
-/// makes checkoutUrl absolute.
-[[nodiscard]] std::string to_api_text(const Link& link, std::string_view base_url);
+/// makes checkoutUrl absolute. `completed_sessions` is the link's counted sales, shown for a
+/// link with maxPayments (null otherwise, and when not counted).
+[[nodiscard]] std::string to_api_text(const Link& link, std::string_view base_url,
+                                      std::optional<std::size_t> completed_sessions = std::nullopt);
 
 /// The stored form, and its strict reader: a corrupt record is reported, never trusted.
 [[nodiscard]] std::string to_storage(const Link& link);

@@ -2,6 +2,7 @@
 
 #include "core/events/event.hpp"
 #include "core/ids/ids.hpp"
+#include "core/links/link_sales.hpp"
 #include "core/sessions/payment_state.hpp"
 #include "core/sessions/session_json.hpp"
 #include "core/store/listing.hpp"
@@ -139,6 +140,8 @@ std::vector<engine::Effect> session_writes(engine::Context& ctx, const Session& 
             dump_json(to_api_json(session, ctx.config(), object_base_url(ctx))),
             events::Fact{session.id, fact.discriminator, fact.at_ms});
     }
+    // A link's sale is counted by a marker of its own, written with the save that fulfils it.
+    if (links::records_sale(session, previous)) writes.push_back(links::sale_write(session));
     auto metadata = record_metadata(session);
     // A new session is one key (two with its created event): the scanner finds it among the
     // recent records. Later saves keep it in the watch index for as long as the chain needs
@@ -169,7 +172,8 @@ engine::Task<std::optional<http::ApiError>> save_session(engine::Context& ctx,
         const auto& result = results[i];
         if (engine::succeeded(result)) continue;
         if (engine::is_busy(result) && i < writes.size() &&
-            (events::is_event_write(writes[i]) || kind == SaveKind::derived_from_chain))
+            (events::is_event_write(writes[i]) || links::is_sale_write(writes[i]) ||
+             kind == SaveKind::derived_from_chain))
             continue;
         co_return store::storage_error(engine::failure_message(result));
     }

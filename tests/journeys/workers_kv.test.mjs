@@ -159,4 +159,31 @@ describe('journey: paying at two locations over Workers KV', () => {
     t.diagnostic(`deliveries: ${receiver.received.length}, distinct webhook-ids: ${perId.size}, repeated copies: ${copies}`);
     for (const [id, n] of perId) assert.ok(n <= LOCATIONS.length, `${id} sent ${n} times`);
   });
+
+  it('a sale that reaches maxPayments sells the link out where it was recorded at once, and elsewhere once KV shows it there', async () => {
+    const a = w.at('a');
+    const b = w.at('b');
+    const link = await a.post('/api/v1/payment_links', { title: 'Last one', fiatAmount: '12.00', maxPayments: 1 });
+    assert.equal(link.status, 201, link.text);
+    await sleep(STALE_MS + 300);
+    const visit = await a.get(`/l/${link.json.slug}`, { key: null });
+    assert.equal(visit.status, 303, visit.text);
+    const id = visit.headers.get('location').replace(/^.*\/c\//, '');
+    const status = await a.get(`/c/${id}/status`, { key: null });
+    const receipt = await transfer(env, status.json.depositAddress, '12');
+    await mine(env.url, 1);
+    const verified = await a.post(`/c/${id}/verify`, { transactionHash: receipt.transactionHash }, { key: null });
+    assert.equal(verified.status, 200, verified.text);
+    assert.equal(verified.json.status, 'paid');
+
+    assert.equal((await a.get(`/l/${link.json.slug}`, { key: null })).status, 410, 'sold out where the sale was recorded');
+    // The other location has not seen the marker yet: a session opened there now is one of
+    // those the documented bound allows for (PaymentLink.maxPayments in docs/openapi.yaml).
+    const early = await b.get(`/l/${link.json.slug}`, { key: null });
+    assert.equal(early.status, 303, `b within KV's delay: ${early.status}`);
+    await sleep(STALE_MS + 300);
+    assert.equal((await b.get(`/l/${link.json.slug}`, { key: null })).status, 410, 'sold out at b once KV shows the sale');
+    const counted = await b.get(`/api/v1/payment_links/${link.json.id}`);
+    assert.equal(counted.json.completedSessions, 1);
+  });
 });

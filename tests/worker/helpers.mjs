@@ -75,8 +75,9 @@ export function expectedType(status) {
 /** Every member of a payment link, with its type and format (the PaymentLink schema of docs/openapi.yaml). */
 export function assertLinkShape(link, origin) {
   assert.deepEqual(Object.keys(link).sort(), [
-    'active', 'cancelUrl', 'checkoutUrl', 'createdAt', 'description', 'expiresAt', 'fiatAmount',
-    'fiatCurrency', 'id', 'livemode', 'object', 'slug', 'successUrl', 'title', 'updatedAt',
+    'active', 'cancelUrl', 'checkoutUrl', 'completedSessions', 'createdAt', 'description', 'expiresAt',
+    'fiatAmount', 'fiatCurrency', 'id', 'livemode', 'maxPayments', 'metadata', 'object', 'slug',
+    'successUrl', 'title', 'updatedAt',
   ]);
   assert.match(link.id, LINK_ID);
   assert.equal(link.object, 'payment_link');
@@ -90,6 +91,14 @@ export function assertLinkShape(link, origin) {
   assert.ok(link.cancelUrl === null || typeof link.cancelUrl === 'string');
   assert.equal(typeof link.active, 'boolean');
   assert.ok(link.expiresAt === null || ISO_UTC.test(link.expiresAt), `expiresAt ${link.expiresAt}`);
+  // A count only where there is a limit to count against (it costs a KV list).
+  if (link.maxPayments === null) assert.equal(link.completedSessions, null);
+  else {
+    assert.ok(Number.isInteger(link.maxPayments) && link.maxPayments >= 1, `maxPayments ${link.maxPayments}`);
+    assert.ok(Number.isInteger(link.completedSessions) && link.completedSessions >= 0, `completedSessions ${link.completedSessions}`);
+  }
+  assert.equal(typeof link.metadata, 'object');
+  assert.ok(link.metadata !== null && !Array.isArray(link.metadata));
   assert.equal(typeof link.checkoutUrl, 'string');
   const checkout = new URL(link.checkoutUrl); // absolute, or this throws
   assert.ok(checkout.protocol === 'https:' || checkout.protocol === 'http:');

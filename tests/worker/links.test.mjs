@@ -293,7 +293,7 @@ describe('PATCH', () => {
   });
 
   it('unknown members are refused with parameter_unknown and nothing changes', async () => {
-    for (const name of ['colour', 'amount', 'Title', 'metadata', 'deleted']) {
+    for (const name of ['colour', 'amount', 'Title', 'maxpayments', 'deleted']) {
       const res = await w.patch(`${LINKS}/${link.id}`, { title: 'Sneaky', [name]: 'x' });
       assertError(res, { status: 400, code: 'parameter_unknown', param: name }, name);
     }

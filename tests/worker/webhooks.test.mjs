@@ -146,4 +146,24 @@ describe('webhooks', () => {
     assert.ok(updated.json.data.every((e) => e.type === 'payment_link.updated'));
     assert.equal((await w.get('/api/v1/events?type=bogus')).json.error.code, 'parameter_invalid');
   });
+
+  it('a session opened from a link carries the link\'s metadata in its webhooks, apart from the customer\'s', async () => {
+    const endpoint = await w.post('/api/v1/webhook_endpoints', { url: receiver.url, enabledEvents: ['checkout_session.created'] });
+    assert.equal(endpoint.status, 201, endpoint.text);
+    const verifier = new Webhook(endpoint.json.secret);
+    const link = await w.post(LINKS, { title: 'Tagged', fiatAmount: '3.00', metadata: { sku: 'TAG-1' } });
+    assert.equal(link.status, 201, link.text);
+    const before = receiver.received.length;
+    const opened = await w.post('/api/v1/checkout_sessions', { linkId: link.json.id, metadata: { note: 'from the customer' } }, { key: null });
+    assert.equal(opened.status, 201, opened.text);
+    let delivery;
+    await until(() => {
+      delivery = receiver.received.slice(before).find((r) => JSON.parse(r.body).type === 'checkout_session.created');
+      return Boolean(delivery);
+    }, 'the checkout_session.created delivery');
+    const payload = verifier.verify(delivery.body, delivery.headers);
+    assert.equal(payload.data.object.id, opened.json.id);
+    assert.deepEqual(payload.data.object.metadata, { sku: 'TAG-1' });
+    assert.deepEqual(payload.data.object.customerMetadata, { note: 'from the customer' });
+  });
 });
