@@ -15,10 +15,14 @@ std::string event_key(std::string_view id) {
 
 const std::vector<std::string_view>& event_types() noexcept {
     static const std::vector<std::string_view> kTypes = {
-        "checkout_session.created",   "checkout_session.detected", "checkout_session.paid",
-        "checkout_session.underpaid", "checkout_session.overpaid", "checkout_session.paid_late",
-        "checkout_session.expired",   "checkout_session.reorged",  "payment_link.created",
-        "payment_link.updated",       "payment_link.deleted"};
+        "checkout_session.created",  "checkout_session.detected",
+        "checkout_session.paid",     "checkout_session.underpaid",
+        "checkout_session.overpaid", "checkout_session.paid_late",
+        "checkout_session.expired",  "checkout_session.reorged",
+        "payment_link.created",      "payment_link.updated",
+        "payment_link.deleted",      "checkout_session.partially_refunded",
+        "checkout_session.refunded", "refund.created",
+        "refund.succeeded"};
     return kTypes;
 }
 

@@ -35,6 +35,8 @@ enum class ErrorCode : std::uint8_t {
     rate_unavailable,
     transaction_not_payment,
     transaction_not_sweep, ///< reverted, or it did not flush a named session to the treasury
+    address_invalid,
+    refund_amount_too_large, ///< more than the session has left to refund
     // 401
     api_key_missing,
     api_key_invalid,
@@ -48,6 +50,7 @@ enum class ErrorCode : std::uint8_t {
     idempotency_key_in_use,
     link_inactive,
     session_not_expirable,
+    session_not_refundable, ///< nothing confirmed is left to refund
     transaction_not_found,
     // 413 / 415 / 429
     body_too_large,

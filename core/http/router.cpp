@@ -68,6 +68,18 @@ constexpr std::array kRoutes{
     // each), then balanceOf of at most 500 fulfilled deposit addresses, 100 to a JSON-RPC
     // batch (5 subrequests), beside the token's description (4).
     RouteSpec{"GET", "/api/v1/balances", Route::balances, merchant({0, 0, 10, 504})},
+    // Refunds. A create: the session and its refunds' records (≤ 20) and the idempotency
+    // record; the record, its pending entry, the session's decision, the marker, the event and
+    // the idempotency answer; the token's description (4) and treasury() when not configured.
+    // A retrieve of a pending one: its record, the claim of a matching transfer, the record
+    // again, the session with its refunds; the success writes (claim, record, pending entry,
+    // two events); the head, the finalized block and one eth_getLogs.
+    RouteSpec{"POST", "/api/v1/checkout_sessions/{}/refunds", Route::session_refunds_create,
+              merchant({23, 6, 0, 5})},
+    RouteSpec{"GET", "/api/v1/checkout_sessions/{}/refunds", Route::session_refunds_list,
+              merchant({42, 0, 0, 0})},
+    RouteSpec{"GET", "/api/v1/refunds", Route::refunds_list, merchant({100, 0, 1, 0})},
+    RouteSpec{"GET", "/api/v1/refunds/{}", Route::refund_retrieve, merchant({25, 5, 0, 3})},
     // The dashboard's HTML holds no data: everything it shows comes through the keyed API.
     RouteSpec{"GET", "/dashboard", Route::dashboard, anyone(requests, {})},
     RouteSpec{"GET", "/assets/{}", Route::asset, anyone(requests, {})},

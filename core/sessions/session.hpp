@@ -45,6 +45,14 @@ struct Payment {
     bool confirmed = false;
 };
 
+/// A refund of the session as its record says (refunds/refund.hpp): applied when the session
+/// is loaded, never stored in the session's own record.
+struct RefundSummary {
+    std::string id;
+    num::uint256 amount = 0;
+    bool succeeded = false;
+};
+
 struct Session {
     std::string id;
     bool link_mode = false;
@@ -82,6 +90,10 @@ struct Session {
     bool livemode = false;
     std::int64_t created_at_ms = 0;
     std::int64_t updated_at_ms = 0;
+    /// The merchant's refunds of it, oldest first (ids from its decisions, `csd/`); their
+    /// states are read from their own records when the session is loaded with them.
+    std::vector<std::string> refund_ids;
+    std::vector<RefundSummary> refunds;
 
     /// Every payment seen, confirmed or not (the API's amountReceived; late ones included,
     /// as they are listed for refunds).
