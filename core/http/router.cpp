@@ -34,7 +34,8 @@ constexpr std::array kRoutes{
     RouteSpec{"DELETE", "/api/v1/payment_links/{}", Route::link_delete, merchant({2, 8, 0, 0})},
     RouteSpec{"POST", "/api/v1/checkout_sessions", Route::sessions_create,
               RoutePolicy{optional_key, sessions, {4, 4, 0, 8}}},
-    RouteSpec{"GET", "/api/v1/checkout_sessions", Route::sessions_list, merchant({201, 0, 1, 0})},
+    // A listed session with refunds also reads their records (at most 20 each).
+    RouteSpec{"GET", "/api/v1/checkout_sessions", Route::sessions_list, merchant({2201, 0, 1, 0})},
     RouteSpec{"GET", "/api/v1/checkout_sessions/{}", Route::session_retrieve,
               merchant({2, 3, 0, 24})},
     RouteSpec{"POST", "/api/v1/checkout_sessions/{}/expire", Route::session_expire,

@@ -321,21 +321,32 @@ std::vector<RefundMatch> match_refunds(std::vector<PendingEntry> pending,
 
 engine::Task<std::optional<ApiError>> apply_refunds(engine::Context& ctx,
                                                     sessions::Session& session) {
+    std::vector<sessions::Session*> one(1, &session);
+    co_return co_await apply_refunds_to_all(ctx, std::move(one));
+}
+
+engine::Task<std::optional<ApiError>>
+apply_refunds_to_all(engine::Context& ctx, std::vector<sessions::Session*> sessions) {
     std::vector<engine::Effect> reads;
-    for (const auto& id : session.refund_ids)
-        reads.push_back(engine::kv_get(refund_key(id)));
+    for (const auto* session : sessions)
+        for (const auto& id : session->refund_ids)
+            reads.push_back(engine::kv_get(refund_key(id)));
+    if (reads.empty()) co_return std::nullopt;
     auto results = co_await ctx.perform(std::move(reads));
-    session.refunds.clear();
-    for (std::size_t i = 0; i < results.size(); ++i) {
-        auto stored = engine::read_kv_value(results[i]);
-        if (!stored.ok) co_return store::storage_error(stored.error);
-        // Listed in the decision but not (yet) readable here: its record write failed, or KV
-        // has not brought it to this location. It counts once it is seen.
-        if (!stored.value) continue;
-        auto refund = from_storage(*stored.value);
-        if (!refund) continue;
-        session.refunds.push_back(sessions::RefundSummary{refund->id, refund->amount,
-                                                          refund->status == Status::succeeded});
+    std::size_t at = 0;
+    for (auto* session : sessions) {
+        session->refunds.clear();
+        for (std::size_t i = 0; i < session->refund_ids.size(); ++i) {
+            auto stored = engine::read_kv_value(results[at++]);
+            if (!stored.ok) co_return store::storage_error(stored.error);
+            // Listed in the decision but not (yet) readable here: its record write failed, or
+            // KV has not brought it to this location. It counts once it is seen.
+            if (!stored.value) continue;
+            auto refund = from_storage(*stored.value);
+            if (!refund) continue;
+            session->refunds.push_back(sessions::RefundSummary{
+                refund->id, refund->amount, refund->status == Status::succeeded});
+        }
     }
     co_return std::nullopt;
 }

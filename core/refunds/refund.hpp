@@ -149,5 +149,9 @@ match_refunds(std::vector<PendingEntry> pending, const std::vector<eth::Transfer
 /// Reads the records of session.refund_ids into session.refunds (one batch of reads).
 [[nodiscard]] engine::Task<std::optional<http::ApiError>> apply_refunds(engine::Context& ctx,
                                                                         sessions::Session& session);
+/// The same for many sessions (a list page), in one batch; sessions without refunds read
+/// nothing.
+[[nodiscard]] engine::Task<std::optional<http::ApiError>>
+apply_refunds_to_all(engine::Context& ctx, std::vector<sessions::Session*> sessions);
 
 } // namespace paylinks::refunds

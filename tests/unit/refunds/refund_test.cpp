@@ -334,4 +334,8 @@ TEST_CASE("a refund is created, not proven by wrong transfers, proven once by th
     CHECK(shown.json["status"] == "refunded");
     CHECK(shown.json["amountRefunded"] == "25.000000");
     CHECK(shown.json["refunds"].size() == 2);
+    // A list shows it too (the record's own status, in its metadata, stays the payment's).
+    auto listed_sessions = driver.api("GET", "/api/v1/checkout_sessions?status=paid");
+    REQUIRE(listed_sessions.json["data"].size() == 1);
+    CHECK(listed_sessions.json["data"][0]["status"] == "refunded");
 }
