@@ -275,4 +275,47 @@ Task<Response> retrieve_refund(Context& ctx, const http::Request& /*request*/, s
     co_return http::json_response(200, refunds::to_api_json(*refund, std::move(svg)));
 }
 
+Task<Response> verify_refund(Context& ctx, const http::Request& request, std::string id) {
+    auto body = read_json_body(request);
+    if (auto* error = std::get_if<ApiError>(&body)) co_return http::error_response(*error);
+    const Json& fields = std::get<Json>(body);
+    if (!fields.is_object()) {
+        auto refused = ApiError{ErrorCode::body_not_object, "The body must be a JSON object", ""};
+        co_return http::error_response(refused);
+    }
+    std::string hash;
+    for (const auto& [name, value] : fields.items()) {
+        if (name != "transactionHash") {
+            auto refused = ApiError{ErrorCode::parameter_unknown,
+                                    "Unknown parameter: " + std::string(name), std::string(name)};
+            co_return http::error_response(refused);
+        }
+        if (value.is_string()) hash = value.get<std::string>();
+    }
+    bool hash_ok = hash.size() == 66 && hash.compare(0, 2, "0x") == 0;
+    for (std::size_t i = 2; hash_ok && i < hash.size(); ++i) {
+        char& c = hash[i];
+        if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+        hash_ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    }
+    if (!fields.contains("transactionHash")) {
+        auto refused = ApiError{ErrorCode::parameter_missing, "transactionHash is required",
+                                "transactionHash"};
+        co_return http::error_response(refused);
+    }
+    if (!hash_ok) {
+        auto refused =
+            ApiError{ErrorCode::transaction_hash_invalid,
+                     "transactionHash must be \"0x\" and 64 hex digits", "transactionHash"};
+        co_return http::error_response(refused);
+    }
+    auto loaded = co_await load_refund(ctx, id);
+    if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
+    auto& refund = std::get<std::optional<Refund>>(loaded);
+    if (!refund) co_return http::error_response(refund_not_found(id));
+    auto verified = co_await refunds::verify_refund(ctx, *refund, hash);
+    if (auto* error = std::get_if<ApiError>(&verified)) co_return http::error_response(*error);
+    co_return http::json_response(200, refunds::to_api_json(*refund));
+}
+
 } // namespace paylinks::api

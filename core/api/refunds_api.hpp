@@ -21,5 +21,8 @@ list_session_refunds(engine::Context& ctx, const http::Request& request, std::st
                                                         const http::Request& request);
 [[nodiscard]] engine::Task<http::Response>
 retrieve_refund(engine::Context& ctx, const http::Request& request, std::string id);
+/// POST /api/v1/refunds/{id}/verify {"transactionHash"}: proves it by that receipt.
+[[nodiscard]] engine::Task<http::Response>
+verify_refund(engine::Context& ctx, const http::Request& request, std::string id);
 
 } // namespace paylinks::api

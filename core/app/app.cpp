@@ -136,6 +136,8 @@ engine::Task<Response> run_handler(engine::Context& ctx, const http::Request& re
         co_return co_await api::list_refunds(ctx, request);
     case http::Route::refund_retrieve:
         co_return co_await api::retrieve_refund(ctx, request, param(0));
+    case http::Route::refund_verify:
+        co_return co_await api::verify_refund(ctx, request, param(0));
     default:
         co_return route_missing(request);
     }

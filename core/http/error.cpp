@@ -39,6 +39,7 @@ constexpr std::array kErrorTable{
     Row{transaction_not_sweep, {"transaction_not_sweep", 400}},
     Row{address_invalid, {"address_invalid", 400}},
     Row{refund_amount_too_large, {"refund_amount_too_large", 400}},
+    Row{transaction_not_refund, {"transaction_not_refund", 400}},
     Row{api_key_missing, {"api_key_missing", 401}},
     Row{api_key_invalid, {"api_key_invalid", 401}},
     Row{resource_missing, {"resource_missing", 404}},

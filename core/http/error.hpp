@@ -37,6 +37,7 @@ enum class ErrorCode : std::uint8_t {
     transaction_not_sweep, ///< reverted, or it did not flush a named session to the treasury
     address_invalid,
     refund_amount_too_large, ///< more than the session has left to refund
+    transaction_not_refund,  ///< no Transfer in it of exactly the refund
     // 401
     api_key_missing,
     api_key_invalid,

@@ -81,6 +81,8 @@ constexpr std::array kRoutes{
               merchant({42, 0, 0, 0})},
     RouteSpec{"GET", "/api/v1/refunds", Route::refunds_list, merchant({100, 0, 1, 0})},
     RouteSpec{"GET", "/api/v1/refunds/{}", Route::refund_retrieve, merchant({25, 5, 0, 3})},
+    // A verify: the same as a retrieve that proves it, the receipt instead of the logs.
+    RouteSpec{"POST", "/api/v1/refunds/{}/verify", Route::refund_verify, merchant({25, 5, 0, 3})},
     // The dashboard's HTML holds no data: everything it shows comes through the keyed API.
     RouteSpec{"GET", "/dashboard", Route::dashboard, anyone(requests, {})},
     RouteSpec{"GET", "/assets/{}", Route::asset, anyone(requests, {})},

@@ -42,6 +42,7 @@ enum class Route : std::uint8_t {
     session_refunds_list,
     refunds_list,
     refund_retrieve,
+    refund_verify,
     dashboard,
     asset,
     openapi_document,

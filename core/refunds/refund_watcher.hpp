@@ -39,4 +39,11 @@ struct RefundScanReport {
 [[nodiscard]] engine::Task<std::variant<bool, chain::Fault>>
 check_refund(engine::Context& ctx, Refund& refund, bool force);
 
+/// A transaction the merchant names as the refund's (transactionHash, lower case): its
+/// receipt is read, and a Transfer in it of exactly the refund proves it once confirmed, as
+/// the logs would (the same claims). Answers whether it changed; transaction_not_found,
+/// transaction_not_refund (no such transfer in it), upstream_unavailable.
+[[nodiscard]] engine::Task<std::variant<bool, http::ApiError>>
+verify_refund(engine::Context& ctx, Refund& refund, std::string transaction_hash);
+
 } // namespace paylinks::refunds

@@ -145,4 +145,36 @@ describe('refund journeys (worker + anvil)', { timeout: 180_000 }, () => {
     const all = await worker.get('/api/v1/refunds?limit=100');
     assert.ok(all.json.data.some((r) => r.id === second.json.id));
   });
+
+  it('a refund proven by its transaction hash (the receipt), and a transaction that is not it refused', async () => {
+    const session = await paidSession();
+    const created = await worker.post(`${SESSIONS}/${session.id}/refunds`, { amount: '7.5' });
+    assert.equal(created.status, 201, created.text);
+    const verify = (transactionHash) => worker.post(`/api/v1/refunds/${created.json.id}/verify`, { transactionHash });
+
+    const wrong = await transfer(env, env.chain.customer, '7.4', { from: env.chain.treasury });
+    const refused = await verify(wrong.transactionHash);
+    assert.equal(refused.status, 400, refused.text);
+    assert.equal(refused.json.error.code, 'transaction_not_refund');
+    assert.equal(refused.json.error.param, 'transactionHash');
+    const unknown = await verify('0x' + '12'.repeat(32));
+    assert.equal(unknown.status, 404, unknown.text);
+    assert.equal(unknown.json.error.code, 'transaction_not_found');
+
+    const right = await transfer(env, env.chain.customer, '7.5', { from: env.chain.treasury });
+    let answer = await verify(right.transactionHash);
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.json.status, 'pending'); // one confirmation of two
+    await mine(env.url, 1);
+    answer = await verify(right.transactionHash.toUpperCase().replace('0X', '0x'));
+    assert.equal(answer.json.status, 'succeeded', answer.text);
+    assert.equal(answer.json.transactionHash, right.transactionHash);
+    const shown = (await worker.get(`${SESSIONS}/${session.id}`)).json;
+    assert.equal(shown.status, 'partially_refunded');
+    assert.equal(shown.amountRefunded, '7.500000');
+    // The tick after it finds nothing more to prove and records no second event.
+    await scan(worker);
+    const events = (await eventsOf('refund.succeeded')).filter((e) => e.data.object.id === created.json.id);
+    assert.equal(events.length, 1);
+  });
 });

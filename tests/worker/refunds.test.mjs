@@ -92,6 +92,15 @@ describe('listing refunds', () => {
     assertError(await w.get('/api/v1/refunds/nothing'), { status: 404, code: 'resource_missing', param: 'id' });
   });
 
+  it('verify reads its body strictly and 404s an unknown refund', async () => {
+    const path = `/api/v1/refunds/${UNKNOWN_REFUND}/verify`;
+    assertError(await w.post(path, {}), { status: 400, code: 'parameter_missing', param: 'transactionHash' });
+    assertError(await w.post(path, { transactionHash: '0x12' }), { status: 400, code: 'transaction_hash_invalid', param: 'transactionHash' });
+    assertError(await w.post(path, { transactionHash: '0x' + '1'.repeat(64), other: 1 }), { status: 400, code: 'parameter_unknown', param: 'other' });
+    assertError(await w.post(path, { transactionHash: '0x' + '1'.repeat(64) }), { status: 404, code: 'resource_missing', param: 'id' });
+    assertError(await w.post(path, { transactionHash: '0x' + '1'.repeat(64) }, { key: null }), { status: 401, code: 'api_key_missing' });
+  });
+
   it('shows a session without refunds as before, with nothing refunded', async () => {
     const shown = await w.get(`${SESSIONS}/${session.id}`);
     assert.equal(shown.status, 200, shown.text);

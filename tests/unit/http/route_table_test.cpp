@@ -84,7 +84,7 @@ TEST_CASE("every private route answers 401 without a key and with a wrong one; n
         CHECK(anonymous.error_code() != "route_missing");
         CHECK(anonymous.error_code() != "method_not_allowed");
     }
-    CHECK(private_routes == 26);
+    CHECK(private_routes == 27);
     CHECK(public_routes == 9);
 }
 

@@ -1,6 +1,7 @@
 // Refunds: which transfers prove which pending refunds (a table of cases), the body and terms
 // of a create, and the whole create → pay → prove path through the engine with a scripted
 // chain: wrong transfers are not counted, the right one is, once, and the session shows it.
+#include "core/http/router.hpp"
 #include "core/refunds/refund.hpp"
 #include "support/driver.hpp"
 #include "support/scripted_chain.hpp"
@@ -75,6 +76,27 @@ Json chain_log(const std::string& from, const std::string& to, std::uint64_t val
                 {"blockNumber", hex_quantity(block)},
                 {"logIndex", "0x0"},
                 {"removed", false}};
+}
+
+// Holds what the driver's effects since `from` cost to the route's budget.
+void check_budget(const Driver& driver, std::size_t from, const std::string& method,
+                  const std::string& path) {
+    int reads = 0, writes = 0, lists = 0, rpc = 0;
+    for (std::size_t i = from; i < driver.effect_log.size(); ++i) {
+        const std::string op = driver.effect_log[i].value("op", "");
+        reads += op == "kv.get";
+        writes += op == "kv.put" || op == "kv.delete";
+        lists += op == "kv.list";
+        rpc += op == "rpc";
+    }
+    auto matched = paylinks::http::match_route(method, path);
+    REQUIRE(std::holds_alternative<paylinks::http::RouteMatch>(matched));
+    const auto budget = std::get<paylinks::http::RouteMatch>(matched).policy.budget;
+    CAPTURE(method, path, reads, writes, lists, rpc);
+    CHECK(reads <= budget.kv_reads);
+    CHECK(writes <= budget.kv_writes);
+    CHECK(lists <= budget.kv_lists);
+    CHECK(rpc <= budget.rpc_calls);
 }
 
 } // namespace
@@ -256,7 +278,9 @@ TEST_CASE("a refund is created, not proven by wrong transfers, proven once by th
     CHECK(driver.api("POST", refunds_path, Json{{"amount", "25.000001"}}).error_code() ==
           "refund_amount_too_large");
     CHECK(driver.api("POST", refunds_path, Json{{"amount", "0"}}).error_code() == "amount_invalid");
+    auto before_create = driver.effect_log.size();
     auto partial = driver.api("POST", refunds_path, Json{{"amount", "10"}});
+    check_budget(driver, before_create, "POST", refunds_path);
     REQUIRE(partial.status == 201);
     CHECK(partial.json["status"] == "pending");
     CHECK(partial.json["amount"] == "10.000000");
@@ -273,7 +297,9 @@ TEST_CASE("a refund is created, not proven by wrong transfers, proven once by th
     CHECK(driver.api("POST", refunds_path, Json::object()).error_code() ==
           "session_not_refundable");
 
+    const auto before_list = driver.effect_log.size();
     auto listed = driver.api("GET", refunds_path);
+    check_budget(driver, before_list, "GET", refunds_path);
     REQUIRE(listed.json["data"].size() == 2);
     CHECK(listed.json["data"][0]["id"].get<std::string>() ==
           rest.json["id"].get<std::string>()); // newest first
@@ -328,7 +354,10 @@ TEST_CASE("a refund is created, not proven by wrong transfers, proven once by th
     chain.logs.push_back(chain_log(kTreasury, kTestCustomer, 15'000'000, 113, 6));
     chain.head = 114;
     driver.now_ms += 4000;
-    auto second = driver.api("GET", "/api/v1/refunds/" + rest.json["id"].get<std::string>());
+    const auto before_retrieve = driver.effect_log.size();
+    const auto rest_path = "/api/v1/refunds/" + rest.json["id"].get<std::string>();
+    auto second = driver.api("GET", rest_path);
+    check_budget(driver, before_retrieve, "GET", rest_path);
     CHECK(second.json["status"] == "succeeded");
     shown = driver.api("GET", "/api/v1/checkout_sessions/" + session);
     CHECK(shown.json["status"] == "refunded");
