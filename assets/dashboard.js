@@ -8,7 +8,9 @@
   const SES = ['open', 'detected', 'paid', 'underpaid', 'overpaid', 'paid_late', 'expired'];
   const TYPES = ['created', ...SES.slice(1)]
     .map((s) => 'checkout_session.' + s)
-    .concat(['created', 'updated', 'deleted'].map((s) => 'payment_link.' + s));
+    .concat(['created', 'updated', 'deleted'].map((s) => 'payment_link.' + s))
+    .concat(['checkout_session.partially_refunded', 'checkout_session.refunded'])
+    .concat(['refund.created', 'refund.succeeded']);
   const TONE = {
     paid: 'ok',
     overpaid: 'ok',

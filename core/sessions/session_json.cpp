@@ -271,10 +271,8 @@ num::uint256 amount_refunded(const Session& session) {
     return total;
 }
 
-std::string_view api_status(const Session& session) noexcept {
-    num::uint256 refunded = 0;
-    for (const auto& refund : session.refunds)
-        if (refund.succeeded) refunded += refund.amount;
+std::string_view api_status(const Session& session) {
+    const auto refunded = amount_refunded(session);
     if (refunded == 0) return to_string(session.status);
     return refunded >= session.amount_confirmed() ? "refunded" : "partially_refunded";
 }

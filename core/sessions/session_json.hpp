@@ -18,7 +18,7 @@ namespace paylinks::sessions {
                                std::string_view base_url);
 /// The API status: the payment state's, or `partially_refunded` / `refunded` once refunds
 /// succeeded (refunded: they returned everything confirmed).
-[[nodiscard]] std::string_view api_status(const Session& session) noexcept;
+[[nodiscard]] std::string_view api_status(const Session& session);
 /// What succeeded refunds returned, base units.
 [[nodiscard]] num::uint256 amount_refunded(const Session& session);
 /// What anyone holding the session id may see: no metadata, no customer email.
