@@ -8,7 +8,8 @@
   // The core's statuses, event types, currencies and networks, from the page
   // (core/catalog): nothing here repeats them.
   const CATALOG = JSON.parse($('catalog').textContent);
-  const SES = CATALOG.statuses.map((s) => s.name);
+  // The payment states filter the list; refund statuses are only shown.
+  const SES = CATALOG.statuses.filter((s) => !s.refund).map((s) => s.name);
   const TYPES = CATALOG.eventTypes.map((e) => e.type);
   const LABEL = Object.fromEntries(CATALOG.statuses.map((s) => [s.name, s.label]));
   // Session statuses take their tone from the catalog; deliveries, sweeps and endpoints
@@ -522,7 +523,117 @@
               }),
             )
           : h('p', { className: 'mu' }, 'No payment has been seen on chain yet.'),
+        pays.some((p) => p.confirmed) || (s.refunds && s.refunds.length) ? refundsPart(s, sym) : null,
       ),
+    );
+  }
+  // A session's refunds, and a form to create one: the answer's payment request (EIP-681 URI
+  // and its QR code) is what the treasury's wallet pays; the chain then proves it.
+  // The payment request last shown per session, so that a refresh of the list keeps it
+  // until the refund has succeeded.
+  const refundShown = new Map();
+  function refundsPart(s, sym) {
+    const list = Array.isArray(s.refunds) ? s.refunds : [];
+    const result = h('div', { className: 'refund-pay', 'aria-live': 'polite' });
+    const shown = refundShown.get(s.id);
+    if (shown && list.some((r) => r.id == shown.id && r.status == 'succeeded')) refundShown.delete(s.id);
+    else if (shown) result.append(refundRequest(shown, sym));
+    const form = h(
+      'form',
+      { className: 'grid', novalidate: true },
+      h(
+        'label',
+        { className: 'f' },
+        h('span', {}, 'Amount ', h('i', {}, 'optional — all that is left')),
+        h('input', {
+          name: 'amount',
+          inputMode: 'decimal',
+          autocomplete: 'off',
+          placeholder: s.amountReceived,
+        }),
+      ),
+      h(
+        'label',
+        { className: 'f wide' },
+        h('span', {}, 'Address ', h('i', {}, 'optional — the address that paid')),
+        h('input', { name: 'address', spellcheck: false, autocapitalize: 'off', placeholder: '0x…' }),
+      ),
+      h('div', { className: 'ferr' }),
+      h('div', { className: 'acts' }, h('button', { className: 'btn', type: 'submit' }, 'Create refund')),
+    );
+    form.onsubmit = (e) => {
+      e.preventDefault();
+      submit(form, async () => {
+        const body = {};
+        for (const name of ['amount', 'address']) {
+          const v = form.elements[name].value.trim();
+          if (v) body[name] = v;
+        }
+        const r = await api('POST', `checkout_sessions/${enc(s.id)}/refunds`, body);
+        form.reset();
+        refundShown.set(s.id, r);
+        toast(`Refund ${r.id} created: pay it from ${r.sender}`);
+        result.replaceChildren(refundRequest(r, sym));
+      });
+    };
+    return h(
+      'div',
+      { className: 'refunds' },
+      h('h3', {}, 'Refunds'),
+      list.length
+        ? h(
+            'ul',
+            { className: 'sub' },
+            list.map((r) =>
+              h(
+                'li',
+                { className: 'row' },
+                h('span', { className: 'mono' }, r.id),
+                h('span', { className: 'amt' }, `${r.amount} ${sym}`),
+                badge(r.status),
+                r.status == 'pending'
+                  ? b2('Show payment request', () => showRefund(r.id, result, sym))
+                  : null,
+              ),
+            ),
+          )
+        : h('p', { className: 'mu' }, 'No refunds.'),
+      list.some((r) => r.status == 'succeeded')
+        ? h('p', { className: 'mu' }, `Refunded: ${s.amountRefunded} ${sym}`)
+        : null,
+      result,
+      form,
+    );
+  }
+  async function showRefund(id, result, sym) {
+    try {
+      const r = await api('GET', 'refunds/' + enc(id));
+      refundShown.set(r.checkoutSession, r);
+      result.replaceChildren(refundRequest(r, sym));
+    } catch (err) {
+      if (!err.handled) result.replaceChildren(h('p', { className: 'err' }, err.message));
+    }
+  }
+  function refundRequest(r, sym) {
+    const svg = typeof r.qrSvg == 'string' && r.qrSvg.startsWith('<svg') ? r.qrSvg : '';
+    return h(
+      'div',
+      { className: 'card' },
+      h('p', {}, `Send exactly ${r.amount} ${sym} from ${r.sender} to ${r.address}.`),
+      svg
+        ? h('img', {
+            className: 'qr',
+            alt: 'QR code of the refund payment request',
+            src: 'data:image/svg+xml;charset=utf-8,' + enc(svg),
+          })
+        : null,
+      h(
+        'div',
+        { className: 'row' },
+        h('code', { className: 'mono uri' }, r.paymentUri),
+        b2('Copy request', (e) => copy(r.paymentUri, e.currentTarget)),
+      ),
+      h('p', { className: 'mu' }, `Status: ${label(r.status)}`),
     );
   }
   // Events: type filter; expanding one loads its deliveries (and keeps them fresh); resend.

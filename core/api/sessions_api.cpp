@@ -12,6 +12,7 @@
 #include "core/eth/create2.hpp"
 #include "core/ids/ids.hpp"
 #include "core/links/link_sales.hpp"
+#include "core/refunds/refund.hpp"
 #include "core/sessions/payment_state.hpp"
 #include "core/sessions/pricing.hpp"
 #include "core/sessions/session_json.hpp"
@@ -423,14 +424,22 @@ Task<Response> list_sessions(Context& ctx, const http::Request& request) {
     auto results = co_await ctx.perform(sessions::session_reads(page_ids));
     std::vector<std::string> data;
     auto base = public_base_url(ctx, request);
+    std::vector<Session> listed;
     for (std::size_t i = 0; i < page_ids.size(); ++i) {
         auto loaded = sessions::read_loaded_session(results, i);
         // An unreadable record is left out of the page, as before; KV failing fails it.
         if (!loaded.ok && !loaded.unreadable)
             co_return http::error_response(store::storage_error(loaded.error));
-        if (auto& session = loaded.session)
-            data.push_back(dump_json(sessions::to_api_json(*session, ctx.config(), base)));
+        if (loaded.session) listed.push_back(std::move(*loaded.session));
     }
+    // Sessions with refunds show them: their records in one more batch (none without).
+    std::vector<Session*> with_refunds;
+    for (auto& session : listed)
+        if (!session.refund_ids.empty()) with_refunds.push_back(&session);
+    if (auto error = co_await refunds::apply_refunds_to_all(ctx, std::move(with_refunds)))
+        co_return http::error_response(*error);
+    for (const auto& session : listed)
+        data.push_back(dump_json(sessions::to_api_json(session, ctx.config(), base)));
     co_return http::json_response(200,
                                   list_text("/api/v1/checkout_sessions", data, entries.has_more));
 }

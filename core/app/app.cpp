@@ -5,6 +5,7 @@
 #include "core/api/links_api.hpp"
 #include "core/api/openapi_document.hpp"
 #include "core/api/rate_limits.hpp"
+#include "core/api/refunds_api.hpp"
 #include "core/api/sessions_api.hpp"
 #include "core/api/sweeps_api.hpp"
 #include "core/api/webhook_endpoints_api.hpp"
@@ -12,6 +13,7 @@
 #include "core/chain/watcher.hpp"
 #include "core/http/router.hpp"
 #include "core/pages/dashboard_page.hpp"
+#include "core/refunds/refund_watcher.hpp"
 #include "core/webhooks/delivery.hpp"
 #include "core/webhooks/registry.hpp"
 
@@ -126,6 +128,16 @@ engine::Task<Response> run_handler(engine::Context& ctx, const http::Request& re
         co_return co_await api::retrieve_sweep(ctx, request, param(0));
     case http::Route::balances:
         co_return co_await api::show_balances(ctx, request);
+    case http::Route::session_refunds_create:
+        co_return co_await api::create_refund(ctx, request, param(0));
+    case http::Route::session_refunds_list:
+        co_return co_await api::list_session_refunds(ctx, request, param(0));
+    case http::Route::refunds_list:
+        co_return co_await api::list_refunds(ctx, request);
+    case http::Route::refund_retrieve:
+        co_return co_await api::retrieve_refund(ctx, request, param(0));
+    case http::Route::refund_verify:
+        co_return co_await api::verify_refund(ctx, request, param(0));
     default:
         co_return route_missing(request);
     }
@@ -151,6 +163,9 @@ engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron) {
     if (!ctx.config().error.empty())
         co_return Json{{"result", {{"cron", cron}, {"error", ctx.config().error}}}};
     auto scan = co_await chain::scan_watched_sessions(ctx);
+    auto refund_scan = co_await refunds::check_pending_refunds(ctx);
+    for (auto& fault : refund_scan.faults)
+        scan.faults.push_back(std::move(fault));
     // Webhook retries after the scan: a slow merchant endpoint never delays detection.
     auto retries = co_await webhooks::deliver_due_retries(ctx);
     auto registry = co_await webhooks::heal_registry(ctx);
@@ -161,8 +176,10 @@ engine::Task<Json> run_scheduled(engine::Context& ctx, std::string cron) {
                      {"webhooksFailed", retries.failed},
                      {"watched", scan.watched},
                      {"updated", scan.updated},
-                     {"kvLists", scan.kv_lists},
-                     {"rpcCalls", scan.rpc_calls},
+                     {"kvLists", scan.kv_lists + refund_scan.kv_lists},
+                     {"rpcCalls", scan.rpc_calls + refund_scan.rpc_calls},
+                     {"refundsPending", refund_scan.pending},
+                     {"refundsSucceeded", refund_scan.succeeded},
                      {"endpointRegistry",
                       registry.rewritten ? "rebuilt" : (registry.checked ? "checked" : "cached")},
                      {"fault", scan.faults.empty() ? Json(nullptr) : Json(scan.faults.front())},

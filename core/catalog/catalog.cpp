@@ -16,6 +16,15 @@ Json build_catalog() {
                                 {"label", std::string(info.label)},
                                 {"tone", std::string(info.tone)},
                                 {"fulfilled", sessions::is_fulfilled(info.status)},
+                                {"refund", false},
+                                {"meaning", std::string(info.meaning)}});
+    }
+    for (const auto& info : sessions::refund_status_table()) {
+        statuses.push_back(Json{{"name", std::string(info.name)},
+                                {"label", std::string(info.label)},
+                                {"tone", std::string(info.tone)},
+                                {"fulfilled", false},
+                                {"refund", true},
                                 {"meaning", std::string(info.meaning)}});
     }
     Json event_types = Json::array();

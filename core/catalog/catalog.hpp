@@ -8,7 +8,8 @@
 
 namespace paylinks::catalog {
 
-/// {"statuses":[{name,label,tone,fulfilled,meaning}], "eventTypes":[{type,when}],
+/// {"statuses":[{name,label,tone,fulfilled,refund,meaning}] (refund: a status refunds give
+///  the merchant's object, not a payment state), "eventTypes":[{type,when}],
 ///  "currencies":[{code,exponent}], "defaultCurrency", "networks":[{name,displayName,chainId,usdc,
 ///  explorerTxUrl,confirmations}]}, compact, in each table's order. The same text every call.
 [[nodiscard]] const std::string& catalog_json();

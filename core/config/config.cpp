@@ -224,6 +224,9 @@ Config load_config(const Json& env) {
     eth::Address treasury{};
     if (!read_address(env, "TREASURY", false, treasury, config.error)) return config;
     if (!read_var(env, "TREASURY").empty()) config.treasury = treasury;
+    eth::Address refund_sender{};
+    if (!read_address(env, "REFUND_SENDER", false, refund_sender, config.error)) return config;
+    if (!read_var(env, "REFUND_SENDER").empty()) config.refund_sender = refund_sender;
 
     std::int64_t confirmations = config.confirmations;
     config.finalized = read_var(env, "CONFIRMATIONS") == "finalized";

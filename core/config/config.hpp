@@ -66,6 +66,8 @@ struct Config {
     eth::Address forwarder_factory{};
     eth::Address forwarder_implementation{};
     std::optional<eth::Address> treasury;
+    /// REFUND_SENDER: whose transfers prove refunds; unset, the treasury's.
+    std::optional<eth::Address> refund_sender;
     int confirmations = 3;
     bool finalized = false; ///< CONFIRMATIONS=finalized: count a payment once its block is
     std::int64_t session_ttl_seconds = 1800;

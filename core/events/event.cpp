@@ -34,7 +34,17 @@ const std::vector<EventTypeInfo>& event_type_table() noexcept {
          "a replacement payment makes it paid again (a new event)"},
         {"payment_link.created", "the merchant created a link"},
         {"payment_link.updated", "the merchant changed a link"},
-        {"payment_link.deleted", "the merchant deleted a link"}};
+        {"payment_link.deleted", "the merchant deleted a link"},
+        {"checkout_session.partially_refunded",
+         "a refund of part of what it received was proven on chain"},
+        {"checkout_session.refunded",
+         "refunds proven on chain add up to everything it received: final"},
+        {"refund.created",
+         "a refund was asked for; `data.object.paymentUri` is the transfer for the treasury "
+         "to sign"},
+        {"refund.succeeded",
+         "the refund's transfer (from the treasury or `REFUND_SENDER`, of exactly its amount, "
+         "to its address) is confirmed on chain"}};
     return kTypes;
 }
 

@@ -35,6 +35,9 @@ enum class ErrorCode : std::uint8_t {
     rate_unavailable,
     transaction_not_payment,
     transaction_not_sweep, ///< reverted, or it did not flush a named session to the treasury
+    address_invalid,
+    refund_amount_too_large, ///< more than the session has left to refund
+    transaction_not_refund,  ///< no Transfer in it of exactly the refund
     // 401
     api_key_missing,
     api_key_invalid,
@@ -49,6 +52,7 @@ enum class ErrorCode : std::uint8_t {
     link_inactive,
     link_sold_out,
     session_not_expirable,
+    session_not_refundable, ///< nothing confirmed is left to refund
     transaction_not_found,
     // 413 / 415 / 429
     body_too_large,

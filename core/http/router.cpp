@@ -36,7 +36,8 @@ constexpr std::array kRoutes{
     RouteSpec{"DELETE", "/api/v1/payment_links/{}", Route::link_delete, merchant({2, 8, 0, 0})},
     RouteSpec{"POST", "/api/v1/checkout_sessions", Route::sessions_create,
               RoutePolicy{optional_key, sessions, {4, 4, 1, 8}}},
-    RouteSpec{"GET", "/api/v1/checkout_sessions", Route::sessions_list, merchant({201, 0, 1, 0})},
+    // A listed session with refunds also reads their records (at most 20 each).
+    RouteSpec{"GET", "/api/v1/checkout_sessions", Route::sessions_list, merchant({2201, 0, 1, 0})},
     RouteSpec{"GET", "/api/v1/checkout_sessions/{}", Route::session_retrieve,
               merchant({2, 4, 0, 24})},
     RouteSpec{"POST", "/api/v1/checkout_sessions/{}/expire", Route::session_expire,
@@ -70,6 +71,20 @@ constexpr std::array kRoutes{
     // each), then balanceOf of at most 500 fulfilled deposit addresses, 100 to a JSON-RPC
     // batch (5 subrequests), beside the token's description (4).
     RouteSpec{"GET", "/api/v1/balances", Route::balances, merchant({0, 0, 10, 504})},
+    // Refunds. A create: the session and its refunds' records (≤ 20) and the idempotency
+    // record; the record, its pending entry, the session's decision, the marker, the event and
+    // the idempotency answer; the token's description (4) and treasury() when not configured.
+    // A retrieve of a pending one: its record, the claim of a matching transfer, the record
+    // again, the session with its refunds; the success writes (claim, record, pending entry,
+    // two events); the head, the finalized block and one eth_getLogs.
+    RouteSpec{"POST", "/api/v1/checkout_sessions/{}/refunds", Route::session_refunds_create,
+              merchant({23, 6, 0, 5})},
+    RouteSpec{"GET", "/api/v1/checkout_sessions/{}/refunds", Route::session_refunds_list,
+              merchant({42, 0, 0, 0})},
+    RouteSpec{"GET", "/api/v1/refunds", Route::refunds_list, merchant({100, 0, 1, 0})},
+    RouteSpec{"GET", "/api/v1/refunds/{}", Route::refund_retrieve, merchant({25, 5, 0, 3})},
+    // A verify: the same as a retrieve that proves it, the receipt instead of the logs.
+    RouteSpec{"POST", "/api/v1/refunds/{}/verify", Route::refund_verify, merchant({25, 5, 0, 3})},
     // The dashboard's HTML holds no data: everything it shows comes through the keyed API.
     RouteSpec{"GET", "/dashboard", Route::dashboard, anyone(requests, {})},
     RouteSpec{"GET", "/assets/{}", Route::asset, anyone(requests, {})},

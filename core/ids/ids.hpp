@@ -26,6 +26,7 @@ inline constexpr std::string_view kLinkPrefix = "pl_";
 inline constexpr std::string_view kSessionPrefix = "cs_";
 inline constexpr std::string_view kEventPrefix = "evt_";
 inline constexpr std::string_view kWebhookEndpointPrefix = "we_";
+inline constexpr std::string_view kRefundPrefix = "re_";
 
 [[nodiscard]] std::string make_id(std::string_view prefix, std::int64_t now_ms,
                                   std::span<const std::uint8_t, kIdRandomBytes> random);

@@ -40,6 +40,16 @@ const std::array<StatusInfo, 8>& status_table() noexcept {
     return kStatuses;
 }
 
+const std::array<RefundStatusInfo, 2>& refund_status_table() noexcept {
+    static constexpr std::array<RefundStatusInfo, 2> kRefundStatuses{{
+        {"partially_refunded", "Partially refunded", "warn",
+         "refunds proven on chain returned part of what was confirmed"},
+        {"refunded", "Refunded", "muted",
+         "refunds proven on chain returned everything confirmed: final"},
+    }};
+    return kRefundStatuses;
+}
+
 std::string_view to_string(Status status) noexcept {
     return kStatuses[static_cast<std::size_t>(status)].name;
 }

@@ -37,6 +37,17 @@ struct StatusInfo {
 };
 [[nodiscard]] const std::array<StatusInfo, 8>& status_table() noexcept;
 
+/// What refunds proven on chain make of a fulfilled session in the merchant's API object
+/// (session_json.hpp's api_status): shown, never stored as its payment state nor listed by.
+struct RefundStatusInfo {
+    std::string_view name;
+    std::string_view label;
+    std::string_view tone;
+    std::string_view meaning;
+};
+/// partially_refunded, then refunded.
+[[nodiscard]] const std::array<RefundStatusInfo, 2>& refund_status_table() noexcept;
+
 [[nodiscard]] std::string_view to_string(Status status) noexcept;
 [[nodiscard]] std::optional<Status> parse_status(std::string_view text) noexcept;
 /// paid, overpaid, paid_late: the merchant fulfils, and the state never goes back.
@@ -55,6 +66,14 @@ struct Payment {
     std::int64_t time_ms = 0;        ///< the block's timestamp: on time or late is decided by it
     std::uint64_t confirmations = 0; ///< never decreases while the block hash is the same
     bool confirmed = false;
+};
+
+/// A refund of the session as its record says (refunds/refund.hpp): applied when the session
+/// is loaded, never stored in the session's own record.
+struct RefundSummary {
+    std::string id;
+    num::uint256 amount = 0;
+    bool succeeded = false;
 };
 
 struct Session {
@@ -94,6 +113,10 @@ struct Session {
     bool livemode = false;
     std::int64_t created_at_ms = 0;
     std::int64_t updated_at_ms = 0;
+    /// The merchant's refunds of it, oldest first (ids from its decisions, `csd/`); their
+    /// states are read from their own records when the session is loaded with them.
+    std::vector<std::string> refund_ids;
+    std::vector<RefundSummary> refunds;
 
     /// Every payment seen, confirmed or not (the API's amountReceived; late ones included,
     /// as they are listed for refunds).

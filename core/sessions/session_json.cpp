@@ -264,8 +264,25 @@ Json to_public_json(const Session& session, const config::Config& config,
     };
 }
 
+num::uint256 amount_refunded(const Session& session) {
+    num::uint256 total = 0;
+    for (const auto& refund : session.refunds)
+        if (refund.succeeded) total += refund.amount;
+    return total;
+}
+
+std::string_view api_status(const Session& session) {
+    const auto refunded = amount_refunded(session);
+    if (refunded == 0) return to_string(session.status);
+    const auto& names = refund_status_table();
+    return refunded >= session.amount_confirmed() ? names[1].name : names[0].name;
+}
+
 Json to_api_json(const Session& session, const config::Config& config, std::string_view base_url) {
     Json object = to_public_json(session, config, base_url);
+    // Refunds are the merchant's and their own records' (refunds/refund.hpp): the private
+    // object shows them, and its status says what they returned.
+    object["status"] = std::string(api_status(session));
     // Same order as the contract lists the fields: the private ones after confirmations.
     JsonObject members;
     members.reserve(object.size() + 2);
@@ -276,6 +293,15 @@ Json to_api_json(const Session& session, const config::Config& config, std::stri
             members.emplace_back("metadata", session.metadata);
             members.emplace_back("customerMetadata", session.customer_metadata);
             members.emplace_back("customerEmail", optional_string(session.customer_email));
+            Json refunds = Json::array();
+            for (const auto& refund : session.refunds)
+                refunds.push_back(
+                    Json{{"id", refund.id},
+                         {"amount", num::format_units(refund.amount, session.token_decimals)},
+                         {"status", refund.succeeded ? "succeeded" : "pending"}});
+            members.emplace_back("amountRefunded", num::format_units(amount_refunded(session),
+                                                                     session.token_decimals));
+            members.emplace_back("refunds", std::move(refunds));
             members.emplace_back(
                 "customerEmailSource",
                 session.customer_email

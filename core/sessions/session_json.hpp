@@ -16,6 +16,11 @@ namespace paylinks::sessions {
 /// The full object for API callers with the secret key.
 [[nodiscard]] Json to_api_json(const Session& session, const config::Config& config,
                                std::string_view base_url);
+/// The API status: the payment state's, or `partially_refunded` / `refunded` once refunds
+/// succeeded (refunded: they returned everything confirmed).
+[[nodiscard]] std::string_view api_status(const Session& session);
+/// What succeeded refunds returned, base units.
+[[nodiscard]] num::uint256 amount_refunded(const Session& session);
 /// What anyone holding the session id may see: no metadata, no customer email.
 [[nodiscard]] Json to_public_json(const Session& session, const config::Config& config,
                                   std::string_view base_url);

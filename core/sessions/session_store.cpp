@@ -3,6 +3,7 @@
 #include "core/events/event.hpp"
 #include "core/ids/ids.hpp"
 #include "core/links/link_sales.hpp"
+#include "core/refunds/refund.hpp"
 #include "core/sessions/payment_state.hpp"
 #include "core/sessions/session_json.hpp"
 #include "core/store/listing.hpp"
@@ -68,9 +69,14 @@ engine::Effect decision_write(engine::Context& ctx, const Session& session) {
     const auto ttl_seconds =
         std::max<std::int64_t>(60, (session.expires_at_ms - ctx.now_ms()) / 1000 +
                                        ctx.config().late_window_seconds + 7 * 24 * 3600);
-    return engine::kv_put(decision_key(session.id),
-                          dump_json(Json{{"expiresAt", session.expires_at_ms}}), std::nullopt,
-                          ttl_seconds);
+    Json decision{{"expiresAt", session.expires_at_ms}};
+    if (session.refund_ids.empty())
+        return engine::kv_put(decision_key(session.id), dump_json(decision), std::nullopt,
+                              ttl_seconds);
+    // Refunds are decisions too, and their records outlive the late window: kept as long as
+    // the session's own record.
+    decision["refunds"] = Json(session.refund_ids);
+    return engine::kv_put(decision_key(session.id), dump_json(decision));
 }
 
 std::vector<engine::Effect> session_reads(const std::vector<std::string>& ids) {
@@ -102,6 +108,12 @@ LoadedSession read_loaded_session(const std::vector<Json>& results, std::size_t 
             if (expires != decision->end() && fits<std::int64_t>(*expires))
                 session->expires_at_ms =
                     std::min(session->expires_at_ms, expires->get<std::int64_t>());
+            auto refunds = decision->find("refunds");
+            if (refunds != decision->end() && refunds->is_array())
+                for (const auto& item : *refunds)
+                    if (item.is_string() &&
+                        ids::is_valid_id(item.get_ref<const std::string&>(), ids::kRefundPrefix))
+                        session->refund_ids.push_back(item.get<std::string>());
         }
     }
     loaded.session = std::move(*session);
@@ -116,6 +128,11 @@ load_session(engine::Context& ctx, std::string id) {
     if (loaded.unreadable)
         co_return store::storage_error("checkout session " + id + " is unreadable");
     if (!loaded.ok) co_return store::storage_error(loaded.error);
+    // Only a session with refunds reads more: their records, in one batch.
+    if (loaded.session && !loaded.session->refund_ids.empty()) {
+        auto applied = co_await refunds::apply_refunds(ctx, *loaded.session);
+        if (applied) co_return std::move(*applied);
+    }
     co_return std::move(loaded.session);
 }
 

@@ -18,7 +18,11 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** The generated text of each README block and each OpenAPI line, by name. */
 export function generatedParts(catalog) {
   const table = (header, rows) =>
-    [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+    [
+      `| ${header.join(' | ')} |`,
+      `|${header.map(() => '---').join('|')}|`,
+      ...rows.map((r) => `| ${r.join(' | ')} |`),
+    ].join('\n');
   const code = (text) => `\`${text}\``;
   const currencies = catalog.currencies.map((c) => c.code);
   const caseInsensitive = (text) =>
@@ -31,7 +35,11 @@ export function generatedParts(catalog) {
       ),
       statuses: table(
         ['status', 'fulfil?', 'meaning'],
-        catalog.statuses.map((s) => [code(s.name), s.fulfilled ? 'yes' : 'no', s.meaning]),
+        catalog.statuses.map((s) => [
+          code(s.name),
+          s.fulfilled ? 'yes' : s.refund ? 'no (refunds)' : 'no',
+          s.meaning,
+        ]),
       ),
       currencies: `Prices can be in ${catalog.currencies
         .map((c) => `${code(c.code)} (${c.exponent} decimal${c.exponent === 1 ? '' : 's'})`)
@@ -49,7 +57,11 @@ export function generatedParts(catalog) {
       ),
     },
     openapi: {
-      'session-statuses': `enum: [${catalog.statuses.map((s) => s.name).join(', ')}]`,
+      'session-statuses': `enum: [${catalog.statuses
+        .filter((s) => !s.refund)
+        .map((s) => s.name)
+        .join(', ')}]`,
+      'api-statuses': `enum: [${catalog.statuses.map((s) => s.name).join(', ')}]`,
       'event-types': `enum: [${catalog.eventTypes.map((e) => e.type).join(', ')}]`,
       currencies: `enum: [${currencies.join(', ')}]`,
       'currency-input': `pattern: "^(${currencies.map(caseInsensitive).join('|')})$"`,
@@ -59,12 +71,16 @@ export function generatedParts(catalog) {
 
 function rewriteReadme(text, parts) {
   const seen = new Set();
-  const out = text.replace(/(<!-- catalog:([a-z-]+) -->\n)[\s\S]*?(\n<!-- \/catalog:\2 -->)/g, (all, open, name, close) => {
-    if (!(name in parts)) throw new Error(`README.md: unknown catalog block ${name}`);
-    seen.add(name);
-    return `${open}${parts[name]}${close}`;
-  });
-  for (const name of Object.keys(parts)) if (!seen.has(name)) throw new Error(`README.md has no catalog:${name} block`);
+  const out = text.replace(
+    /(<!-- catalog:([a-z-]+) -->\n)[\s\S]*?(\n<!-- \/catalog:\2 -->)/g,
+    (all, open, name, close) => {
+      if (!(name in parts)) throw new Error(`README.md: unknown catalog block ${name}`);
+      seen.add(name);
+      return `${open}${parts[name]}${close}`;
+    },
+  );
+  for (const name of Object.keys(parts))
+    if (!seen.has(name)) throw new Error(`README.md has no catalog:${name} block`);
   return out;
 }
 
@@ -79,7 +95,8 @@ function rewriteOpenapi(text, parts) {
     seen.add(name);
     lines[i + 1] = indent + parts[name];
   }
-  for (const name of Object.keys(parts)) if (!seen.has(name)) throw new Error(`docs/openapi.yaml has no # catalog:${name} line`);
+  for (const name of Object.keys(parts))
+    if (!seen.has(name)) throw new Error(`docs/openapi.yaml has no # catalog:${name} line`);
   return lines.join('\n');
 }
 

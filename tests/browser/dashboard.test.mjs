@@ -15,6 +15,7 @@ import { Webhook } from 'standardwebhooks';
 import { startStack, launchBrowser, newPage, shot, transfer, TEST_KEY, DESKTOP, PHONE } from './helpers.mjs';
 import { fulfilledSessions, sweepSessions } from '../../scripts/chain/sweep.mjs';
 import { ANVIL_DEFAULT_KEY } from '../../scripts/chain/keys.mjs';
+import { sendAndWait, calldata, SEL, parseUnits } from '../../scripts/chain/rpc.mjs';
 
 /** An HTTP receiver on 127.0.0.1 that keeps every request (raw body and headers). */
 function startReceiver() {
@@ -173,7 +174,7 @@ describe('merchant dashboard (Chromium)', () => {
     assert.match(await session.textContent(), new RegExp(status.depositAddress));
     await shot(page, 'dashboard-sessions');
     const statusChoices = await page.locator('#s-status option').allTextContents();
-    assert.deepEqual(statusChoices, ['All', ...loadCatalog().statuses.map((s) => s.label)]);
+    assert.deepEqual(statusChoices, ['All', ...loadCatalog().statuses.filter((s) => !s.refund).map((s) => s.label)]);
     await page.locator('#s-status').selectOption('expired');
     await page.getByText('No sessions with this status').waitFor();
     await page.locator('#s-status').selectOption('paid');
@@ -198,6 +199,26 @@ describe('merchant dashboard (Chromium)', () => {
     await balances.locator('.waiting', { hasText: /^0\.000000 USDC$/ }).waitFor();
     await balances.locator('.sweeps li', { hasText: swept.transactions[0] }).waitFor();
     await shot(page, 'dashboard-balances');
+
+    // Refunds: from the session's row, a refund of 10 USDC; its payment request (EIP-681 URI
+    // and QR code) is what the treasury pays, and once it has, the session says so.
+    await tab('Sessions').click();
+    await session.locator('summary').waitFor();
+    if (!(await session.evaluate((d) => d.open))) await session.locator('summary').click();
+    await session.getByLabel(/^Amount/).fill('10');
+    await session.getByRole('button', { name: 'Create refund' }).click();
+    const request = session.locator('.refund-pay code');
+    await request.waitFor();
+    assert.match(await request.textContent(), /^ethereum:0x[0-9a-fA-F]{40}@31337\/transfer\?address=0x[0-9a-fA-F]{40}&uint256=10000000$/);
+    await session.locator('.refund-pay img.qr').waitFor();
+    await shot(page, 'dashboard-refund');
+    await sendAndWait(stack.anvil.url, {
+      from: stack.chain.treasury,
+      to: stack.chain.token,
+      data: calldata(SEL.transfer, stack.chain.customer, parseUnits('10', 6)),
+    });
+    await stack.worker.scheduled();
+    await session.locator('.badge', { hasText: 'Partially refunded' }).waitFor({ timeout: 15_000 });
 
     // Events: checkout_session.paid, delivered to the receiver.
     await tab('Events').click();

@@ -84,7 +84,7 @@ TEST_CASE("every private route answers 401 without a key and with a wrong one; n
         CHECK(anonymous.error_code() != "route_missing");
         CHECK(anonymous.error_code() != "method_not_allowed");
     }
-    CHECK(private_routes == 22);
+    CHECK(private_routes == 27);
     CHECK(public_routes == 9);
 }
 
@@ -230,4 +230,9 @@ TEST_CASE("routes spend no more than their budget", "[http][router][budget]") {
     measure({"GET", "/api/v1/sweeps?limit=100", nullptr, true});
     measure({"GET", "/api/v1/sweeps/sw_01JZ0000000000000000000001", nullptr, true});
     measure({"GET", "/api/v1/balances", nullptr, true});
+    // Refunds: refused for a session with nothing confirmed; lists; an unknown one.
+    measure({"POST", "/api/v1/checkout_sessions/" + session_id + "/refunds", Json::object(), true});
+    measure({"GET", "/api/v1/checkout_sessions/" + session_id + "/refunds", nullptr, true});
+    measure({"GET", "/api/v1/refunds?limit=100", nullptr, true});
+    measure({"GET", "/api/v1/refunds/re_01JZ0000000000000000000001", nullptr, true});
 }

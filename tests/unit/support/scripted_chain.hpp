@@ -174,6 +174,9 @@ struct ScriptedChain {
             Json out = Json::array();
             for (const auto& log : logs) {
                 bool asked = false;
+                // A sender topic, when asked for, must match too.
+                if (filter["topics"][1].is_string() && filter["topics"][1] != log["topics"][1])
+                    continue;
                 for (const auto& recipient : filter["topics"][2])
                     if (recipient == log["topics"][2]) asked = true;
                 const auto at = parse_quantity(log["blockNumber"]);
