@@ -11,6 +11,13 @@
 // known payment the logs no longer show is only dropped when its receipt proves it gone; a
 // known payment in blocks no longer read is re-checked through the hash of the newest such
 // block, until it is settled (kSettledDepth confirmations), so a reorg of any depth is seen.
+//
+// Several networks (config::Chain). All of the above happens per network, with that
+// network's tokens, confirmations, cursor (Session::other_chains) and instance state
+// (engine::ChainState), under a Context::ChainGuard. A check reads each network the session
+// can be paid on in turn and fails only when none answers; the scan reads every network's
+// logs for a chunk, then loads, reconciles (per network) and saves each session once, so
+// two networks never write the same record from different loads.
 #include "core/chain/rpc.hpp"
 #include "core/engine/context.hpp"
 #include "core/engine/task.hpp"
