@@ -236,8 +236,7 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
     } else {
         const auto& rate = config.rates.at(draft.fiat_currency);
         session.exchange_rate = rate.text;
-        session.amount_due =
-            sessions::token_amount_due(draft.fiat_amount, *currency, rate, finest);
+        session.amount_due = sessions::token_amount_due(draft.fiat_amount, *currency, rate, finest);
         if (kind == config::RateSourceKind::fixed) session.rate_source = sessions::RateSource{};
     }
     if (config.chains.size() > 1) {
@@ -245,13 +244,19 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
         session.options.push_back(sessions::PaymentOption{
             primary.name, primary.chain_id, config.token, quote.symbol, quote.decimals,
             sessions::option_amount_due(session.amount_due, finest, quote.decimals)});
-        for (std::size_t k = 1; k < config.chains.size(); ++k)
+        for (std::size_t k = 1; k < config.chains.size(); ++k) {
+            // Its first block there, from the head this instance last saw (no RPC call); else
+            // estimated from its age when first read (chain::first_block_for).
+            if (auto head = chain::known_head(ctx, k))
+                session.other_chains[config.chains[k].name].start_block =
+                    *head > chain::kReorgMarginBlocks ? *head - chain::kReorgMarginBlocks : 0;
             for (const auto& token : config.chains[k].tokens) {
                 const unsigned decimals = token.declared_decimals.value_or(finest);
                 session.options.push_back(sessions::PaymentOption{
                     config.chains[k].name, config.chains[k].chain_id, token.address, token.symbol,
                     decimals, sessions::option_amount_due(session.amount_due, finest, decimals)});
             }
+        }
     }
     // The same factory and implementation on every network: one address for all of them.
     session.deposit_address =

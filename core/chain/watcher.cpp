@@ -673,6 +673,11 @@ engine::Task<std::variant<TokenQuote, Fault>> describe_token(engine::Context& ct
     co_return quote;
 }
 
+std::optional<std::uint64_t> known_head(engine::Context& ctx, std::size_t chain) {
+    engine::Context::ChainGuard guard(ctx, chain);
+    return recent_head(ctx);
+}
+
 bool check_due(engine::Context& ctx, const std::string& session_id) {
     const auto& last_check = ctx.shared().last_check_ms;
     auto it = last_check.find(session_id);

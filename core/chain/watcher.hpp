@@ -87,6 +87,10 @@ struct TokenQuote {
 /// is a fault. A chain that contradicts the configuration is a fault marked `misconfigured`.
 [[nodiscard]] engine::Task<std::variant<TokenQuote, Fault>> describe_token(engine::Context& ctx);
 
+/// The head of network `chain` of the configuration's chains as this instance last saw it,
+/// when that is recent (no RPC call): a new session's first block there.
+[[nodiscard]] std::optional<std::uint64_t> known_head(engine::Context& ctx, std::size_t chain);
+
 /// The first block a session's payments can be in, for sessions stored without one:
 /// estimated from its age and the network's block time with a generous margin.
 [[nodiscard]] std::uint64_t first_block_for(std::int64_t created_at_ms, std::uint64_t head_block,

@@ -2,6 +2,7 @@
 // the second network carry its URLs (and only those reach its scripted chain), a payment on
 // either counts, a poll stays within its route budget per network, and a network that is
 // down leaves the other's payments counting, on a poll and on the cron tick.
+#include "core/sessions/session_json.hpp"
 #include "support/driver.hpp"
 #include "support/scripted_chain.hpp"
 
@@ -89,6 +90,22 @@ TEST_CASE("two networks: a payment split across them pays the session; each is r
     CHECK(t.rpc_effects_since(from) <= 2 * 24);
     CHECK(t.b.calls_by_method["eth_chainId"] >= 1);
     CHECK(t.b.calls_by_method["eth_getLogs"] >= 1);
+
+    // A session created now starts on each network from the head seen there, less the reorg
+    // margin, with no RPC call for the second network.
+    const auto b_calls = t.b.calls;
+    const auto next = t.create();
+    CHECK(t.b.calls == b_calls);
+    const auto& record =
+        t.driver.kv.at(paylinks::sessions::session_key(next["id"].get<std::string>()));
+    const auto stored = paylinks::sessions::from_storage(record.value);
+    REQUIRE(stored);
+    REQUIRE(stored->other_chains.count("local-b"));
+    CHECK(stored->other_chains.at("local-b").start_block == 41u - 12u);
+    CHECK(stored->start_block.has_value());
+    const auto entry = paylinks::sessions::read_watch_metadata(stored->id, record.metadata);
+    REQUIRE(entry);
+    CHECK(entry->other_chains.at("local-b").start_block == 41u - 12u);
 }
 
 TEST_CASE("two networks: one that is down leaves the other counting, on a poll and a tick",
