@@ -18,6 +18,19 @@ constexpr std::array kNetworks{
     Network{"local", "Local chain (anvil)", 31337, "", "", 1000, 1},
 };
 
+// Tokens beside each network's USDC whose address and decimals were checked against
+// published token lists (the Ethereum Optimism token list, Blockscout's Ethereum explorer):
+// NETWORKS may name them by symbol. Only USD-pegged stablecoins.
+struct KnownToken {
+    std::string_view network;
+    std::string_view symbol;
+    std::string_view address;
+    unsigned decimals;
+};
+constexpr std::array kKnownTokens{
+    KnownToken{"ethereum", "USDT", "0xdAC17F958D2ee523a2206206994597C13D831ec7", 6},
+};
+
 std::string read_var(const Json& env, const char* name) {
     auto it = env.find(name);
     if (it == env.end() || !it->is_string()) return {};
@@ -261,8 +274,39 @@ bool parse_chain(const Json& entry, std::size_t index, const Config& config, Cha
     std::size_t t = 0;
     for (const auto& item : *tokens) {
         const std::string at = where + ".tokens[" + std::to_string(t++) + "]";
+        // A symbol alone names a built-in token of a built-in network.
+        if (item.is_string()) {
+            const std::string symbol = item.get<std::string>();
+            std::optional<AcceptedToken> named;
+            if (known && symbol == "USDC" && !known->usdc.empty()) {
+                const auto address = *eth::parse_address(known->usdc);
+                named = AcceptedToken{address, eth::to_checksum_address(address), "USDC", 6};
+            }
+            for (const auto& token : kKnownTokens)
+                if (known && token.network == known->name && token.symbol == symbol) {
+                    const auto address = *eth::parse_address(token.address);
+                    named = AcceptedToken{address, eth::to_checksum_address(address),
+                                          std::string(token.symbol), token.decimals};
+                }
+            if (!named) {
+                error = at + " \"" + symbol + "\" is not a built-in token of " +
+                        chain.display_name +
+                        " (built in: each network's USDC, and USDT on Ethereum); give "
+                        "{\"symbol\", \"address\", \"decimals\"}";
+                return false;
+            }
+            for (const auto& other : chain.tokens)
+                if (other.address == named->address) {
+                    error = at + " is listed twice";
+                    return false;
+                }
+            chain.tokens.push_back(std::move(*named));
+            continue;
+        }
         if (!item.is_object() || !only_members(item, {"symbol", "address", "decimals"}, unknown)) {
-            error = at + " must be an object with symbol, address and decimals only";
+            error = at +
+                    " must be a built-in symbol (\"USDC\") or an object with symbol, address and "
+                    "decimals only";
             return false;
         }
         AcceptedToken token;
@@ -298,6 +342,14 @@ bool parse_chain(const Json& entry, std::size_t index, const Config& config, Cha
             error = at + ": " + chain.display_name + " USDC has 6 decimals";
             return false;
         }
+        for (const auto& builtin : kKnownTokens)
+            if (known && builtin.network == known->name &&
+                token.address == *eth::parse_address(builtin.address) &&
+                *decimals != builtin.decimals) {
+                error = at + ": " + chain.display_name + " " + std::string(builtin.symbol) +
+                        " has " + std::to_string(builtin.decimals) + " decimals";
+                return false;
+            }
         for (const auto& other : chain.tokens)
             if (other.address == token.address) {
                 error = at + ".address is listed twice";

@@ -146,3 +146,28 @@ TEST_CASE("NETWORKS: every mistake is a configuration error naming it", "[config
         CHECK(!config.error.empty());
     }
 }
+
+TEST_CASE("NETWORKS: built-in tokens by symbol, checked decimals", "[config][networks]") {
+    const auto config = with_networks(
+        R"([{"network":"ethereum","rpcUrl":"https://eth.example","tokens":["USDC","USDT"]}])");
+    REQUIRE(config.error.empty());
+    const auto& tokens = config.chains[1].tokens;
+    REQUIRE(tokens.size() == 2);
+    CHECK(tokens[0].text == "0xA0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48");
+    CHECK(tokens[1].symbol == "USDT");
+    CHECK(tokens[1].text == "0xdAC17F958D2ee523a2206206994597C13D831ec7");
+    CHECK(tokens[1].declared_decimals == 6u);
+
+    CHECK(with_networks(R"([{"network":"base","rpcUrl":"https://b.example","tokens":["USDT"]}])")
+              .error.find("\"USDT\" is not a built-in token of Base") != std::string::npos);
+    CHECK(
+        with_networks(R"([{"network":"ethereum","rpcUrl":"https://e.example","tokens":["USDT",)"
+                      R"({"symbol":"USDT","address":"0xdAC17F958D2ee523a2206206994597C13D831ec7",)"
+                      R"("decimals":6}]}])")
+            .error.find("listed twice") != std::string::npos);
+    CHECK(
+        with_networks(R"([{"network":"ethereum","rpcUrl":"https://e.example","tokens":[)"
+                      R"({"symbol":"USDT","address":"0xdAC17F958D2ee523a2206206994597C13D831ec7",)"
+                      R"("decimals":18}]}])")
+            .error.find("Ethereum USDT has 6 decimals") != std::string::npos);
+}
