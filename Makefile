@@ -99,8 +99,8 @@ load: build
 	node bench/load.mjs
 
 pay:
-	@test -n "$(SESSION)" || { echo "usage: make pay SESSION=cs_… [AMOUNT=12.34]"; exit 2; }
-	@node scripts/chain/pay.mjs $(SESSION) $(AMOUNT)
+	@test -n "$(SESSION)" || { echo "usage: make pay SESSION=cs_… [AMOUNT=12.34] [NETWORK=local-b]"; exit 2; }
+	@NETWORK="$(NETWORK)" node scripts/chain/pay.mjs $(SESSION) $(AMOUNT)
 
 # Every fulfilled session's funds to the treasury (or just SESSIONS="cs_… cs_…"); see
 # scripts/chain/sweep.mjs for PAYLINKS_URL, API_KEY, RPC_URL, SWEEPER_PRIVATE_KEY.

@@ -1,4 +1,5 @@
-// Checkout page enhancements: countdown, live status, copy buttons, redirect once paid.
+// Checkout page enhancements: countdown, live status, copy buttons, redirect once paid, and
+// the network and token picker (switching in place between the options the page carries).
 // No inline code (CSP); polled text reaches the page only through textContent.
 (() => {
   'use strict';
@@ -8,7 +9,7 @@
     $ = (id) => document.getElementById(id);
   const WON = ['paid', 'overpaid', 'paid_late'],
     DEC = /^\d+(\.\d+)?$/;
-  const sym = d.symbol,
+  let sym = d.symbol,
     net = d.network;
   const httpUrl = (u) => {
     try {
@@ -18,7 +19,7 @@
       return '';
     }
   };
-  const explorer = httpUrl(d.explorerTxUrl || '');
+  let explorer = httpUrl(d.explorerTxUrl || '');
   let successUrl = httpUrl(d.successUrl || ''),
     expiresAt = +d.expiresAt;
   const st = {
@@ -51,8 +52,8 @@
     return k ? s.slice(0, -k) + '.' + s.slice(-k) : s;
   };
   // The payment URI for `amount` instead of the amount due (if its uint256 is that), else ''.
-  const wallet = $('wallet'),
-    uri = wallet ? wallet.dataset.uri : '';
+  const wallet = $('wallet');
+  let uri = wallet ? wallet.dataset.uri : '';
   const uriFor = (amount) => {
     const m = /([?&]uint256=)(\d+)/.exec(uri),
       k = scale(st.due);
@@ -137,6 +138,13 @@
 
   let shownPays = '',
     leaving = false;
+  // The picker: links to ?option=<i>, each carrying its option's facts.
+  const picker = $('picker'),
+    options = picker ? [...picker.querySelectorAll('a.opt')] : [];
+  let chosen = Math.max(
+    0,
+    options.findIndex((a) => a.hasAttribute('aria-current')),
+  );
   function renderPayments() {
     const list = $('payments'),
       key = JSON.stringify(st.pays);
@@ -147,16 +155,19 @@
       const h = typeof p.transactionHash == 'string' ? p.transactionHash : '';
       const short = h.length > 18 ? h.slice(0, 10) + '…' + h.slice(-8) : h;
       const c = Number.isInteger(p.confirmations) ? Math.max(0, Math.min(p.confirmations, st.req)) : 0;
-      const link = explorer && /^0x[0-9a-fA-F]{64}$/.test(h),
+      // With several options, each payment is shown with its own network and token.
+      const o = options.find((a) => a.dataset.key === p.network && a.dataset.token === p.token),
+        ex = picker ? httpUrl((o && o.dataset.explorerTxUrl) || '') : explorer;
+      const link = ex && /^0x[0-9a-fA-F]{64}$/.test(h),
         tx = el(link ? 'a' : 'span', short, 'mono');
-      if (link)
-        Object.assign(tx, { href: explorer + h, target: '_blank', rel: 'noopener noreferrer', title: h });
+      if (link) Object.assign(tx, { href: ex + h, target: '_blank', rel: 'noopener noreferrer', title: h });
       const li = document.createElement('li');
       li.append(
         tx,
-        el('span', `${DEC.test(p.amount) ? p.amount : '?'} ${sym}`, 'num'),
-        el('span', p.confirmed ? 'Confirmed' : `${c} of ${st.req} confirmations`),
+        el('span', `${DEC.test(p.amount) ? p.amount : '?'} ${o ? o.dataset.symbol : sym}`, 'num'),
       );
+      if (picker) li.append(el('span', `on ${o ? o.dataset.network : p.network}`, 'small'));
+      li.append(el('span', p.confirmed ? 'Confirmed' : `${c} of ${st.req} confirmations`));
       list.append(li);
     }
   }
@@ -240,7 +251,9 @@
     expiredSince = 0;
   function apply(j) {
     if (!j || typeof j.status != 'string') throw 0;
-    if (DEC.test(j.amountDue)) st.due = j.amountDue;
+    const o = picker && Array.isArray(j.paymentOptions) ? j.paymentOptions[chosen] : null,
+      due = o && typeof o == 'object' ? o.amountDue : j.amountDue;
+    if (DEC.test(due)) st.due = due;
     if (DEC.test(j.amountReceived)) st.got = j.amountReceived;
     if (Number.isInteger(j.confirmationsRequired) && j.confirmationsRequired > 0)
       st.req = j.confirmationsRequired;
@@ -338,6 +351,56 @@
       }, 2000);
     });
   }
+
+  // Switching option: the amount, wallet link, QR code, network and token facts follow.
+  const group = (a) => {
+    const e = document.createDocumentFragment();
+    for (let i = 0; i < a.length; i += i ? 4 : 6) e.append(el('span', a.slice(i, i + (i ? 4 : 6))));
+    return e;
+  };
+  function choose(a) {
+    const o = a.dataset;
+    chosen = +o.option;
+    sym = o.symbol;
+    net = o.network;
+    st.due = o.amountDue;
+    d.qrAmount = o.qrAmount;
+    d.symbol = sym;
+    d.network = net;
+    uri = o.uri || '';
+    if (wallet) wallet.dataset.uri = uri;
+    explorer = httpUrl(o.explorerTxUrl || '');
+    for (const x of options) {
+      if (x === a) x.setAttribute('aria-current', 'true');
+      else x.removeAttribute('aria-current');
+    }
+    for (const id of ['amount-sym', 'tok-sym', 'received-sym']) text(id, sym);
+    text('net-name', net);
+    text('net-chain', o.chainId);
+    const t = $('tok-address');
+    if (t && /^0x[0-9a-fA-F]{40}$/.test(o.token)) t.replaceChildren(group(o.token));
+    text(
+      'warn',
+      `Send only ${sym} on ${net} (chain ID ${o.chainId}) with this choice, or pick another above. Tokens and networks not listed can't be credited to this payment.`,
+    );
+    for (const q of document.querySelectorAll('[data-qr-option]')) {
+      const on = q.dataset.qrOption === o.option;
+      if (on) q.id = 'qr';
+      else q.removeAttribute('id');
+      q.hidden = !on;
+    }
+    history.replaceState(null, '', '?option=' + chosen);
+    shownPays = '';
+    render();
+    announce(`Paying with ${sym} on ${net}`);
+  }
+  if (picker)
+    picker.addEventListener('click', (e) => {
+      const a = e.target.closest('a.opt');
+      if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
+      e.preventDefault();
+      choose(a);
+    });
 
   showExpiry();
   render();

@@ -88,13 +88,17 @@ async function performOne(effect, io) {
  */
 export async function performEffects(effects, io) {
   const results = new Array(effects.length);
-  const rpcCalls = [];
-  const rpcSlots = [];
+  // One JSON-RPC batch per network: an rpc effect names its network's URLs (`urls`), or
+  // goes to RPC_URL's.
+  const rpcBatches = new Map();
   const others = [];
   effects.forEach((effect, i) => {
     if (effect.op === 'rpc') {
-      rpcCalls.push({ method: effect.method, params: effect.params });
-      rpcSlots.push(i);
+      const key = Array.isArray(effect.urls) ? effect.urls.join(',') : '';
+      if (!rpcBatches.has(key)) rpcBatches.set(key, { urls: effect.urls, calls: [], slots: [] });
+      const batch = rpcBatches.get(key);
+      batch.calls.push({ method: effect.method, params: effect.params });
+      batch.slots.push(i);
     } else {
       others.push(
         performOne(effect, io).then(
@@ -104,10 +108,10 @@ export async function performEffects(effects, io) {
       );
     }
   });
-  if (rpcCalls.length) {
+  for (const batch of rpcBatches.values()) {
     others.push(
-      performRpc(io.rpcUrls ?? io.rpcUrl, rpcCalls, io.rpcTimeoutMs).then((answers) =>
-        answers.forEach((answer, j) => (results[rpcSlots[j]] = answer)),
+      performRpc(batch.urls ?? io.rpcUrls ?? io.rpcUrl, batch.calls, io.rpcTimeoutMs).then((answers) =>
+        answers.forEach((answer, j) => (results[batch.slots[j]] = answer)),
       ),
     );
   }

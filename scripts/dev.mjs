@@ -1,5 +1,7 @@
-// `make dev`: a local chain with test USDC, the forwarder contracts and mock price feeds for
-// EUR, GBP and JPY, the worker in wrangler dev configured for them (RATE_FEEDS), demo links
+// `make dev`: two local chains (chain ids 31337 and 31338, the second as NETWORKS' "local-b"),
+// each with test USDC and the forwarder contracts deployed the same way (so at the same
+// addresses), mock price feeds for EUR, GBP and JPY, the worker in wrangler dev configured
+// for them (RATE_FEEDS), demo links
 // in USD and EUR, a cron tick every 10 s (wrangler dev does not run cron triggers by itself)
 // and a feed heartbeat every 20 minutes, so the feeds never go stale while it runs.
 import { spawn } from 'node:child_process';
@@ -40,12 +42,26 @@ async function waitForWorker(child) {
   throw new Error(`the worker did not answer on ${BASE} within 60 s`);
 }
 
+/** The second local chain's network name (NETWORKS), and its port and chain id. */
+const SECOND = { name: 'local-b', port: ANVIL_PORT + 1, chainId: 31338 };
+
 const anvil = await startAnvil({ port: ANVIL_PORT, blockTime: 1 });
-const chain = await deployContracts(anvil.url);
-writeDeployment(CHAIN_JSON, chain);
+let anvilB = null;
+let chain, chainB;
+try {
+  anvilB = await startAnvil({ port: SECOND.port, blockTime: 1, chainId: SECOND.chainId });
+  [chain, chainB] = await Promise.all([deployContracts(anvil.url), deployContracts(anvilB.url)]);
+} catch (error) {
+  console.error(`make dev: ${error.message}`);
+  await anvilB?.stop();
+  await anvil.stop();
+  process.exit(1);
+}
+// make pay NETWORK=local-b finds the second chain here.
+writeDeployment(CHAIN_JSON, { ...chain, networks: { [SECOND.name]: chainB } });
 
 const { key, fromFile } = apiKey();
-const vars = { ...localVars(chain, { publicBaseUrl: BASE }) };
+const vars = { ...localVars(chain, { publicBaseUrl: BASE, networks: [{ name: SECOND.name, chain: chainB }] }) };
 if (!fromFile) vars.API_KEY = key;
 const args = ['dev', '--ip', '127.0.0.1', '--port', String(PORT), '--local', '--test-scheduled', '--log-level', 'warn'];
 for (const [name, value] of Object.entries(vars)) args.push('--var', `${name}:${value}`);
@@ -63,6 +79,7 @@ async function stop(code = 0) {
   clearInterval(cron);
   clearInterval(heartbeat);
   wrangler.kill('SIGTERM');
+  await anvilB?.stop();
   await anvil.stop();
   process.exit(code);
 }
@@ -122,13 +139,15 @@ paylinks is running.
   Dashboard           ${BASE}/dashboard        (API key: ${key})
   API                 curl -H 'Authorization: Bearer ${key}' ${BASE}/api/v1/payment_links
   Local chain         ${anvil.url} (chain id 31337, a block every second)
-  Test USDC           ${chain.token}
+  Second chain        ${anvilB.url} (chain id ${SECOND.chainId}, network ${SECOND.name}, the same contracts)
+  Test USDC           ${chain.token}   (the same address on both chains)
   Test TDAI           ${chain.token18}   (18 decimals)
   Forwarder factory   ${chain.forwarderFactory}
   Price feeds         ${Object.entries(chain.feeds).map(([c, a]) => `${c} ${a}`).join(', ')}
 
 Open the demo link, then pay the session from another terminal:
   make pay SESSION=cs_…            (the id is in the page's address, /c/cs_…)
+  make pay SESSION=cs_… NETWORK=${SECOND.name}   (on the second chain)
 and collect every paid session into the treasury:
   make sweep
 

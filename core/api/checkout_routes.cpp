@@ -7,6 +7,7 @@
 #include "core/api/validate.hpp"
 #include "core/chain/watcher.hpp"
 #include "core/crypto/hex.hpp"
+#include "core/eth/eip681.hpp"
 #include "core/ids/ids.hpp"
 #include "core/links/link_sales.hpp"
 #include "core/money/fiat.hpp"
@@ -15,6 +16,7 @@
 #include "core/pages/dashboard_assets.hpp"
 #include "core/pages/error_page.hpp"
 #include "core/pages/link_preview.hpp"
+#include "core/sessions/pricing.hpp"
 #include "core/sessions/session_json.hpp"
 #include "core/sessions/session_store.hpp"
 #include "core/store/listing.hpp"
@@ -226,36 +228,85 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
                                 : std::to_string(session->fiat_amount);
     view.fiat_currency = session->fiat_currency;
     const unsigned decimals = session->token_decimals;
-    view.token_symbol = session->token_symbol;
-    view.amount_due = num::format_units(session->amount_due, decimals);
     view.amount_received = num::format_units(session->amount_seen(), decimals);
-    view.network_name = std::string(config.network->display_name);
-    view.chain_id = config.network->chain_id;
-    view.token_address = config.token_text;
     view.deposit_address = eth::to_checksum_address(session->deposit_address);
-    view.payment_uri = sessions::payment_uri(config, view.deposit_address, session->amount_due);
     view.status = std::string(sessions::to_string(session->status));
     view.now_ms = ctx.now_ms();
     view.expires_at_ms = session->expires_at_ms;
     view.success_url = session->success_url;
     view.cancel_url = session->cancel_url;
-    view.explorer_tx_url = std::string(config.network->explorer_tx_url);
-    for (const auto& payment : session->payments)
-        view.payments.push_back(
-            {payment.transaction_hash, num::format_units(payment.amount, decimals),
-             static_cast<std::int64_t>(payment.confirmations), payment.confirmed});
     view.confirmations_required = config.confirmations;
     view.livemode = session->livemode;
-    // An underpaid session's QR asks for exactly what is left.
+    const auto chain_of = [&](const std::string& name) -> const config::Chain* {
+        for (const auto& chain : config.chains)
+            if (chain.name == name) return &chain;
+        return nullptr;
+    };
+    for (const auto& payment : session->payments) {
+        // Stored without a network: the primary's.
+        const auto* chain =
+            payment.network.empty() ? &config.chains.front() : chain_of(payment.network);
+        view.payments.push_back(
+            {payment.transaction_hash,
+             num::format_units(payment.amount, payment.decimals.value_or(decimals)),
+             static_cast<std::int64_t>(payment.confirmations), payment.confirmed});
+        pages::CheckoutView::PaymentOrigin origin{chain ? chain->display_name : payment.network,
+                                                  session->token_symbol,
+                                                  chain ? chain->explorer_tx_url : std::string{}};
+        for (const auto& option : session->options)
+            if (option.network == payment.network && option.token == payment.token)
+                origin.token_symbol = option.symbol;
+        view.payment_origins.push_back(std::move(origin));
+    }
+    // Every option, its QR asking for its amount due, or for an underpaid session exactly
+    // what is left (the session's remainder rounded up to the option's decimals). The QR
+    // codes are rendered in one batch, so that switching options costs no request.
+    const auto options = sessions::payment_options(*session, config);
     const bool underpaid = session->status == sessions::Status::underpaid;
-    const auto qr_units = underpaid ? session->amount_remaining() : session->amount_due;
-    view.qr_amount = num::format_units(qr_units, decimals);
-    std::string qr_uri = view.payment_uri;
-    if (underpaid) qr_uri = sessions::payment_uri(config, view.deposit_address, qr_units);
-    auto qr_answer = co_await ctx.perform(engine::render_qr_svg(std::move(qr_uri)));
-    auto qr = engine::read_string_value(qr_answer);
-    // Without a QR the page still works: the address and the wallet link are there.
-    if (qr && qr->rfind("<svg", 0) == 0) view.qr_svg = std::move(*qr);
+    const auto remaining = session->amount_remaining();
+    std::vector<engine::Effect> qr_effects;
+    for (const auto& option : options) {
+        const auto* chain = chain_of(option.network);
+        pages::OptionView shown;
+        shown.network_name = chain ? chain->display_name : option.network;
+        shown.chain_id = option.chain_id;
+        shown.token_symbol = option.symbol;
+        shown.token_address = eth::to_checksum_address(option.token);
+        shown.amount_due = num::format_units(option.amount_due, option.decimals);
+        shown.payment_uri = eth::erc20_transfer_uri(shown.token_address, option.chain_id,
+                                                    view.deposit_address, option.amount_due);
+        shown.explorer_tx_url = chain ? chain->explorer_tx_url : std::string{};
+        shown.network = option.network;
+        const auto qr_units =
+            underpaid ? sessions::option_amount_due(remaining, decimals, option.decimals)
+                      : option.amount_due;
+        shown.qr_amount = num::format_units(qr_units, option.decimals);
+        qr_effects.push_back(engine::render_qr_svg(eth::erc20_transfer_uri(
+            shown.token_address, option.chain_id, view.deposit_address, qr_units)));
+        view.options.push_back(std::move(shown));
+    }
+    // ?option=<index> picks one without JavaScript.
+    for (const auto& [name, value] : request.query)
+        if (name == "option" && value.size() == 1 && value[0] >= '0' &&
+            static_cast<std::size_t>(value[0] - '0') < view.options.size())
+            view.selected = static_cast<std::size_t>(value[0] - '0');
+    auto qr_answers = co_await ctx.perform(std::move(qr_effects));
+    for (std::size_t i = 0; i < view.options.size() && i < qr_answers.size(); ++i) {
+        auto qr = engine::read_string_value(qr_answers[i]);
+        // Without a QR the page still works: the address and the wallet link are there.
+        if (qr && qr->rfind("<svg", 0) == 0) view.options[i].qr_svg = std::move(*qr);
+    }
+    const auto& picked = view.options[view.selected];
+    view.token_symbol = picked.token_symbol;
+    view.amount_due = picked.amount_due;
+    view.network_name = picked.network_name;
+    view.chain_id = picked.chain_id;
+    view.token_address = picked.token_address;
+    view.payment_uri = picked.payment_uri;
+    view.qr_svg = picked.qr_svg;
+    view.qr_amount = picked.qr_amount;
+    view.explorer_tx_url = picked.explorer_tx_url;
+    if (view.options.size() < 2) view.options.clear();
     co_return with_page_headers(http::html_response(200, pages::render_checkout_page(view)));
 }
 

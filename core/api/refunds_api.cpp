@@ -105,13 +105,37 @@ Task<Response> create_refund_once(Context& ctx, const http::Request& request,
     if (auto* error = std::get_if<ApiError>(&terms)) co_return http::error_response(*error);
     auto& decided = std::get<refunds::RefundTerms>(terms);
 
-    // The head now: a transfer proves the refund only from the next block on, so nothing
-    // sent before the refund existed can be taken for it.
-    auto quote = co_await chain::describe_token(ctx);
-    if (auto* fault = std::get_if<chain::Fault>(&quote))
-        co_return http::error_response(chain_error(*fault));
-    const auto& token = std::get<chain::TokenQuote>(quote);
-    if (!token.head)
+    // Paid back on the network the payment came in on.
+    const auto chain_index = refunds::chain_index_of(ctx.config(), decided.network);
+    if (!chain_index)
+        co_return http::error_response(
+            ApiError{ErrorCode::session_not_refundable,
+                     "The payment came in on " + decided.network +
+                         ", which this deployment no longer watches (NETWORKS)",
+                     ""});
+    std::optional<std::uint64_t> head;
+    std::string network_name;
+    std::uint64_t chain_id = 0;
+    eth::Address token_address{};
+    std::string token_symbol;
+    {
+        engine::Context::ChainGuard guard(ctx, *chain_index);
+        const auto& scoped = ctx.config();
+        // The head now: a transfer proves the refund only from the next block on, so nothing
+        // sent before the refund existed can be taken for it.
+        auto quote = co_await chain::describe_token(ctx);
+        if (auto* fault = std::get_if<chain::Fault>(&quote))
+            co_return http::error_response(chain_error(*fault));
+        head = std::get<chain::TokenQuote>(quote).head;
+        network_name = scoped.network ? std::string(scoped.network->name) : std::string{};
+        chain_id = scoped.network ? scoped.network->chain_id : 0;
+        token_address = decided.token == eth::Address{} ? scoped.token : decided.token;
+        token_symbol = session->token_symbol;
+        for (const auto& option : session->options)
+            if (option.network == network_name && option.token == token_address)
+                token_symbol = option.symbol;
+    }
+    if (!head)
         co_return http::error_response(ApiError{
             ErrorCode::upstream_unavailable,
             "The chain's head could not be read, so the refund was not created; try again", ""});
@@ -124,15 +148,15 @@ Task<Response> create_refund_once(Context& ctx, const http::Request& request,
     ctx.random_bytes(random);
     refund.id = ids::make_id(ids::kRefundPrefix, ctx.now_ms(), random);
     refund.session_id = session->id;
-    refund.network = config.network ? std::string(config.network->name) : std::string{};
-    refund.chain_id = config.network ? config.network->chain_id : 0;
-    refund.token = config.token;
-    refund.token_symbol = session->token_symbol;
-    refund.token_decimals = session->token_decimals;
+    refund.network = network_name;
+    refund.chain_id = chain_id;
+    refund.token = token_address;
+    refund.token_symbol = token_symbol;
+    refund.token_decimals = decided.decimals;
     refund.to = decided.to;
     refund.sender = std::get<eth::Address>(sender);
     refund.amount = decided.amount;
-    refund.start_block = *token.head + 1;
+    refund.start_block = *head + 1;
     refund.reason = asked.reason;
     refund.created_at_ms = ctx.now_ms();
     refund.livemode = config.livemode;

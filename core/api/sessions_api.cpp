@@ -189,8 +189,14 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
                                                       fault->message + ")",
                            ""};
     const auto& quote = std::get<chain::TokenQuote>(quote_or_fault);
+    // With several options, the amount due is priced in the finest decimals among them (each
+    // option rounds it up to its own), so that payments in any of them add up exactly.
+    unsigned finest = quote.decimals;
+    for (std::size_t k = 1; k < config.chains.size(); ++k)
+        for (const auto& token : config.chains[k].tokens)
+            finest = std::max(finest, token.declared_decimals.value_or(0));
     Session session;
-    session.token_decimals = quote.decimals;
+    session.token_decimals = finest;
     session.token_symbol = quote.symbol;
     if (quote.head)
         session.start_block =
@@ -206,7 +212,7 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
     session.fiat_currency = draft.fiat_currency;
     if (feed_rate) {
         auto due = sessions::token_amount_due(draft.fiat_amount, *currency, feed_rate->answer,
-                                              feed_rate->decimals, quote.decimals);
+                                              feed_rate->decimals, finest);
         if (!due)
             co_return ApiError{ErrorCode::rate_unavailable,
                                "The " + draft.fiat_currency +
@@ -225,10 +231,29 @@ Task<std::variant<Session, ApiError>> open_session(Context& ctx, SessionDraft dr
     } else {
         const auto& rate = config.rates.at(draft.fiat_currency);
         session.exchange_rate = rate.text;
-        session.amount_due =
-            sessions::token_amount_due(draft.fiat_amount, *currency, rate, quote.decimals);
+        session.amount_due = sessions::token_amount_due(draft.fiat_amount, *currency, rate, finest);
         if (kind == config::RateSourceKind::fixed) session.rate_source = sessions::RateSource{};
     }
+    if (config.chains.size() > 1) {
+        const auto& primary = config.chains.front();
+        session.options.push_back(sessions::PaymentOption{
+            primary.name, primary.chain_id, config.token, quote.symbol, quote.decimals,
+            sessions::option_amount_due(session.amount_due, finest, quote.decimals)});
+        for (std::size_t k = 1; k < config.chains.size(); ++k) {
+            // Its first block there, from the head this instance last saw (no RPC call); else
+            // estimated from its age when first read (chain::first_block_for).
+            if (auto head = chain::known_head(ctx, k))
+                session.other_chains[config.chains[k].name].start_block =
+                    *head > chain::kReorgMarginBlocks ? *head - chain::kReorgMarginBlocks : 0;
+            for (const auto& token : config.chains[k].tokens) {
+                const unsigned decimals = token.declared_decimals.value_or(finest);
+                session.options.push_back(sessions::PaymentOption{
+                    config.chains[k].name, config.chains[k].chain_id, token.address, token.symbol,
+                    decimals, sessions::option_amount_due(session.amount_due, finest, decimals)});
+            }
+        }
+    }
+    // The same factory and implementation on every network: one address for all of them.
     session.deposit_address =
         eth::DepositAddressDeriver(config.forwarder_factory, config.forwarder_implementation)
             .derive(session.id);

@@ -19,11 +19,24 @@ engine::Effect eth_get_transfer_logs(const eth::Address& token,
                                      const std::vector<eth::Address>& recipients,
                                      std::uint64_t from_block,
                                      std::optional<std::uint64_t> to_block) {
+    return eth_get_transfer_logs(std::vector<eth::Address>(1, token), recipients, from_block,
+                                 to_block);
+}
+
+engine::Effect eth_get_transfer_logs(const std::vector<eth::Address>& tokens,
+                                     const std::vector<eth::Address>& recipients,
+                                     std::uint64_t from_block,
+                                     std::optional<std::uint64_t> to_block) {
+    // One token as a string, as every node has always accepted; several as an array.
+    Json address = Json::array();
+    for (const auto& token : tokens)
+        address.push_back(eth::to_lower_hex(token));
+    if (tokens.size() == 1) address = Json(eth::to_lower_hex(tokens.front()));
     Json to_topics = Json::array();
     for (const auto& recipient : recipients)
         to_topics.push_back(eth::topic_for(recipient));
     Json filter{
-        {"address", eth::to_lower_hex(token)},
+        {"address", std::move(address)},
         {"fromBlock", num::to_hex_quantity(from_block)},
         {"toBlock", to_block ? Json(num::to_hex_quantity(*to_block)) : Json("latest")},
         {"topics", Json::array({std::string(eth::kTransferTopic), nullptr, std::move(to_topics)})}};
@@ -226,6 +239,12 @@ std::optional<std::int64_t> block_time_ms(const Json& object) {
 std::variant<std::vector<sessions::ObservedTransfer>, Fault>
 read_transfer_logs(const Json& result, const eth::Address& token,
                    const std::set<eth::Address>& recipients) {
+    return read_transfer_logs(result, std::vector<eth::Address>(1, token), recipients);
+}
+
+std::variant<std::vector<sessions::ObservedTransfer>, Fault>
+read_transfer_logs(const Json& result, const std::vector<eth::Address>& tokens,
+                   const std::set<eth::Address>& recipients) {
     if (!engine::succeeded(result))
         return Fault{"eth_getLogs failed: " + engine::failure_message(result)};
     auto value = result.find("value");
@@ -238,7 +257,8 @@ read_transfer_logs(const Json& result, const eth::Address& token,
             return Fault{"eth_getLogs answered a malformed log (" +
                          std::string(eth::to_string(*error)) + ")"};
         auto& log = std::get<eth::TransferLog>(parsed);
-        if (log.token != token || !recipients.count(log.to))
+        if (std::find(tokens.begin(), tokens.end(), log.token) == tokens.end() ||
+            !recipients.count(log.to))
             return Fault{"eth_getLogs answered a log that does not match the filter"};
         // Removed logs, zero-value transfers (address-poisoning spam) and logs without a block
         // hash (nothing to check them against) never pay anything.
@@ -249,6 +269,12 @@ read_transfer_logs(const Json& result, const eth::Address& token,
 }
 
 std::variant<ReceiptVerdict, Fault> read_receipt(const Json& result, const eth::Address& token,
+                                                 const eth::Address& recipient) {
+    return read_receipt(result, std::vector<eth::Address>(1, token), recipient);
+}
+
+std::variant<ReceiptVerdict, Fault> read_receipt(const Json& result,
+                                                 const std::vector<eth::Address>& tokens,
                                                  const eth::Address& recipient) {
     if (!engine::succeeded(result))
         return Fault{"eth_getTransactionReceipt failed: " + engine::failure_message(result)};
@@ -286,7 +312,9 @@ std::variant<ReceiptVerdict, Fault> read_receipt(const Json& result, const eth::
         // from the configured token to this session's address counts.
         auto parsed = eth::parse_transfer_log(item);
         auto* log = std::get_if<eth::TransferLog>(&parsed);
-        if (!log || log->removed || log->token != token || log->to != recipient || log->value == 0)
+        if (!log || log->removed ||
+            std::find(tokens.begin(), tokens.end(), log->token) == tokens.end() ||
+            log->to != recipient || log->value == 0)
             continue;
         if (log->block_hash.empty()) log->block_hash = receipt_block_hash;
         auto time = block_time_ms(item);

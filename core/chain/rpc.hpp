@@ -29,6 +29,11 @@ inline constexpr std::size_t kMaxAddressesPerCall = 1000;
                                                    const std::vector<eth::Address>& recipients,
                                                    std::uint64_t from_block,
                                                    std::optional<std::uint64_t> to_block);
+/// The same for the Transfer logs of any of `tokens` (one network's accepted tokens).
+[[nodiscard]] engine::Effect eth_get_transfer_logs(const std::vector<eth::Address>& tokens,
+                                                   const std::vector<eth::Address>& recipients,
+                                                   std::uint64_t from_block,
+                                                   std::optional<std::uint64_t> to_block);
 [[nodiscard]] engine::Effect eth_get_transaction_receipt(const std::string& transaction_hash);
 /// eth_getBlockByNumber without transactions, of a number or a tag ("finalized", "safe").
 [[nodiscard]] engine::Effect eth_get_block_by_number(std::uint64_t number);
@@ -56,6 +61,10 @@ struct Fault {
 read_transfer_logs(const Json& result, const eth::Address& token,
                    const std::set<eth::Address>& recipients);
 
+[[nodiscard]] std::variant<std::vector<sessions::ObservedTransfer>, Fault>
+read_transfer_logs(const Json& result, const std::vector<eth::Address>& tokens,
+                   const std::set<eth::Address>& recipients);
+
 /// Why a receipt does not pay a session, or the matching transfers it contains.
 struct ReceiptVerdict {
     bool found = false;     ///< the node knows the transaction (and it is mined)
@@ -65,6 +74,10 @@ struct ReceiptVerdict {
 };
 [[nodiscard]] std::variant<ReceiptVerdict, Fault>
 read_receipt(const Json& result, const eth::Address& token, const eth::Address& recipient);
+/// Transfers of any of `tokens` count.
+[[nodiscard]] std::variant<ReceiptVerdict, Fault>
+read_receipt(const Json& result, const std::vector<eth::Address>& tokens,
+             const eth::Address& recipient);
 
 /// A block header as eth_getBlockByNumber answers it; nullopt in `header` when the node has
 /// no such block (yet).

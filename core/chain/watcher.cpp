@@ -60,16 +60,27 @@ std::optional<std::uint64_t> covered_through(std::vector<BlockRange> covered, st
 // ---- the chain's identity and the token --------------------------------------------------
 
 bool chain_needs_verifying(engine::Context& ctx) {
-    auto verified = ctx.shared().chain_verified_at_ms;
+    auto verified = ctx.chain().chain_verified_at_ms;
     return verified < 0 || ctx.now_ms() - verified > kChainRecheckMs;
 }
 
-constexpr std::size_t kVerificationCalls = 3;
+// eth_chainId, then decimals() and symbol() of each accepted token.
+std::size_t verification_calls(engine::Context& ctx) {
+    return 1 + 2 * ctx.config().tokens.size();
+}
 
 void add_verification(engine::Context& ctx, std::vector<engine::Effect>& effects) {
     effects.push_back(eth_chain_id());
-    effects.push_back(eth_call_view(ctx.config().token, kDecimalsSelector));
-    effects.push_back(eth_call_view(ctx.config().token, kSymbolSelector));
+    for (const auto& token : ctx.config().tokens) {
+        effects.push_back(eth_call_view(token, kDecimalsSelector));
+        effects.push_back(eth_call_view(token, kSymbolSelector));
+    }
+}
+
+// The configuration's account of the network's token `i` (chains[chain_index].tokens[i]).
+const config::AcceptedToken& accepted_token(engine::Context& ctx, std::size_t i) {
+    const auto& config = ctx.config();
+    return config.chains[config.chain_index].tokens[i];
 }
 
 // Reads the answers add_verification asked for. A contradiction is never remembered: the
@@ -77,39 +88,57 @@ void add_verification(engine::Context& ctx, std::vector<engine::Effect>& effects
 std::optional<Fault> accept_verification(engine::Context& ctx, const Json* results) {
     const auto& config = ctx.config();
     const auto& network = *config.network;
-    auto& shared = ctx.shared();
+    auto& shared = ctx.chain();
     auto chain_id = read_quantity(results[0], "eth_chainId");
     if (auto* fault = std::get_if<Fault>(&chain_id)) return *fault;
+    const std::string rpc_name = config.chain_index == 0
+                                     ? "RPC_URL"
+                                     : "the rpcUrl of NETWORKS' " + std::string(network.name);
     if (std::get<std::uint64_t>(chain_id) != network.chain_id) {
         shared.chain_verified_at_ms = -1;
-        return Fault{"configuration error: RPC_URL serves chain id " +
-                         std::to_string(std::get<std::uint64_t>(chain_id)) +
-                         " but NETWORK=" + std::string(network.name) + " is chain id " +
+        return Fault{"configuration error: " + rpc_name + " serves chain id " +
+                         std::to_string(std::get<std::uint64_t>(chain_id)) + " but " +
+                         (config.chain_index == 0 ? "NETWORK=" : "network ") +
+                         std::string(network.name) + " is chain id " +
                          std::to_string(network.chain_id) +
                          "; no payment is trusted until they agree",
                      true};
     }
-    auto decimals = read_decimals(results[1]);
-    if (auto* fault = std::get_if<Fault>(&decimals)) {
-        shared.chain_verified_at_ms = -1;
-        // A JSON-RPC error (execution reverted) is the contract's answer, not the network's.
-        const bool contract_answered =
-            results[1].contains("rpcError") || engine::succeeded(results[1]);
-        return Fault{"configuration error: the token at TOKEN_ADDRESS " + config.token_text +
-                         " on " + std::string(network.display_name) + ": " + fault->message,
-                     contract_answered};
+    for (std::size_t i = 0; i < config.tokens.size(); ++i) {
+        const Json& decimals_answer = results[1 + 2 * i];
+        const auto& token =
+            config.chain_index == 0 && i == 0
+                ? config::AcceptedToken{config.token, config.token_text, config.token_symbol,
+                                        config.declared_decimals}
+                : accepted_token(ctx, i);
+        auto decimals = read_decimals(decimals_answer);
+        if (auto* fault = std::get_if<Fault>(&decimals)) {
+            shared.chain_verified_at_ms = -1;
+            // A JSON-RPC error (execution reverted) is the contract's answer, not the network's.
+            const bool contract_answered =
+                decimals_answer.contains("rpcError") || engine::succeeded(decimals_answer);
+            return Fault{"configuration error: the token at " +
+                             std::string(config.chain_index == 0 ? "TOKEN_ADDRESS " : "") +
+                             token.text + " on " + std::string(network.display_name) + ": " +
+                             fault->message,
+                         contract_answered};
+        }
+        const unsigned chain_decimals = std::get<unsigned>(decimals);
+        if (token.declared_decimals && *token.declared_decimals != chain_decimals) {
+            shared.chain_verified_at_ms = -1;
+            return Fault{"configuration error: the token at " + token.text + " has " +
+                             std::to_string(chain_decimals) + " decimals on " +
+                             std::string(network.display_name) + ", but the configuration says " +
+                             std::to_string(*token.declared_decimals) +
+                             (config.chain_index == 0 ? " (TOKEN_DECIMALS)" : " (NETWORKS)") +
+                             "; nothing is priced or counted until they agree",
+                         true};
+        }
+        if (i == 0) {
+            shared.token_decimals = chain_decimals;
+            shared.token_symbol = read_symbol(results[2]).value_or(config.token_symbol);
+        }
     }
-    const unsigned chain_decimals = std::get<unsigned>(decimals);
-    if (config.declared_decimals && *config.declared_decimals != chain_decimals) {
-        shared.chain_verified_at_ms = -1;
-        return Fault{"configuration error: the token at " + config.token_text + " has " +
-                         std::to_string(chain_decimals) + " decimals on chain, but the " +
-                         "configuration says " + std::to_string(*config.declared_decimals) +
-                         " (TOKEN_DECIMALS); nothing is priced or counted until they agree",
-                     true};
-    }
-    shared.token_decimals = chain_decimals;
-    shared.token_symbol = read_symbol(results[2]).value_or(config.token_symbol);
     shared.chain_verified_at_ms = ctx.now_ms();
     return std::nullopt;
 }
@@ -117,7 +146,7 @@ std::optional<Fault> accept_verification(engine::Context& ctx, const Json* resul
 // ---- the head ----------------------------------------------------------------------------
 
 void remember_head(engine::Context& ctx, std::uint64_t head) {
-    auto& shared = ctx.shared();
+    auto& shared = ctx.chain();
     if (head >= shared.last_head_block) {
         shared.last_head_block = head;
         shared.last_head_at_ms = ctx.now_ms();
@@ -127,7 +156,7 @@ void remember_head(engine::Context& ctx, std::uint64_t head) {
 // The last head seen, when it is recent enough to bound a range that ends at "latest".
 // Never extrapolated: a guess beyond the real head could start the range past a payment.
 std::optional<std::uint64_t> recent_head(engine::Context& ctx) {
-    const auto& shared = ctx.shared();
+    const auto& shared = ctx.chain();
     if (shared.last_head_at_ms < 0 || ctx.now_ms() - shared.last_head_at_ms > 60'000)
         return std::nullopt;
     return shared.last_head_block;
@@ -141,7 +170,7 @@ std::optional<std::uint64_t> read_finalized(engine::Context& ctx, const Json& re
         return std::nullopt;
     }
     auto& known = std::get<std::optional<BlockHeader>>(header);
-    auto& shared = ctx.shared();
+    auto& shared = ctx.chain();
     if (known && known->number > shared.last_finalized_block)
         shared.last_finalized_block = known->number;
     return shared.last_finalized_block;
@@ -150,7 +179,7 @@ std::optional<std::uint64_t> read_finalized(engine::Context& ctx, const Json& re
 // ---- logs over block ranges --------------------------------------------------------------
 
 std::uint64_t log_span(engine::Context& ctx) {
-    return ctx.shared().log_span ? ctx.shared().log_span : kMaxBlockRange;
+    return ctx.chain().log_span ? ctx.chain().log_span : kMaxBlockRange;
 }
 
 struct LogQuery {
@@ -185,10 +214,9 @@ void split_range(std::vector<LogQuery>& out, std::uint64_t from, std::uint64_t t
 void take_log_result(engine::Context& ctx, LogHarvest& harvest, const LogQuery& query,
                      const Json& result, std::uint64_t batch_head,
                      const std::set<eth::Address>& recipient_set, std::vector<LogQuery>& again) {
-    const auto& token = ctx.config().token;
     const std::uint64_t end = std::min(query.to, batch_head);
     if (engine::succeeded(result)) {
-        auto logs = read_transfer_logs(result, token, recipient_set);
+        auto logs = read_transfer_logs(result, ctx.config().tokens, recipient_set);
         if (auto* fault = std::get_if<Fault>(&logs)) {
             harvest.faults.push_back(fault->message);
             harvest.untrusted = true;
@@ -208,7 +236,7 @@ void take_log_result(engine::Context& ctx, LogHarvest& harvest, const LogQuery& 
     }
     const std::uint64_t asked = query.to - query.from + 1;
     if (auto refusal = read_range_refusal(result, asked)) {
-        auto& shared = ctx.shared();
+        auto& shared = ctx.chain();
         const std::uint64_t accepted =
             std::max<std::uint64_t>(1, refusal->limit ? *refusal->limit : asked / 2);
         shared.log_span = std::min(log_span(ctx), accepted);
@@ -250,7 +278,7 @@ engine::Task<bool> fetch_logs(engine::Context& ctx, LogHarvest& harvest,
         effects.push_back(eth_block_number());
         for (const auto& query : now)
             effects.push_back(
-                eth_get_transfer_logs(ctx.config().token, query.recipients, query.from, query.to));
+                eth_get_transfer_logs(ctx.config().tokens, query.recipients, query.from, query.to));
         harvest.calls += effects.size();
         auto results = co_await ctx.perform(std::move(effects));
         auto head = read_quantity(results[0], "eth_blockNumber");
@@ -277,7 +305,7 @@ std::uint64_t resume_from(engine::Context& ctx, const std::string& id,
     const std::uint64_t first = start_block ? *start_block
                                             : first_block_for(created_at_ms, head, ctx.now_ms(),
                                                               ctx.config().network->block_time_ms);
-    if (auto it = ctx.shared().scanned_to.find(id); it != ctx.shared().scanned_to.end())
+    if (auto it = ctx.chain().scanned_to.find(id); it != ctx.chain().scanned_to.end())
         scanned_to = std::max(scanned_to, it->second);
     if (scanned_to == 0) return first;
     const std::uint64_t resume =
@@ -286,17 +314,34 @@ std::uint64_t resume_from(engine::Context& ctx, const std::string& id,
 }
 
 void remember_scanned(engine::Context& ctx, Session& session, std::uint64_t through) {
-    auto& scanned = ctx.shared().scanned_to;
+    auto& scanned = ctx.chain().scanned_to;
     if (scanned.size() > 50'000) scanned.clear();
     auto& known = scanned[session.id];
     known = std::max(known, through);
     session.scanned_to = std::max(session.scanned_to, through);
 }
 
+// ---- several networks --------------------------------------------------------------------
+
+bool has_option_on(const Session& session, const std::string& network) {
+    return std::any_of(session.options.begin(), session.options.end(),
+                       [&](const sessions::PaymentOption& o) { return o.network == network; });
+}
+
+// The watcher reads a session's start_block, scanned_to and head_seen: while a network other
+// than the primary is in scope, they hold that network's cursor (swapped in, and back out).
+void swap_cursor(Session& session, const config::Config& scoped) {
+    if (scoped.chain_index == 0) return;
+    auto& cursor = session.other_chains[std::string(scoped.network->name)];
+    std::swap(session.start_block, cursor.start_block);
+    std::swap(session.scanned_to, cursor.scanned_to);
+    std::swap(session.head_seen, cursor.head_seen);
+}
+
 // ---- reconciling sessions with what the logs show ----------------------------------------
 
 void remember_block(engine::Context& ctx, const BlockHeader& header) {
-    auto& blocks = ctx.shared().blocks;
+    auto& blocks = ctx.chain().blocks;
     if (blocks.size() > 10'000) blocks.clear();
     blocks[header.number] = engine::KnownBlock{header.hash, header.time_ms};
 }
@@ -322,9 +367,32 @@ std::optional<std::uint64_t> readable_through(const std::vector<BlockRange>& cov
     return through;
 }
 
-const Payment* known_payment(const Session& session, const eth::TransferLog& log) {
+// Whether a payment is on the network in scope (stored without one: the primary's).
+bool in_scope(engine::Context& ctx, const Payment& payment) {
+    const auto& config = ctx.config();
+    return payment.network.empty() ? config.chain_index == 0
+                                   : payment.network == config.network->name;
+}
+
+// The session's tokens on the network in scope, with their decimals; none when it has no
+// option there (a transfer of them is no payment of this session).
+std::vector<sessions::AcceptedToken> accepted_tokens(engine::Context& ctx, const Session& session) {
+    const auto& config = ctx.config();
+    std::vector<sessions::AcceptedToken> accepted;
+    if (session.options.empty()) {
+        if (config.chain_index == 0) accepted.push_back({config.token, session.token_decimals});
+        return accepted;
+    }
+    for (const auto& option : session.options)
+        if (option.network == config.network->name)
+            accepted.push_back({option.token, option.decimals});
+    return accepted;
+}
+
+const Payment* known_payment(engine::Context& ctx, const Session& session,
+                             const eth::TransferLog& log) {
     for (const auto& payment : session.payments)
-        if (payment.transaction_hash == log.transaction_hash &&
+        if (in_scope(ctx, payment) && payment.transaction_hash == log.transaction_hash &&
             payment.log_index == log.log_index && payment.block_hash == log.block_hash)
             return &payment;
     return nullptr;
@@ -349,19 +417,19 @@ engine::Task<std::vector<bool>> reconcile(engine::Context& ctx, std::vector<Reco
     for (std::size_t i = 0; i < work.size(); ++i) {
         auto& item = work[i];
         for (auto& transfer : item.transfers) {
-            if (auto* known = known_payment(*item.session, transfer.log)) {
+            if (auto* known = known_payment(ctx, *item.session, transfer.log)) {
                 transfer.block_time_ms = known->time_ms;
                 continue;
             }
-            auto cached = ctx.shared().blocks.find(transfer.log.block_number);
-            if (cached != ctx.shared().blocks.end() &&
+            auto cached = ctx.chain().blocks.find(transfer.log.block_number);
+            if (cached != ctx.chain().blocks.end() &&
                 cached->second.hash == transfer.log.block_hash)
                 transfer.block_time_ms = cached->second.time_ms;
             else
                 headers_needed.insert(transfer.log.block_number);
         }
         for (const auto& payment : item.session->payments) {
-            if (covered_by(covered, payment.block_number)) continue;
+            if (!in_scope(ctx, payment) || covered_by(covered, payment.block_number)) continue;
             if (head >= payment.block_number && head - payment.block_number + 1 >= kSettledDepth)
                 continue;
             if (!newest_outside[i] || payment.block_number > *newest_outside[i])
@@ -415,6 +483,7 @@ engine::Task<std::vector<bool>> reconcile(engine::Context& ctx, std::vector<Reco
             if (it != headers.end() && it->second) changed_hash = it->second->hash;
         }
         for (const auto& payment : item.session->payments) {
+            if (!in_scope(ctx, payment)) continue;
             const bool shown = std::any_of(
                 item.transfers.begin(), item.transfers.end(), [&](const ObservedTransfer& t) {
                     return t.log.transaction_hash == payment.transaction_hash &&
@@ -425,7 +494,8 @@ engine::Task<std::vector<bool>> reconcile(engine::Context& ctx, std::vector<Reco
             const bool fork_seen = !inside && newest_outside[i] && !changed_hash.empty() &&
                                    std::any_of(item.session->payments.begin(),
                                                item.session->payments.end(), [&](const Payment& p) {
-                                                   return p.block_number == *newest_outside[i] &&
+                                                   return in_scope(ctx, p) &&
+                                                          p.block_number == *newest_outside[i] &&
                                                           p.block_hash != changed_hash;
                                                });
             if (inside || fork_seen) suspects.push_back({i, &payment});
@@ -446,7 +516,7 @@ engine::Task<std::vector<bool>> reconcile(engine::Context& ctx, std::vector<Reco
             auto& item = work[suspects[s].item];
             const Payment& payment = *suspects[s].payment;
             auto verdict =
-                read_receipt(results[s + 1], config.token, item.session->deposit_address);
+                read_receipt(results[s + 1], config.tokens, item.session->deposit_address);
             auto* receipt = std::get_if<ReceiptVerdict>(&verdict);
             if (!receipt) continue; // cannot tell: kept
             if (!receipt->found) {
@@ -475,6 +545,10 @@ engine::Task<std::vector<bool>> reconcile(engine::Context& ctx, std::vector<Reco
     for (std::size_t i = 0; i < work.size(); ++i) {
         auto& item = work[i];
         sessions::ChainObservation observation;
+        observation.network = config.network->name;
+        observation.primary = config.chain_index == 0;
+        observation.accepted = accepted_tokens(ctx, *item.session);
+        if (observation.accepted.empty()) item.transfers.clear();
         observation.head_block = head;
         observation.finalized_block = finalized;
         observation.transfers = std::move(item.transfers);
@@ -519,7 +593,7 @@ check_against_chain(engine::Context& ctx, Session& session,
     }
     std::vector<ObservedTransfer> receipt_transfers;
     if (transaction_hash) {
-        auto verdict = read_receipt(results[receipt_at], config.token, session.deposit_address);
+        auto verdict = read_receipt(results[receipt_at], config.tokens, session.deposit_address);
         if (auto* fault = std::get_if<Fault>(&verdict)) co_return *fault;
         auto& receipt = std::get<ReceiptVerdict>(verdict);
         // A receipt for another transaction than the one asked for is not evidence.
@@ -563,7 +637,7 @@ check_against_chain(engine::Context& ctx, Session& session,
 
 engine::Task<std::variant<TokenQuote, Fault>> describe_token(engine::Context& ctx) {
     const auto& config = ctx.config();
-    auto& shared = ctx.shared();
+    auto& shared = ctx.chain();
     TokenQuote quote;
     if (!chain_needs_verifying(ctx)) {
         quote.decimals = shared.token_decimals;
@@ -599,6 +673,11 @@ engine::Task<std::variant<TokenQuote, Fault>> describe_token(engine::Context& ct
     co_return quote;
 }
 
+std::optional<std::uint64_t> known_head(engine::Context& ctx, std::size_t chain) {
+    engine::Context::ChainGuard guard(ctx, chain);
+    return recent_head(ctx);
+}
+
 bool check_due(engine::Context& ctx, const std::string& session_id) {
     const auto& last_check = ctx.shared().last_check_ms;
     auto it = last_check.find(session_id);
@@ -632,25 +711,76 @@ check_session(engine::Context& ctx, Session& session, std::optional<std::string>
         last_fault.clear();
     }
     last_check[session.id] = ctx.now_ms();
-    auto outcome = co_await check_against_chain(ctx, session, std::move(transaction_hash));
-    if (auto* fault = std::get_if<Fault>(&outcome))
+    // Each network the session can be paid on, one after the other: one that cannot be read
+    // leaves the others' answers standing, and the check fails only if none answered.
+    std::optional<Fault> fault;
+    bool answered = false;
+    const std::size_t chains = std::max<std::size_t>(1, ctx.config().chains.size());
+    for (std::size_t k = 0; k < chains; ++k) {
+        if (k > 0 && !has_option_on(session, ctx.config().chains[k].name)) continue;
+        engine::Context::ChainGuard guard(ctx, k);
+        swap_cursor(session, ctx.config());
+        auto hash = transaction_hash;
+        auto outcome = co_await check_against_chain(ctx, session, std::move(hash));
+        swap_cursor(session, ctx.config());
+        if (auto* failed = std::get_if<Fault>(&outcome)) {
+            if (!fault || (failed->misconfigured && !fault->misconfigured)) fault = *failed;
+            continue;
+        }
+        answered = true;
+        auto& one = std::get<CheckReport>(outcome);
+        report.changed = report.changed || one.changed;
+        report.rpc_calls += one.rpc_calls;
+        // The receipt of the network that knows the transaction.
+        if (one.receipt && (!report.receipt || (!report.receipt->found && one.receipt->found)))
+            report.receipt = std::move(one.receipt);
+    }
+    if (!answered && fault) {
         last_fault[session.id] = fault->message;
-    else
-        last_fault.erase(session.id);
-    co_return outcome;
+        co_return *fault;
+    }
+    last_fault.erase(session.id);
+    co_return report;
 }
 
-// One chunk of up to 1000 watched sessions: their logs read together; the sessions with
-// something to change loaded, reconciled and saved. `indexed[i]`: entry i came from the
-// watch index (an entry found among the recent records has no watch key to remove).
+// What the tick learned of one network's chain before reading its logs.
+struct NetworkHead {
+    std::optional<std::uint64_t> head; ///< nullopt: the network could not be read this tick
+    std::optional<std::uint64_t> finalized;
+};
+
+// An entry as seen on the network in scope: its cursor there.
+sessions::WatchEntry on_network(engine::Context& ctx, const sessions::WatchEntry& entry) {
+    const auto& config = ctx.config();
+    if (config.chain_index == 0) return entry;
+    sessions::WatchEntry view = entry;
+    sessions::WatchEntry::Chain chain;
+    if (auto it = entry.other_chains.find(std::string(config.network->name));
+        it != entry.other_chains.end())
+        chain = it->second;
+    view.start_block = chain.start_block;
+    view.scanned_to = chain.scanned_to;
+    view.newest_payment_block = chain.newest_payment_block;
+    view.payment_count = chain.payment_count;
+    view.unconfirmed_count = chain.unconfirmed_count;
+    return view;
+}
+
+// One chunk of up to 1000 watched sessions: their logs read together, on each network that
+// answered this tick; the sessions with something to change loaded once, reconciled with
+// every network and saved once. `indexed[i]`: entry i came from the watch index (an entry
+// found among the recent records has no watch key to remove).
 engine::Task<bool> scan_chunk(engine::Context& ctx, std::vector<sessions::WatchEntry> entries,
                               std::vector<bool> indexed, std::vector<engine::Effect> writes,
-                              std::optional<std::uint64_t> chain_head,
-                              std::optional<std::uint64_t> finalized, ScanReport& report) {
+                              std::vector<NetworkHead> heads, ScanReport& report) {
     const auto rules = sessions::state_rules(ctx.config());
     report.watched += entries.size();
-    if (!chain_head) {
-        // The chain could not be read: only the clock runs. Sessions whose expiresAt passed
+    const bool any_head = std::any_of(heads.begin(), heads.end(),
+                                      [](const NetworkHead& h) { return h.head.has_value(); });
+    const bool every_head = std::all_of(heads.begin(), heads.end(),
+                                        [](const NetworkHead& h) { return h.head.has_value(); });
+    if (!any_head) {
+        // No chain could be read: only the clock runs. Sessions whose expiresAt passed
         // are expired (and so enter the watch index) rather than left to age out of the
         // recent records during a long outage; nothing else is decided without the chain.
         std::vector<std::string> due;
@@ -677,20 +807,28 @@ engine::Task<bool> scan_chunk(engine::Context& ctx, std::vector<sessions::WatchE
         }
         co_return true;
     }
-    const std::uint64_t head = *chain_head;
-    LogHarvest harvest;
-    std::vector<std::uint64_t> entry_from(entries.size(), head + 1);
-    if (!entries.empty()) {
+
+    // Per network: one set of eth_getLogs over every entry's deposit address, the token list
+    // of that network as the address filter.
+    std::vector<LogHarvest> harvests(heads.size());
+    std::vector<std::vector<std::uint64_t>> entry_from(heads.size());
+    std::vector<bool> wanted(entries.size(), false);
+    for (std::size_t n = 0; n < heads.size(); ++n) {
+        if (!heads[n].head || entries.empty()) continue;
+        engine::Context::ChainGuard guard(ctx, n);
+        const std::uint64_t head = *heads[n].head;
+        auto& harvest = harvests[n];
+        entry_from[n].assign(entries.size(), head + 1);
         std::vector<eth::Address> recipients;
         std::set<eth::Address> recipient_set;
         std::uint64_t from = head + 1;
         for (std::size_t i = 0; i < entries.size(); ++i) {
-            const auto& entry = entries[i];
+            const auto entry = on_network(ctx, entries[i]);
             recipients.push_back(entry.deposit_address);
             recipient_set.insert(entry.deposit_address);
-            entry_from[i] = resume_from(ctx, entry.id, entry.start_block, entry.scanned_to,
-                                        entry.created_at_ms, head);
-            from = std::min(from, entry_from[i]);
+            entry_from[n][i] = resume_from(ctx, entry.id, entry.start_block, entry.scanned_to,
+                                           entry.created_at_ms, head);
+            from = std::min(from, entry_from[n][i]);
         }
         if (from <= head) {
             std::vector<LogQuery> queries;
@@ -699,37 +837,46 @@ engine::Task<bool> scan_chunk(engine::Context& ctx, std::vector<sessions::WatchE
                                       kScanLogCalls);
         }
         report.rpc_calls += harvest.calls;
+        const std::string where =
+            heads.size() > 1 ? std::string(ctx.config().network->name) + ": " : std::string{};
         for (auto& fault : harvest.faults)
-            report.faults.push_back(fault);
+            report.faults.push_back(where + fault);
         if (harvest.untrusted) { // judged on nothing this node said; the other chunks go on
             harvest.by_address.clear();
             harvest.covered.clear();
         }
         if (harvest.budget_spent)
-            report.faults.push_back("the eth_getLogs budget of this tick was spent; the "
-                                    "rest is read at the next tick");
+            report.faults.push_back(where + "the eth_getLogs budget of this tick was spent; the "
+                                            "rest is read at the next tick");
+        // Sessions with something to change here: new logs, or payments that are not yet
+        // confirmed or settled.
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            const auto entry = on_network(ctx, entries[i]);
+            const bool has_logs = harvest.by_address.count(entry.deposit_address) > 0;
+            const bool unsettled =
+                entry.payment_count > 0 &&
+                (entry.unconfirmed_count > 0 || head < entry.newest_payment_block ||
+                 head - entry.newest_payment_block + 1 < kSettledDepth);
+            if (has_logs || unsettled) wanted[i] = true;
+        }
     }
 
-    // Only sessions with something to change are read: new logs, payments that are not
-    // yet confirmed or settled, or a clock that has run out — expiresAt for an open one,
-    // the end of the late window for any.
+    // And those whose clock ran out: expiresAt for an open one, the end of the late window
+    // for any. Only these are read.
     std::vector<std::size_t> to_load;
     for (std::size_t i = 0; i < entries.size(); ++i) {
         const auto& entry = entries[i];
-        const bool has_logs = harvest.by_address.count(entry.deposit_address) > 0;
-        const bool unsettled = entry.payment_count > 0 &&
-                               (entry.unconfirmed_count > 0 || head < entry.newest_payment_block ||
-                                head - entry.newest_payment_block + 1 < kSettledDepth);
         const bool clock_ran_out =
             (entry.status == sessions::Status::open && ctx.now_ms() >= entry.expires_at_ms) ||
             ctx.now_ms() >= entry.expires_at_ms + rules.late_window_ms;
-        if (has_logs || unsettled || clock_ran_out) to_load.push_back(i);
+        if (wanted[i] || clock_ran_out) to_load.push_back(i);
     }
     std::vector<std::string> load_ids;
     for (auto i : to_load)
         load_ids.push_back(entries[i].id);
     auto loaded = co_await ctx.perform(sessions::session_reads(load_ids));
     std::vector<Session> sessions_loaded;
+    std::vector<std::size_t> entry_of;
     sessions_loaded.reserve(to_load.size());
     for (std::size_t k = 0; k < to_load.size(); ++k) {
         auto read = sessions::read_loaded_session(loaded, k);
@@ -741,41 +888,65 @@ engine::Task<bool> scan_chunk(engine::Context& ctx, std::vector<sessions::WatchE
                     engine::kv_delete(sessions::watch_index_key(entries[to_load[k]].id)));
             continue;
         }
-        if (auto it = ctx.shared().scanned_to.find(session->id);
-            it != ctx.shared().scanned_to.end())
-            session->scanned_to = std::max(session->scanned_to, it->second);
         sessions_loaded.push_back(std::move(*session));
+        entry_of.push_back(to_load[k]);
     }
-    // Sessions with nothing to read have read everything covered.
-    for (std::size_t i = 0; i < entries.size(); ++i) {
-        if (harvest.by_address.count(entries[i].deposit_address)) continue;
-        if (auto through = covered_through(harvest.covered, entry_from[i])) {
-            auto& scanned = ctx.shared().scanned_to;
-            if (scanned.size() > 50'000) scanned.clear();
-            scanned[entries[i].id] = std::max(scanned[entries[i].id], *through);
+    std::vector<bool> changed(sessions_loaded.size(), false);
+    std::vector<sessions::Status> previous(sessions_loaded.size());
+    for (std::size_t k = 0; k < sessions_loaded.size(); ++k)
+        previous[k] = sessions_loaded[k].status;
+
+    for (std::size_t n = 0; n < heads.size(); ++n) {
+        if (!heads[n].head) continue;
+        engine::Context::ChainGuard guard(ctx, n);
+        const std::uint64_t head = *heads[n].head;
+        auto& harvest = harvests[n];
+        // Sessions with nothing to read have read everything covered.
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+            if (harvest.by_address.count(entries[i].deposit_address)) continue;
+            if (auto through = covered_through(harvest.covered, entry_from[n][i])) {
+                auto& scanned = ctx.chain().scanned_to;
+                if (scanned.size() > 50'000) scanned.clear();
+                scanned[entries[i].id] = std::max(scanned[entries[i].id], *through);
+            }
+        }
+        // Only the sessions that can be paid here (records from before several networks:
+        // on the primary alone).
+        std::vector<std::size_t> here;
+        std::vector<Reconciliation> work;
+        for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
+            auto& session = sessions_loaded[k];
+            if (n > 0 && !has_option_on(session, ctx.config().chains[n].name)) continue;
+            swap_cursor(session, ctx.config());
+            if (auto it = ctx.chain().scanned_to.find(session.id);
+                it != ctx.chain().scanned_to.end())
+                session.scanned_to = std::max(session.scanned_to, it->second);
+            here.push_back(k);
+            Reconciliation item;
+            item.session = &session;
+            if (auto it = harvest.by_address.find(session.deposit_address);
+                it != harvest.by_address.end())
+                item.transfers = it->second;
+            work.push_back(std::move(item));
+        }
+        auto changed_here = co_await reconcile(ctx, work, harvest.covered, head, heads[n].finalized,
+                                               report.rpc_calls);
+        for (std::size_t w = 0; w < here.size(); ++w) {
+            auto& session = sessions_loaded[here[w]];
+            if (auto through =
+                    readable_through(harvest.covered, entry_from[n][entry_of[here[w]]], work[w]))
+                remember_scanned(ctx, session, *through);
+            swap_cursor(session, ctx.config());
+            if (changed_here[w]) changed[here[w]] = true;
         }
     }
-    std::vector<Reconciliation> work(sessions_loaded.size());
-    std::vector<sessions::Status> previous(sessions_loaded.size());
-    for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
-        work[k].session = &sessions_loaded[k];
-        previous[k] = sessions_loaded[k].status;
-        if (auto it = harvest.by_address.find(sessions_loaded[k].deposit_address);
-            it != harvest.by_address.end())
-            work[k].transfers = it->second;
-    }
-    auto changed =
-        co_await reconcile(ctx, work, harvest.covered, head, finalized, report.rpc_calls);
+
     for (std::size_t k = 0; k < sessions_loaded.size(); ++k) {
         auto& session = sessions_loaded[k];
-        for (std::size_t i = 0; i < entries.size(); ++i)
-            if (entries[i].id == session.id) {
-                if (auto through = readable_through(harvest.covered, entry_from[i], work[k]))
-                    remember_scanned(ctx, session, *through);
-                break;
-            }
         if (sessions::apply_clock(session, ctx.now_ms())) changed[k] = true;
-        const bool still_watched = sessions::needs_watching(session, rules, ctx.now_ms());
+        // While a network could not be read, nobody leaves the watch index on its account.
+        const bool still_watched =
+            sessions::needs_watching(session, rules, ctx.now_ms()) || !every_head;
         if (!changed[k] && still_watched) continue;
         if (changed[k]) {
             session.updated_at_ms = ctx.now_ms();
@@ -796,39 +967,50 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
     const auto rules = sessions::state_rules(config);
     ScanReport report;
 
-    std::vector<engine::Effect> head_effects;
-    const bool verify_chain = chain_needs_verifying(ctx);
-    if (verify_chain) add_verification(ctx, head_effects);
-    head_effects.push_back(eth_block_number());
-    if (config.finalized) head_effects.push_back(eth_get_block_by_tag("finalized"));
-    report.rpc_calls += head_effects.size();
-    auto head_results = co_await ctx.perform(std::move(head_effects));
-    // Without a head (or with a chain that contradicts the configuration) the scan still
-    // walks the sessions, for their clocks only (scan_chunk).
-    std::optional<std::uint64_t> head;
-    std::optional<std::uint64_t> finalized;
-    std::optional<Fault> chain_fault;
-    if (verify_chain) chain_fault = accept_verification(ctx, &head_results[0]);
-    const std::size_t head_at = verify_chain ? kVerificationCalls : 0;
-    if (!chain_fault) {
-        auto head_answer = read_quantity(head_results[head_at], "eth_blockNumber");
-        if (auto* fault = std::get_if<Fault>(&head_answer))
-            chain_fault = *fault;
-        else
-            head = std::get<std::uint64_t>(head_answer);
-    }
-    if (head) {
-        remember_head(ctx, *head);
-        if (config.finalized) {
-            std::optional<Fault> fault;
-            finalized = read_finalized(ctx, head_results[head_at + 1], fault);
-            if (fault) {
-                chain_fault = fault;
-                head.reset();
+    // Each network's head (and identity when due), one after the other: one that is down
+    // is left out of this tick, the others are read.
+    std::vector<NetworkHead> heads;
+    const std::size_t chains = std::max<std::size_t>(1, config.chains.size());
+    for (std::size_t n = 0; n < chains; ++n) {
+        engine::Context::ChainGuard guard(ctx, n);
+        const auto& scoped = ctx.config();
+        std::vector<engine::Effect> head_effects;
+        const bool verify_chain = chain_needs_verifying(ctx);
+        if (verify_chain) add_verification(ctx, head_effects);
+        head_effects.push_back(eth_block_number());
+        if (scoped.finalized) head_effects.push_back(eth_get_block_by_tag("finalized"));
+        report.rpc_calls += head_effects.size();
+        auto head_results = co_await ctx.perform(std::move(head_effects));
+        // Without a head (or with a chain that contradicts the configuration) the scan still
+        // walks the sessions, for their clocks only (scan_chunk).
+        NetworkHead known;
+        std::optional<Fault> chain_fault;
+        if (verify_chain) chain_fault = accept_verification(ctx, &head_results[0]);
+        const std::size_t head_at = verify_chain ? verification_calls(ctx) : 0;
+        if (!chain_fault) {
+            auto head_answer = read_quantity(head_results[head_at], "eth_blockNumber");
+            if (auto* fault = std::get_if<Fault>(&head_answer))
+                chain_fault = *fault;
+            else
+                known.head = std::get<std::uint64_t>(head_answer);
+        }
+        if (known.head) {
+            remember_head(ctx, *known.head);
+            if (scoped.finalized) {
+                std::optional<Fault> fault;
+                known.finalized = read_finalized(ctx, head_results[head_at + 1], fault);
+                if (fault) {
+                    chain_fault = fault;
+                    known.head.reset();
+                }
             }
         }
+        if (chain_fault)
+            report.faults.push_back(
+                (chains > 1 ? std::string(scoped.network->name) + ": " : std::string{}) +
+                chain_fault->message);
+        heads.push_back(known);
     }
-    if (chain_fault) report.faults.push_back(chain_fault->message);
 
     // Two sources, recent records first: every session created within the recent horizon is
     // its own entry under cs/ (a visit writes nothing else), and every older one the chain
@@ -881,7 +1063,7 @@ engine::Task<ScanReport> scan_watched_sessions(engine::Context& ctx) {
                 indexed.push_back(watch_index);
             }
             (void)co_await scan_chunk(ctx, std::move(entries), std::move(indexed),
-                                      std::move(stale_entries), head, finalized, report);
+                                      std::move(stale_entries), heads, report);
             if (page.complete) break;
             cursor = page.cursor;
         }

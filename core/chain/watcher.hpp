@@ -11,6 +11,13 @@
 // known payment the logs no longer show is only dropped when its receipt proves it gone; a
 // known payment in blocks no longer read is re-checked through the hash of the newest such
 // block, until it is settled (kSettledDepth confirmations), so a reorg of any depth is seen.
+//
+// Several networks (config::Chain). All of the above happens per network, with that
+// network's tokens, confirmations, cursor (Session::other_chains) and instance state
+// (engine::ChainState), under a Context::ChainGuard. A check reads each network the session
+// can be paid on in turn and fails only when none answers; the scan reads every network's
+// logs for a chunk, then loads, reconciles (per network) and saves each session once, so
+// two networks never write the same record from different loads.
 #include "core/chain/rpc.hpp"
 #include "core/engine/context.hpp"
 #include "core/engine/task.hpp"
@@ -79,6 +86,10 @@ struct TokenQuote {
 /// reached, a declared value (the network's USDC, TOKEN_DECIMALS) is used; without one this
 /// is a fault. A chain that contradicts the configuration is a fault marked `misconfigured`.
 [[nodiscard]] engine::Task<std::variant<TokenQuote, Fault>> describe_token(engine::Context& ctx);
+
+/// The head of network `chain` of the configuration's chains as this instance last saw it,
+/// when that is recent (no RPC call): a new session's first block there.
+[[nodiscard]] std::optional<std::uint64_t> known_head(engine::Context& ctx, std::size_t chain);
 
 /// The first block a session's payments can be in, for sessions stored without one:
 /// estimated from its age and the network's block time with a generous margin.

@@ -47,6 +47,38 @@ struct Rate {
 /// you use (fiat feeds often have a 24 h heartbeat: 86400 plus a margin).
 inline constexpr std::int64_t kDefaultRateMaxAgeSeconds = 3600;
 
+/// A token a network accepts. Only USD-pegged stablecoins: every option is priced at the
+/// session's one locked rate (token per fiat unit).
+struct AcceptedToken {
+    eth::Address address{};
+    std::string text;   ///< EIP-55
+    std::string symbol; ///< as configured; the chain's symbol() is shown when it answers
+    /// Known decimals (the network's USDC, TOKEN_DECIMALS, NETWORKS' `decimals`): the chain's
+    /// decimals() must agree before anything is counted.
+    std::optional<unsigned> declared_decimals;
+};
+
+/// One network a deployment accepts payments on: chains[0] is the primary (NETWORK, RPC_URL,
+/// TOKEN_ADDRESS …), the others come from NETWORKS. The forwarder factory and implementation
+/// are the same on every network, so a session's deposit address is too.
+struct Chain {
+    std::string name;         ///< the `network` of API objects, unique in the deployment
+    std::string display_name; ///< for pages
+    std::uint64_t chain_id = 0;
+    std::string explorer_tx_url;
+    std::int64_t block_time_ms = 2000;
+    std::vector<std::string> rpc_urls;
+    int confirmations = 3;
+    bool finalized = false;
+    std::vector<AcceptedToken> tokens; ///< at least one
+};
+
+/// NETWORKS may add at most this many networks to the primary one (each costs its own RPC
+/// calls per tick, and the watch index keeps a cursor per network in 1 KiB of metadata).
+inline constexpr std::size_t kMaxExtraNetworks = 5;
+/// Tokens per network, for the same reasons.
+inline constexpr std::size_t kMaxTokensPerNetwork = 4;
+
 struct Config {
     std::string error; ///< non-empty when the configuration cannot be used
 
@@ -78,7 +110,18 @@ struct Config {
     std::map<std::string, eth::Address> rate_feeds;
     /// RATE_MAX_AGE_SECONDS: a feed round older than this is refused (rate_unavailable).
     std::int64_t rate_max_age_seconds = kDefaultRateMaxAgeSeconds;
+
+    /// Every network payments are accepted on, the primary first (see Chain).
+    std::vector<Chain> chains;
+    /// The watcher reads one network at a time through a Config scoped to it (chain/scope.hpp):
+    /// which one this is, and every token it accepts there ([0] is `token`).
+    std::size_t chain_index = 0;
+    std::vector<eth::Address> tokens;
 };
+
+/// Parses NETWORKS (a JSON array, see README "Configuration") into chains after the primary
+/// one `config.chains[0]`; false with `config.error` set when it is not valid.
+[[nodiscard]] bool parse_networks(std::string_view text, Config& config);
 
 /// Where a currency's rate comes from, in order of precedence.
 enum class RateSourceKind : std::uint8_t {
@@ -89,6 +132,11 @@ enum class RateSourceKind : std::uint8_t {
 };
 [[nodiscard]] RateSourceKind rate_source_kind(const Config& config,
                                               const std::string& code) noexcept;
+
+/// `config` as the watcher sees network `index` of its chains: that network's RPC URLs,
+/// tokens (`token` the first), confirmations; `network` is left for the caller to point at a
+/// Network describing chains[index] (it must outlive the copy).
+[[nodiscard]] Config scoped_to_chain(const Config& config, std::size_t index);
 
 /// Reads `env` (an object of strings). Never fails: problems land in `Config::error`.
 [[nodiscard]] Config load_config(const Json& env);

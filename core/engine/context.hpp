@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -26,12 +27,11 @@ struct KnownBlock {
     std::int64_t time_ms = 0;
 };
 
-/// What the exchanges of one instance remember between requests: caches (an empty one, a
-/// fresh instance, is always correct, only slower), and the claims and throttles that keep
-/// this instance's concurrent exchanges from repeating each other's work.
-struct SharedState {
-    /// Last time eth_chainId matched NETWORK and the token's decimals were read, and what
-    /// the token said: decimals() and symbol().
+/// What one instance knows of one network's chain (caches: an empty one is always correct,
+/// only slower).
+struct ChainState {
+    /// Last time eth_chainId matched the network and the tokens' decimals were read, and
+    /// what the first token said: decimals() and symbol().
     std::int64_t chain_verified_at_ms = -1;
     unsigned token_decimals = 0;
     std::string token_symbol;
@@ -44,6 +44,17 @@ struct SharedState {
     std::unordered_map<std::string, std::uint64_t> scanned_to;
     /// Headers of blocks that held payments, by number (a different hash is a reorg).
     std::unordered_map<std::uint64_t, KnownBlock> blocks;
+};
+
+struct ChainScope;
+
+/// What the exchanges of one instance remember between requests: caches (an empty one, a
+/// fresh instance, is always correct, only slower), and the claims and throttles that keep
+/// this instance's concurrent exchanges from repeating each other's work.
+struct SharedState {
+    ChainState chain; ///< the primary network's
+    /// The other configured networks' (NETWORKS), made on first use: [i - 1] is chains[i].
+    std::vector<std::unique_ptr<ChainScope>> other_chains;
     std::unordered_map<std::string, std::int64_t> last_check_ms; ///< per session, for throttling
     /// Per session: why its last check failed (no entry: it succeeded). A throttled check
     /// repeats that outcome rather than passing the stored state off as freshly checked.
@@ -59,6 +70,14 @@ struct SharedState {
     /// Per link, the most sales a list of its markers has shown here (links/link_sales.hpp):
     /// markers are never deleted, so a link seen sold out needs no list again.
     std::unordered_map<std::string, std::size_t> link_sales;
+};
+
+/// A network beyond the primary: the configuration as the watcher sees it there (its token
+/// list, RPC URLs, confirmations; config.network names it) and its chain's state.
+struct ChainScope {
+    config::Config config;
+    config::Network network;
+    ChainState chain;
 };
 
 /// Holds a claim in SharedState::claims for as long as it lives.
@@ -108,14 +127,37 @@ public:
             SharedState& shared, Exchange* exchange) noexcept
         : now_ms_(now_ms)
         , entropy_(entropy)
-        , config_(config)
+        , root_config_(config)
+        , config_(&config)
+        , chain_(&shared.chain)
         , shared_(shared)
         , exchange_(exchange) {}
 
     /// Milliseconds since the Unix epoch, as the shim read it when the exchange started.
     [[nodiscard]] std::int64_t now_ms() const noexcept { return now_ms_; }
-    [[nodiscard]] const config::Config& config() const noexcept { return config_; }
+    /// The configuration; inside a ChainGuard, scoped to that network.
+    [[nodiscard]] const config::Config& config() const noexcept { return *config_; }
     [[nodiscard]] SharedState& shared() noexcept { return shared_; }
+    /// The chain state of the network in scope (the primary outside any ChainGuard).
+    [[nodiscard]] ChainState& chain() noexcept { return *chain_; }
+
+    /// Until the guard ends, config() and chain() are those of network `index` of the
+    /// configuration's chains, and rpc effects go to its RPC URLs.
+    class ChainGuard {
+    public:
+        ChainGuard(Context& ctx, std::size_t index);
+        ChainGuard(const ChainGuard&) = delete;
+        ChainGuard& operator=(const ChainGuard&) = delete;
+        ~ChainGuard() {
+            ctx_.config_ = config_;
+            ctx_.chain_ = chain_;
+        }
+
+    private:
+        Context& ctx_;
+        const config::Config* config_;
+        ChainState* chain_;
+    };
 
     /// Fresh unpredictable bytes: the supplied entropy, stretched with Keccak when a request
     /// needs more than it was given.
@@ -127,11 +169,13 @@ public:
     [[nodiscard]] std::vector<Json> take_follow_ups() noexcept { return std::move(follow_ups_); }
 
     [[nodiscard]] EffectBatch perform(std::vector<Effect> effects) noexcept {
+        route_rpc(effects);
         return EffectBatch{exchange_, std::move(effects)};
     }
     [[nodiscard]] SingleEffect perform(Effect effect) noexcept {
         std::vector<Effect> one;
         one.push_back(std::move(effect));
+        route_rpc(one);
         return SingleEffect{EffectBatch{exchange_, std::move(one)}};
     }
 
@@ -141,7 +185,13 @@ private:
     std::array<std::uint8_t, 32> pool_{};
     std::size_t pool_used_ = 32;
     std::uint64_t pool_counter_ = 0;
-    const config::Config& config_;
+    // rpc effects of a network other than the primary carry its URLs (the shim sends each
+    // list of URLs its own JSON-RPC batch).
+    void route_rpc(std::vector<Effect>& effects) const;
+
+    const config::Config& root_config_;
+    const config::Config* config_;
+    ChainState* chain_;
     SharedState& shared_;
     Exchange* exchange_;
     std::vector<Json> follow_ups_;

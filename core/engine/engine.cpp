@@ -25,6 +25,45 @@ Json SingleEffect::await_resume() noexcept {
     return results.empty() ? Json{{"ok", false}, {"error", "no result"}} : std::move(results[0]);
 }
 
+Context::ChainGuard::ChainGuard(Context& ctx, std::size_t index)
+    : ctx_(ctx)
+    , config_(ctx.config_)
+    , chain_(ctx.chain_) {
+    const auto& root = ctx.root_config_;
+    if (index == 0 || index >= root.chains.size()) {
+        ctx.config_ = &root;
+        ctx.chain_ = &ctx.shared_.chain;
+        return;
+    }
+    auto& scopes = ctx.shared_.other_chains;
+    if (scopes.size() < root.chains.size() - 1) scopes.resize(root.chains.size() - 1);
+    auto& scope = scopes[index - 1];
+    if (!scope) {
+        scope = std::make_unique<ChainScope>();
+        scope->config = config::scoped_to_chain(root, index);
+        const auto& chain = scope->config.chains[index];
+        scope->network = config::Network{
+            chain.name,          chain.display_name, chain.chain_id, "", chain.explorer_tx_url,
+            chain.block_time_ms, chain.confirmations};
+        scope->config.network = &scope->network;
+    }
+    ctx.config_ = &scope->config;
+    ctx.chain_ = &scope->chain;
+}
+
+void Context::route_rpc(std::vector<Effect>& effects) const {
+    if (config_->chain_index == 0) return;
+    for (auto& effect : effects) {
+        if (!effect.is_object()) continue;
+        auto op = effect.find("op");
+        if (op == effect.end() || !op->is_string() || op->get<std::string>() != "rpc") continue;
+        Json urls = Json::array();
+        for (const auto& url : config_->rpc_urls)
+            urls.push_back(url);
+        effect["urls"] = std::move(urls);
+    }
+}
+
 void Context::random_bytes(std::span<std::uint8_t> out) noexcept {
     for (auto& byte : out) {
         if (pool_used_ == pool_.size()) {

@@ -66,6 +66,7 @@ enum class LimitClass : std::uint8_t {
 
 /// The most effects one call of a route issues (KV reads and writes, KV lists, JSON-RPC
 /// calls), on the worst path its handler has today: what a request can cost the account.
+/// `rpc_calls` is per network a session can be paid on (NETWORKS): a check reads each.
 struct Budget {
     std::uint16_t kv_reads = 0;
     std::uint16_t kv_writes = 0; ///< puts and deletes

@@ -231,7 +231,12 @@ void append_grouped(std::string& out, std::string_view address) {
     }
 }
 
-void append_payment(std::string& out, const CheckoutView& v, const PaymentView& p, bool link) {
+void append_payment(std::string& out, const CheckoutView& v, const PaymentView& p,
+                    const CheckoutView::PaymentOrigin* origin, bool link) {
+    // With several options, each payment says its network and token, and links to its
+    // network's explorer.
+    const std::string_view explorer = origin ? origin->explorer_tx_url : v.explorer_tx_url;
+    link = origin ? is_http_url(explorer) : link;
     const std::string_view hash = p.transaction_hash;
     std::string shortened(hash);
     if (hash.size() > 18) {
@@ -240,7 +245,7 @@ void append_payment(std::string& out, const CheckoutView& v, const PaymentView& 
     out += "<li>";
     if (link && is_tx_hash(hash)) {
         out += "<a class=\"mono\"";
-        attribute(out, "href", detail::join({v.explorer_tx_url, hash}));
+        attribute(out, "href", detail::join({explorer, hash}));
         out += " target=\"_blank\" rel=\"noopener noreferrer\"";
         attribute(out, "title", hash);
         out += '>';
@@ -254,8 +259,14 @@ void append_payment(std::string& out, const CheckoutView& v, const PaymentView& 
     out += "<span class=\"num\">";
     append_escaped(out, p.amount);
     out += ' ';
-    append_escaped(out, v.token_symbol);
-    out += "</span><span>";
+    append_escaped(out, origin ? origin->token_symbol : v.token_symbol);
+    out += "</span>";
+    if (origin) {
+        out += "<span class=\"small\">on ";
+        append_escaped(out, origin->network_name);
+        out += "</span>";
+    }
+    out += "<span>";
     if (p.confirmed) {
         out += "Confirmed";
     } else {
@@ -267,6 +278,49 @@ void append_payment(std::string& out, const CheckoutView& v, const PaymentView& 
         out += " confirmations";
     }
     out += "</span></li>";
+}
+
+/// What may be sent where (checkout.js recomputes it with the same wording on a switch).
+std::string warning_text(const CheckoutView& v) {
+    const std::string chain = std::to_string(v.chain_id);
+    if (!v.options.empty())
+        return detail::join({"Send only ", v.token_symbol, " on ", v.network_name, " (chain ID ",
+                             chain,
+                             ") with this choice, or pick another above. Tokens and "
+                             "networks not listed can't be credited to this payment."});
+    return detail::join({"Send only ", v.token_symbol, " on ", v.network_name, " (chain ID ", chain,
+                         "). Other tokens, or ", v.token_symbol,
+                         " on another network, can't be credited to this payment."});
+}
+
+/// The network and token choice: links to ?option=<i> (no JavaScript needed), each carrying
+/// what checkout.js needs to switch in place.
+void append_picker(std::string& out, const CheckoutView& v) {
+    out += "<nav id=\"picker\" class=\"picker\" aria-labelledby=\"picker-h\"><h2 "
+           "id=\"picker-h\" class=\"label\">Pay with</h2><ul>";
+    for (std::size_t i = 0; i < v.options.size(); ++i) {
+        const OptionView& o = v.options[i];
+        out += "<li><a class=\"opt\"";
+        attribute(out, "href", detail::join({"?option=", std::to_string(i)}));
+        if (i == v.selected) out += " aria-current=\"true\"";
+        attribute(out, "data-option", std::to_string(i));
+        attribute(out, "data-key", o.network);
+        attribute(out, "data-network", o.network_name);
+        attribute(out, "data-chain-id", std::to_string(o.chain_id));
+        attribute(out, "data-symbol", o.token_symbol);
+        attribute(out, "data-token", o.token_address);
+        attribute(out, "data-amount-due", o.amount_due);
+        attribute(out, "data-qr-amount", o.qr_amount);
+        if (is_payment_uri(o.payment_uri)) attribute(out, "data-uri", o.payment_uri);
+        if (is_http_url(o.explorer_tx_url))
+            attribute(out, "data-explorer-tx-url", o.explorer_tx_url);
+        out += "><span class=\"opt-sym\">";
+        append_escaped(out, o.token_symbol);
+        out += "</span> <span class=\"opt-net\">on ";
+        append_escaped(out, o.network_name);
+        out += "</span></a></li>";
+    }
+    out += "</ul></nav>";
 }
 
 } // namespace
@@ -385,25 +439,42 @@ std::string render_checkout_page(const CheckoutView& v) {
     // What to pay, where.
     out += "<section id=\"pay\" class=\"pay\" aria-labelledby=\"pay-h\"";
     hidden_if(out, !waiting);
-    out += "><div class=\"pay-amt\"><h2 id=\"pay-h\" class=\"label\">";
+    out += '>';
+    if (!v.options.empty()) append_picker(out, v);
+    out += "<div class=\"pay-amt\"><h2 id=\"pay-h\" class=\"label\">";
     out += remaining ? "Send the remaining" : "Send exactly";
     out += "</h2><div class=\"row\"><p class=\"amount\"><span id=\"amount-due\">";
     append_escaped(out, pay_amount);
-    out += "</span> ";
+    out += "</span> <span id=\"amount-sym\">";
     append_escaped(out, sym);
-    out += "</p><button type=\"button\" id=\"copy-amount\" class=\"copy\"";
+    out += "</span></p><button type=\"button\" id=\"copy-amount\" class=\"copy\"";
     attribute(out, "data-copy", pay_amount);
     out += " data-done=\"Amount copied\" hidden>Copy amount</button></div></div>";
 
     out += "<div class=\"qr-box\">";
     if (!v.qr_svg.empty()) {
         out += "<div id=\"qr\" class=\"qr\" role=\"img\"";
+        if (!v.options.empty()) attribute(out, "data-qr-option", std::to_string(v.selected));
         attribute(out, "aria-label",
                   detail::join({"QR code of the payment request: ", qr_amount, " ", sym, " on ",
                                 v.network_name, " to ", v.deposit_address}));
         hidden_if(out, qr_amount != pay_amount);
         out += '>';
         out += v.qr_svg; // trusted markup from the QR library
+        out += "</div>";
+    }
+    // The other options' codes, for checkout.js to show when the customer picks one.
+    for (std::size_t i = 0; i < v.options.size(); ++i) {
+        const OptionView& o = v.options[i];
+        if (i == v.selected || o.qr_svg.empty()) continue;
+        out += "<div class=\"qr\" role=\"img\"";
+        attribute(out, "data-qr-option", std::to_string(i));
+        attribute(
+            out, "aria-label",
+            detail::join({"QR code of the payment request: ", o.qr_amount, " ", o.token_symbol,
+                          " on ", o.network_name, " to ", v.deposit_address}));
+        out += " hidden>";
+        out += o.qr_svg;
         out += "</div>";
     }
     out += "<p id=\"qr-note\" class=\"qr-note\"";
@@ -425,13 +496,14 @@ std::string render_checkout_page(const CheckoutView& v) {
     }
     out += "</div>";
 
-    out += "<div class=\"pay-facts\"><dl class=\"facts\"><div><dt>Network</dt><dd>";
+    out += "<div class=\"pay-facts\"><dl class=\"facts\"><div><dt>Network</dt><dd><span "
+           "id=\"net-name\">";
     append_escaped(out, v.network_name);
-    out += " <span class=\"small\">(chain ID ";
+    out += "</span> <span class=\"small\">(chain ID <span id=\"net-chain\">";
     out += std::to_string(v.chain_id);
-    out += ")</span></dd></div><div><dt>Token</dt><dd>";
+    out += "</span>)</span></dd></div><div><dt>Token</dt><dd><span id=\"tok-sym\">";
     append_escaped(out, sym);
-    out += " <span class=\"small\">contract <code class=\"grp\">";
+    out += "</span> <span class=\"small\">contract <code id=\"tok-address\" class=\"grp\">";
     append_grouped(out, v.token_address);
     out += "</code></span></dd></div><div><dt>Deposit address</dt><dd><code id=\"address\" "
            "class=\"addr grp\">";
@@ -439,15 +511,9 @@ std::string render_checkout_page(const CheckoutView& v) {
     out += "</code><button type=\"button\" class=\"copy\"";
     attribute(out, "data-copy", v.deposit_address);
     out += " data-done=\"Address copied\" data-select=\"address\" hidden>Copy address</button>"
-           "</dd></div></dl><p class=\"warn\">Send only ";
-    append_escaped(out, sym);
-    out += " on ";
-    append_escaped(out, v.network_name);
-    out += " (chain ID ";
-    out += std::to_string(v.chain_id);
-    out += "). Other tokens, or ";
-    append_escaped(out, sym);
-    out += " on another network, can't be credited to this payment.</p></div></section>";
+           "</dd></div></dl><p id=\"warn\" class=\"warn\">";
+    append_escaped(out, warning_text(v));
+    out += "</p></div></section>";
 
     // What has arrived.
     const bool any_received = !v.payments.empty() || has_nonzero_digit(v.amount_received);
@@ -458,11 +524,14 @@ std::string render_checkout_page(const CheckoutView& v) {
     append_escaped(out, v.amount_received);
     out += "</span> of <span id=\"amount-of\" class=\"num\">";
     append_escaped(out, v.amount_due);
-    out += "</span> ";
+    out += "</span> <span id=\"received-sym\">";
     append_escaped(out, sym);
-    out += "</p><ul id=\"payments\" class=\"payments\">";
-    for (const PaymentView& p : v.payments)
-        append_payment(out, v, p, tx_links);
+    out += "</span></p><ul id=\"payments\" class=\"payments\">";
+    for (std::size_t i = 0; i < v.payments.size(); ++i)
+        append_payment(out, v, v.payments[i],
+                       !v.options.empty() && i < v.payment_origins.size() ? &v.payment_origins[i]
+                                                                          : nullptr,
+                       tx_links);
     out += "</ul></section>";
 
     if (cancel) {

@@ -18,6 +18,22 @@ struct PaymentView {
     bool confirmed = false;
 };
 
+/// One network and token the customer can pick (with several, the page shows a picker and
+/// checkout.js switches between them in place; without JavaScript, each is a link to
+/// `?option=<index>`).
+struct OptionView {
+    std::string network_name;
+    std::uint64_t chain_id = 0;
+    std::string token_symbol;
+    std::string token_address;
+    std::string amount_due;  ///< in the token's decimals
+    std::string payment_uri; ///< for amount_due
+    std::string qr_svg;      ///< trusted <svg> markup for qr_amount, or empty
+    std::string qr_amount;
+    std::string explorer_tx_url;
+    std::string network; ///< its `network` name, as payments in the status answer carry it
+};
+
 struct CheckoutView {
     std::string session_id;
     std::string title;
@@ -32,9 +48,10 @@ struct CheckoutView {
     std::string token_address;   ///< EIP-55
     std::string deposit_address; ///< EIP-55
     std::string payment_uri; ///< EIP-681 "ethereum:0x…@8453/transfer?address=0x…&uint256=…"
-    std::string qr_svg; ///< trusted <svg> markup of a payment request for qr_amount, as is
-    std::string qr_amount; ///< what the QR asks for: amount_due, or what is left to pay
-    std::string status; ///< open | detected | paid | underpaid | overpaid | paid_late | expired | reorged
+    std::string qr_svg;      ///< trusted <svg> markup of a payment request for qr_amount, as is
+    std::string qr_amount;   ///< what the QR asks for: amount_due, or what is left to pay
+    std::string
+        status; ///< open | detected | paid | underpaid | overpaid | paid_late | expired | reorged
     std::int64_t now_ms = 0; ///< server time, the countdown's starting point
     std::int64_t expires_at_ms = 0;
     std::optional<std::string> success_url;
@@ -42,6 +59,17 @@ struct CheckoutView {
     std::string explorer_tx_url; ///< prefix for transaction links ("https://basescan.org/tx/");
                                  ///< empty: no links
     std::vector<PaymentView> payments;
+    /// Where each payment is (same order), shown when the page offers several options.
+    struct PaymentOrigin {
+        std::string network_name;
+        std::string token_symbol;
+        std::string explorer_tx_url; ///< empty: no link
+    };
+    std::vector<PaymentOrigin> payment_origins;
+    /// Every way to pay it; the fields above are those of options[selected] when there are
+    /// several (one or none: no picker).
+    std::vector<OptionView> options;
+    std::size_t selected = 0;
     int confirmations_required = 1;
     bool livemode = false;
 };

@@ -133,7 +133,42 @@ std::variant<RefundTerms, ApiError> decide_terms(const sessions::Session& sessio
     if (terms.to == session.deposit_address)
         return refused(ErrorCode::address_invalid, "address",
                        "address is the session's own deposit address");
+    // Paid back where it came from: the newest confirmed payment from that address, else the
+    // newest confirmed payment.
+    const sessions::Payment* source = nullptr;
+    for (const auto& payment : session.payments) {
+        if (!payment.confirmed) continue;
+        // A later payment takes over unless only the earlier one is from that address.
+        if (!source || payment.from == terms.to || source->from != terms.to) source = &payment;
+    }
+    terms.network = source->network;
+    terms.token = source->token;
+    terms.decimals = source->decimals.value_or(session.token_decimals);
+    // The session counts in its finest decimals; the transfer is in the token's own.
+    num::uint256 scale = 1;
+    for (unsigned i = terms.decimals; i < session.token_decimals; ++i)
+        scale *= num::uint256(10);
+    if (scale != 1) {
+        if (request.amount && terms.amount % scale != 0)
+            return refused(ErrorCode::amount_invalid, "amount",
+                           "amount must be a whole number of the refunded token's base units (" +
+                               std::to_string(terms.decimals) + " decimals)");
+        terms.amount /= scale;
+        if (terms.amount == 0)
+            return refused(ErrorCode::session_not_refundable, "",
+                           "What is left to refund is less than one base unit of the token");
+    }
     return terms;
+}
+
+std::optional<std::size_t> chain_index_of(const config::Config& config,
+                                          std::string_view network) noexcept {
+    if (network.empty()) return 0;
+    for (std::size_t i = 0; i < config.chains.size(); ++i)
+        if (config.chains[i].name == network) return i;
+    // A configuration without chains (tests' minimal ones) has only its primary.
+    if (config.chains.empty() && config.network && config.network->name == network) return 0;
+    return std::nullopt;
 }
 
 std::string refund_key(std::string_view id) {
@@ -344,8 +379,13 @@ apply_refunds_to_all(engine::Context& ctx, std::vector<sessions::Session*> sessi
             if (!stored.value) continue;
             auto refund = from_storage(*stored.value);
             if (!refund) continue;
-            session->refunds.push_back(sessions::RefundSummary{
-                refund->id, refund->amount, refund->status == Status::succeeded});
+            // In the session's decimals, as its payments are counted (a refund in a coarser
+            // token scaled up, exactly).
+            auto amount = refund->amount;
+            for (unsigned d = refund->token_decimals; d < session->token_decimals; ++d)
+                amount *= num::uint256(10);
+            session->refunds.push_back(
+                sessions::RefundSummary{refund->id, amount, refund->status == Status::succeeded});
         }
     }
     co_return std::nullopt;

@@ -86,13 +86,26 @@ struct RefundRequest {
 [[nodiscard]] num::uint256 refundable(const sessions::Session& session);
 
 struct RefundTerms {
-    num::uint256 amount = 0;
+    num::uint256 amount = 0; ///< in `decimals`, the refunded token's: what is transferred
     eth::Address to{};
+    /// What it is paid in: the network and token of the newest confirmed payment from `to`
+    /// (else of the newest confirmed payment). An empty network or a zero token is the
+    /// primary's (records from before several networks).
+    std::string network;
+    eth::Address token{};
+    unsigned decimals = 6;
 };
 /// The amount (default: all that is refundable) and address (default: the one sender of
-/// the confirmed payments), or why the refund is refused.
+/// the confirmed payments), and what it is paid in, or why the refund is refused. Amounts
+/// asked and left are in the session's decimals; a refund in a coarser token must be a whole
+/// number of its base units.
 [[nodiscard]] std::variant<RefundTerms, http::ApiError>
 decide_terms(const sessions::Session& session, const RefundRequest& request);
+
+/// The index in config.chains of the network named `network` (empty: the primary, 0), or
+/// nullopt when the deployment no longer has it.
+[[nodiscard]] std::optional<std::size_t> chain_index_of(const config::Config& config,
+                                                        std::string_view network) noexcept;
 
 [[nodiscard]] std::string refund_key(std::string_view id);
 [[nodiscard]] std::string pending_key(std::string_view id);

@@ -66,7 +66,7 @@ read_group(engine::Context& ctx, const eth::Address& sender, const eth::Address&
     // Blocks below the instance's last head less the span the node accepts were read by
     // earlier checks: a refund left pending for long does not widen the range forever (a
     // transfer missed meanwhile is proven by its transaction hash, verify_refund).
-    const auto& shared = ctx.shared();
+    const auto& shared = ctx.chain();
     const auto span = shared.log_span ? shared.log_span : chain::kMaxBlockRange;
     if (shared.last_head_block >= span && from_block + span <= shared.last_head_block)
         from_block = shared.last_head_block + 1 - span;
@@ -88,9 +88,9 @@ read_group(engine::Context& ctx, const eth::Address& sender, const eth::Address&
     if (auto* fault = std::get_if<chain::Fault>(&head)) co_return std::move(*fault);
     GroupLogs out;
     const auto head_block = std::get<std::uint64_t>(head);
-    if (head_block > ctx.shared().last_head_block) {
-        ctx.shared().last_head_block = head_block;
-        ctx.shared().last_head_at_ms = ctx.now_ms();
+    if (head_block > ctx.chain().last_head_block) {
+        ctx.chain().last_head_block = head_block;
+        ctx.chain().last_head_at_ms = ctx.now_ms();
     }
     auto through = confirmed_through(config, head_block, config.finalized ? &results[1] : nullptr);
     if (auto* fault = std::get_if<chain::Fault>(&through)) co_return std::move(*fault);
@@ -259,29 +259,44 @@ engine::Task<bool> prove(engine::Context& ctx, std::vector<PendingEntry> group_p
 engine::Task<Settled> settle(engine::Context& ctx, const std::vector<PendingEntry>& pending,
                              std::size_t& rpc_calls) {
     Settled settled;
-    const auto& config = ctx.config();
-    const std::string network = config.network ? std::string(config.network->name) : "";
-    const std::uint64_t chain_id = config.network ? config.network->chain_id : 0;
-    std::map<Group, std::vector<const PendingEntry*>> groups;
-    for (const auto& entry : pending)
-        // Refunds of another network are that network's watcher's.
-        if (entry.network == network) groups[{entry.sender, entry.token}].push_back(&entry);
-
-    for (const auto& [group, entries] : groups) {
-        const auto& [sender, token] = group;
-        auto read = co_await read_group(ctx, sender, token, entries, rpc_calls);
-        if (auto* fault = std::get_if<chain::Fault>(&read)) {
-            settled.faults.push_back("refunds: " + fault->message);
-            continue;
+    // Every network's groups are read first, each through its own RPC URLs and chain state;
+    // the proofs (KV writes, events rendered with the deployment's own configuration) follow,
+    // outside any network's scope.
+    struct Found {
+        std::vector<PendingEntry> entries;
+        GroupLogs logs;
+        std::uint64_t chain_id = 0;
+    };
+    std::vector<Found> found;
+    const std::size_t chains = std::max<std::size_t>(1, ctx.config().chains.size());
+    for (std::size_t k = 0; k < chains; ++k) {
+        engine::Context::ChainGuard guard(ctx, k);
+        const auto& config = ctx.config();
+        const std::string network = config.network ? std::string(config.network->name) : "";
+        const std::uint64_t chain_id = config.network ? config.network->chain_id : 0;
+        std::map<Group, std::vector<const PendingEntry*>> groups;
+        for (const auto& entry : pending)
+            if (entry.network == network || (k == 0 && entry.network.empty()))
+                groups[{entry.sender, entry.token}].push_back(&entry);
+        for (const auto& [group, entries] : groups) {
+            const auto& [sender, token] = group;
+            auto read = co_await read_group(ctx, sender, token, entries, rpc_calls);
+            if (auto* fault = std::get_if<chain::Fault>(&read)) {
+                settled.faults.push_back("refunds on " + network + ": " + fault->message);
+                continue;
+            }
+            auto& logs = std::get<GroupLogs>(read);
+            if (logs.transfers.empty()) continue;
+            Found one;
+            for (const auto* entry : entries)
+                one.entries.push_back(*entry);
+            one.logs = std::move(logs);
+            one.chain_id = chain_id;
+            found.push_back(std::move(one));
         }
-        auto& logs = std::get<GroupLogs>(read);
-        if (logs.transfers.empty()) continue;
-        std::vector<PendingEntry> group_pending;
-        for (const auto* entry : entries)
-            group_pending.push_back(*entry);
-
-        (void)co_await prove(ctx, std::move(group_pending), logs, chain_id, settled);
     }
+    for (auto& one : found)
+        (void)co_await prove(ctx, std::move(one.entries), one.logs, one.chain_id, settled);
     co_return settled;
 }
 
@@ -303,6 +318,12 @@ Marker read_marker(const Json& result) {
     }
     return marker;
 }
+
+/// The receipt of `transaction_hash` on the network in scope, and the Transfer in it that is
+/// exactly `refund`, if any (else transaction_not_refund).
+engine::Task<std::variant<GroupLogs, http::ApiError>>
+read_refund_receipt(engine::Context& ctx, const Refund& refund,
+                    const std::string& transaction_hash);
 
 } // namespace
 
@@ -379,8 +400,39 @@ engine::Task<std::variant<bool, chain::Fault>> check_refund(engine::Context& ctx
 
 engine::Task<std::variant<bool, http::ApiError>> verify_refund(engine::Context& ctx, Refund& refund,
                                                                std::string transaction_hash) {
-    const auto& config = ctx.config();
     if (refund.status != Status::pending) co_return false;
+    const auto chain_index = chain_index_of(ctx.config(), refund.network);
+    if (!chain_index)
+        co_return http::ApiError{http::ErrorCode::upstream_unavailable,
+                                 "The refund is on " + refund.network +
+                                     ", which this deployment no longer watches (NETWORKS)",
+                                 ""};
+    GroupLogs found;
+    {
+        // The receipt and the head from the refund's own network.
+        engine::Context::ChainGuard guard(ctx, *chain_index);
+        auto read = co_await read_refund_receipt(ctx, refund, transaction_hash);
+        if (auto* error = std::get_if<http::ApiError>(&read)) co_return std::move(*error);
+        found = std::move(std::get<GroupLogs>(read));
+    }
+    Settled settled;
+    std::vector<PendingEntry> pending(1, pending_entry(refund));
+    (void)co_await prove(ctx, std::move(pending), found, refund.chain_id, settled);
+    for (auto& done : settled.refunds)
+        if (done.id == refund.id) {
+            refund = std::move(done);
+            co_return true;
+        }
+    if (!settled.faults.empty()) co_return store::storage_error(settled.faults.front());
+    co_return false;
+}
+
+namespace {
+
+engine::Task<std::variant<GroupLogs, http::ApiError>>
+read_refund_receipt(engine::Context& ctx, const Refund& refund,
+                    const std::string& transaction_hash) {
+    const auto& config = ctx.config();
     std::vector<engine::Effect> effects;
     effects.push_back(chain::eth_get_transaction_receipt(transaction_hash));
     effects.push_back(chain::eth_block_number());
@@ -434,16 +486,9 @@ engine::Task<std::variant<bool, http::ApiError>> verify_refund(engine::Context& 
                 refund.token_symbol + " from " + eth::to_checksum_address(refund.sender) + " to " +
                 eth::to_checksum_address(refund.to) + " after the refund was created",
             "transactionHash"};
-    Settled settled;
-    std::vector<PendingEntry> pending(1, pending_entry(refund));
-    (void)co_await prove(ctx, std::move(pending), found, refund.chain_id, settled);
-    for (auto& done : settled.refunds)
-        if (done.id == refund.id) {
-            refund = std::move(done);
-            co_return true;
-        }
-    if (!settled.faults.empty()) co_return store::storage_error(settled.faults.front());
-    co_return false;
+    co_return found;
 }
+
+} // namespace
 
 } // namespace paylinks::refunds

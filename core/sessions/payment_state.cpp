@@ -8,7 +8,12 @@ namespace paylinks::sessions {
 namespace {
 
 bool same_transfer(const Payment& a, const Payment& b) noexcept {
-    return a.transaction_hash == b.transaction_hash && a.log_index == b.log_index;
+    return a.transaction_hash == b.transaction_hash && a.log_index == b.log_index &&
+           a.network == b.network;
+}
+
+bool on_network(const Payment& payment, const ChainObservation& observation) noexcept {
+    return payment.network.empty() ? observation.primary : payment.network == observation.network;
 }
 
 // Equal as far as anyone acts on them: confirmation counts past the required number move
@@ -25,9 +30,12 @@ bool payments_equal(const std::vector<Payment>& a, const std::vector<Payment>& b
     return true;
 }
 
+// Chain order on each network; across networks, by block time (timestamps never decrease
+// along one chain, so the two orders agree).
 void sort_in_chain_order(std::vector<Payment>& payments) {
     std::sort(payments.begin(), payments.end(), [](const Payment& a, const Payment& b) {
-        return std::tie(a.block_number, a.log_index) < std::tie(b.block_number, b.log_index);
+        return std::tie(a.time_ms, a.network, a.block_number, a.log_index) <
+               std::tie(b.time_ms, b.network, b.block_number, b.log_index);
     });
 }
 
@@ -57,7 +65,7 @@ Status derive_status(const Session& session, const StateRules& rules, std::int64
             pending = true;
             continue;
         }
-        confirmed_total += payment.amount;
+        confirmed_total += session.accounted(payment);
         if (!crossing_time && confirmed_total >= session.amount_due)
             crossing_time = payment.time_ms;
     }
@@ -71,9 +79,13 @@ Status derive_status(const Session& session, const StateRules& rules, std::int64
     return expired ? Status::expired : Status::open;
 }
 
-Payment payment_from(const ObservedTransfer& transfer) {
+Payment payment_from(const ObservedTransfer& transfer, const ChainObservation& observation,
+                     std::optional<unsigned> decimals) {
     const auto& log = transfer.log;
     Payment payment;
+    payment.network = observation.network;
+    payment.token = log.token;
+    payment.decimals = decimals;
     payment.transaction_hash = log.transaction_hash;
     payment.log_index = log.log_index;
     payment.from = log.from;
@@ -91,7 +103,7 @@ const Payment* completing_payment(const Session& session, const StateRules& rule
     num::uint256 confirmed_total = 0;
     for (const auto& payment : session.payments) {
         if (payment.time_ms > closes_at_ms || !payment.confirmed) continue;
-        confirmed_total += payment.amount;
+        confirmed_total += session.accounted(payment);
         if (confirmed_total >= session.amount_due) return &payment;
     }
     return nullptr;
@@ -108,10 +120,20 @@ bool apply_observation(Session& session, const ChainObservation& observation,
     };
     for (const auto& transfer : observation.transfers) {
         if (transfer.log.removed || transfer.log.value == 0 || !transfer.block_time_ms) continue;
-        Payment payment = payment_from(transfer);
+        std::optional<unsigned> decimals;
+        if (!observation.accepted.empty()) {
+            auto accepted = std::find_if(
+                observation.accepted.begin(), observation.accepted.end(),
+                [&](const AcceptedToken& token) { return token.token == transfer.log.token; });
+            if (accepted == observation.accepted.end()) continue; // not one of its options
+            decimals = accepted->decimals;
+        }
+        Payment payment = payment_from(transfer, observation, decimals);
         const Payment* known = nullptr;
         for (const auto& p : session.payments)
-            if (same_transfer(p, payment) && p.block_hash == payment.block_hash) known = &p;
+            if (on_network(p, observation) && p.transaction_hash == payment.transaction_hash &&
+                p.log_index == payment.log_index && p.block_hash == payment.block_hash)
+                known = &p;
         // The answering node's own head decides new confirmations: another node's higher head
         // says nothing about this node's fork. What was reached on the same block stays.
         payment.confirmations = confirmations_at(observation.head_block, payment.block_number);
@@ -127,13 +149,22 @@ bool apply_observation(Session& session, const ChainObservation& observation,
         }
         add(std::move(payment));
     }
-    // Known payments this answer neither showed nor disproved stay as they were.
+    // Known payments this answer neither showed nor disproved stay as they were, and so do
+    // those on other networks. One stored without a network is the primary's: shown again,
+    // it is the same transfer, now with its network named.
     for (const auto& known : session.payments) {
+        const bool here = on_network(known, observation);
         const bool removed =
-            std::find(observation.removed_transactions.begin(),
-                      observation.removed_transactions.end(),
-                      known.transaction_hash) != observation.removed_transactions.end();
-        if (!removed) add(known);
+            here && std::find(observation.removed_transactions.begin(),
+                              observation.removed_transactions.end(),
+                              known.transaction_hash) != observation.removed_transactions.end();
+        const bool shown_again =
+            here && known.network.empty() &&
+            std::any_of(payments.begin(), payments.end(), [&](const Payment& p) {
+                return p.transaction_hash == known.transaction_hash &&
+                       p.log_index == known.log_index;
+            });
+        if (!removed && !shown_again) add(known);
     }
     sort_in_chain_order(payments);
 

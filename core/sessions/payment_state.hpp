@@ -33,6 +33,12 @@ struct ObservedTransfer {
     std::optional<std::int64_t> block_time_ms; ///< from the log or its block header
 };
 
+/// A token a session accepts on the observed network, and its decimals there.
+struct AcceptedToken {
+    eth::Address token{};
+    unsigned decimals = 6;
+};
+
 struct ChainObservation {
     std::uint64_t head_block = 0; ///< the answering node's head
     /// The node's finalized block, when CONFIRMATIONS=finalized.
@@ -43,6 +49,12 @@ struct ChainObservation {
     /// the node's head is past their block. A known payment in neither list is kept as it was
     /// (the answer did not cover its block, or could not tell).
     std::vector<std::string> removed_transactions;
+    /// The network observed: only its payments are updated, the others' stay as they were.
+    std::string network;
+    bool primary = true; ///< it is the primary one (payments stored without a network are)
+    /// The session's tokens there; a transfer of any other token is not a payment of it.
+    /// Empty: every transfer is taken in the session's token_decimals.
+    std::vector<AcceptedToken> accepted;
 };
 
 struct StateRules {

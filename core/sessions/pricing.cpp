@@ -30,6 +30,15 @@ num::uint256 token_amount_due(std::int64_t fiat_minor_units, money::Currency cur
     return quotient;
 }
 
+num::uint256 option_amount_due(const num::uint256& due, unsigned finest, unsigned decimals) {
+    num::uint256 divisor = 1;
+    for (unsigned i = decimals; i < finest; ++i)
+        divisor *= 10;
+    num::uint256 quotient = due / divisor;
+    if (quotient * divisor != due) ++quotient;
+    return quotient;
+}
+
 std::optional<num::uint256> token_amount_due(std::int64_t fiat_minor_units,
                                              money::Currency currency, const num::uint256& answer,
                                              unsigned rate_decimals,

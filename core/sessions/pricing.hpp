@@ -26,6 +26,11 @@ namespace paylinks::sessions {
                                                            unsigned rate_decimals,
                                                            unsigned token_decimals) noexcept;
 
+/// An amount due in `finest` decimals as an option in `decimals` (≤ finest) prices it:
+/// ceil(due / 10^(finest − decimals)), so that paying it never falls short.
+[[nodiscard]] num::uint256 option_amount_due(const num::uint256& due, unsigned finest,
+                                             unsigned decimals);
+
 /// answer / 10^decimals as the shortest exact decimal ("108370000", 8 → "1.0837"; 5, 0 →
 /// "5"), the form exchangeRate shows.
 [[nodiscard]] std::string rate_text(const num::uint256& answer, unsigned decimals);

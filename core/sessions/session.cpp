@@ -60,17 +60,29 @@ std::optional<Status> parse_status(std::string_view text) noexcept {
     return std::nullopt;
 }
 
+num::uint256 Session::accounted(const Payment& payment) const {
+    const unsigned decimals = payment.decimals.value_or(token_decimals);
+    num::uint256 amount = payment.amount;
+    // Options are priced with no finer decimals than token_decimals, and the watcher counts
+    // only the options' tokens; a coarser token is scaled up, exactly.
+    for (unsigned i = decimals; i < token_decimals; ++i)
+        amount *= num::uint256(10);
+    for (unsigned i = token_decimals; i < decimals; ++i)
+        amount /= num::uint256(10);
+    return amount;
+}
+
 num::uint256 Session::amount_seen() const {
     num::uint256 total = 0;
     for (const auto& payment : payments)
-        total += payment.amount;
+        total += accounted(payment);
     return total;
 }
 
 num::uint256 Session::amount_confirmed() const {
     num::uint256 total = 0;
     for (const auto& payment : payments)
-        if (payment.confirmed) total += payment.amount;
+        if (payment.confirmed) total += accounted(payment);
     return total;
 }
 

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,6 +58,12 @@ struct RefundStatusInfo {
 
 /// One Transfer log that paid into the session's deposit address.
 struct Payment {
+    /// The network it is on (config::Chain::name); empty in records from before several
+    /// networks, which mean the primary one.
+    std::string network;
+    eth::Address token{}; ///< the token transferred (zero in those records: the primary's)
+    /// `amount`'s decimals: the token's (those records: the session's token_decimals).
+    std::optional<unsigned> decimals;
     std::string transaction_hash; ///< lower case
     std::uint64_t log_index = 0;
     eth::Address from{};
@@ -76,6 +83,25 @@ struct RefundSummary {
     bool succeeded = false;
 };
 
+/// One way to pay a session: a token on a network, priced in its own decimals. Locked at
+/// creation, like the rate.
+struct PaymentOption {
+    std::string network;
+    std::uint64_t chain_id = 0;
+    eth::Address token{};
+    std::string symbol;
+    unsigned decimals = 6;
+    num::uint256 amount_due = 0; ///< in `decimals`: never less than the session's amount_due
+};
+
+/// How far a session's logs were read on one network (the primary's are Session's own
+/// start_block, scanned_to and head_seen).
+struct ChainCursor {
+    std::optional<std::uint64_t> start_block;
+    std::uint64_t scanned_to = 0;
+    std::uint64_t head_seen = 0;
+};
+
 struct Session {
     std::string id;
     bool link_mode = false;
@@ -86,8 +112,11 @@ struct Session {
     std::string fiat_currency;
     std::string exchange_rate;             ///< token per fiat unit, locked at creation
     std::optional<RateSource> rate_source; ///< nullopt: USD or USDC, nothing converted
-    num::uint256 amount_due = 0;           ///< token base units
-    /// The token as the chain described it when the session was priced.
+    /// In base units of token_decimals: the finest decimals among the options, in which
+    /// payments of every option are added up exactly.
+    num::uint256 amount_due = 0;
+    /// The token as the chain described it when the session was priced (with several
+    /// options: the finest decimals among them).
     unsigned token_decimals = 6;
     std::string token_symbol = "USDC";
     /// The first block the session's payments can be in (the head when it was created, less
@@ -97,6 +126,11 @@ struct Session {
     std::uint64_t scanned_to = 0;
     /// The highest head any check of this session has seen.
     std::uint64_t head_seen = 0;
+    /// The networks beyond the primary, by name.
+    std::map<std::string, ChainCursor> other_chains;
+    /// Every way to pay it; empty for records from before several networks (then the primary
+    /// token alone, at amount_due).
+    std::vector<PaymentOption> options;
     eth::Address deposit_address{};
     Status status = Status::open;
     std::vector<Payment> payments;
@@ -118,6 +152,8 @@ struct Session {
     std::vector<std::string> refund_ids;
     std::vector<RefundSummary> refunds;
 
+    /// A payment's amount in token_decimals (exact: no option has finer decimals).
+    [[nodiscard]] num::uint256 accounted(const Payment& payment) const;
     /// Every payment seen, confirmed or not (the API's amountReceived; late ones included,
     /// as they are listed for refunds).
     [[nodiscard]] num::uint256 amount_seen() const;

@@ -42,14 +42,20 @@ bool read_address(const Json& object, const char* name, eth::Address& out) {
     return true;
 }
 
-Json payments_json(const Session& session) {
+Json payments_json(const Session& session, const config::Config& config) {
     Json payments = Json::array();
     for (const auto& payment : session.payments) {
+        // Records from before several networks hold the primary network's token.
+        const bool legacy = payment.network.empty();
         payments.push_back(Json{
+            {"network",
+             legacy && config.network ? std::string(config.network->name) : payment.network},
+            {"token", legacy ? config.token_text : eth::to_checksum_address(payment.token)},
             {"transactionHash", payment.transaction_hash},
             {"logIndex", payment.log_index},
             {"from", eth::to_checksum_address(payment.from)},
-            {"amount", num::format_units(payment.amount, session.token_decimals)},
+            {"amount",
+             num::format_units(payment.amount, payment.decimals.value_or(session.token_decimals))},
             {"blockNumber", payment.block_number},
             {"blockHash", payment.block_hash},
             {"blockTime", time::format_iso8601(payment.time_ms)},
@@ -60,12 +66,37 @@ Json payments_json(const Session& session) {
     return payments;
 }
 
-// The newest block holding a payment (0: none), for the scanner's reorg checks.
-std::uint64_t newest_payment_block(const Session& session) {
+// Whether a payment is on `network`; an empty one is the primary, which holds every payment
+// not on one of the session's other chains.
+bool payment_on(const Session& session, const Payment& payment, const std::string& network) {
+    if (!network.empty()) return payment.network == network;
+    return payment.network.empty() || !session.other_chains.contains(payment.network);
+}
+
+// The newest block holding a payment on `network` (0: none), for the scanner's reorg checks.
+std::uint64_t newest_payment_block(const Session& session, const std::string& network = {}) {
     std::uint64_t newest = 0;
     for (const auto& payment : session.payments)
-        newest = std::max(newest, payment.block_number);
+        if (payment_on(session, payment, network)) newest = std::max(newest, payment.block_number);
     return newest;
+}
+
+Json payment_options_json(const Session& session, const config::Config& config,
+                          const std::string& deposit_address) {
+    Json options = Json::array();
+    for (const auto& option : payment_options(session, config)) {
+        const std::string token = eth::to_checksum_address(option.token);
+        options.push_back(Json{
+            {"network", option.network},
+            {"chainId", option.chain_id},
+            {"token",
+             {{"symbol", option.symbol}, {"address", token}, {"decimals", option.decimals}}},
+            {"amountDue", num::format_units(option.amount_due, option.decimals)},
+            {"paymentUri",
+             eth::erc20_transfer_uri(token, option.chain_id, deposit_address, option.amount_due)},
+        });
+    }
+    return options;
 }
 
 } // namespace
@@ -83,19 +114,52 @@ std::string payment_uri(const config::Config& config, std::string_view deposit_a
                                    deposit_address_eip55, amount);
 }
 
+std::vector<PaymentOption> payment_options(const Session& session, const config::Config& config) {
+    if (!session.options.empty()) return session.options;
+    PaymentOption option;
+    if (config.network) {
+        option.network = config.network->name;
+        option.chain_id = config.network->chain_id;
+    }
+    option.token = config.token;
+    option.symbol = session.token_symbol;
+    option.decimals = session.token_decimals;
+    option.amount_due = session.amount_due;
+    return {option};
+}
+
 std::string to_storage(const Session& session) {
     Json payments = Json::array();
     for (const auto& payment : session.payments) {
-        payments.push_back(Json{{"tx", payment.transaction_hash},
-                                {"li", payment.log_index},
-                                {"from", eth::to_lower_hex(payment.from)},
-                                {"amount", num::to_decimal(payment.amount)},
-                                {"block", payment.block_number},
-                                {"hash", payment.block_hash},
-                                {"time", payment.time_ms},
-                                {"conf", payment.confirmations},
-                                {"ok", payment.confirmed}});
+        Json item{{"tx", payment.transaction_hash},
+                  {"li", payment.log_index},
+                  {"from", eth::to_lower_hex(payment.from)},
+                  {"amount", num::to_decimal(payment.amount)},
+                  {"block", payment.block_number},
+                  {"hash", payment.block_hash},
+                  {"time", payment.time_ms},
+                  {"conf", payment.confirmations},
+                  {"ok", payment.confirmed}};
+        if (!payment.network.empty()) {
+            item["net"] = payment.network;
+            item["tok"] = eth::to_lower_hex(payment.token);
+        }
+        if (payment.decimals) item["dec"] = *payment.decimals;
+        payments.push_back(std::move(item));
     }
+    Json options = Json::array();
+    for (const auto& option : session.options)
+        options.push_back(Json{{"net", option.network},
+                               {"chain", option.chain_id},
+                               {"tok", eth::to_lower_hex(option.token)},
+                               {"sym", option.symbol},
+                               {"dec", option.decimals},
+                               {"due", num::to_decimal(option.amount_due)}});
+    Json chains = Json::object();
+    for (const auto& [name, cursor] : session.other_chains)
+        chains[name] = Json{{"b", cursor.start_block ? Json(*cursor.start_block) : Json(nullptr)},
+                            {"t", cursor.scanned_to},
+                            {"h", cursor.head_seen}};
     Json stored{
         {"v", 2},
         {"id", session.id},
@@ -116,6 +180,8 @@ std::string to_storage(const Session& session) {
         {"deposit", eth::to_lower_hex(session.deposit_address)},
         {"status", to_string(session.status)},
         {"payments", std::move(payments)},
+        {"options", std::move(options)},
+        {"chains", std::move(chains)},
         {"metadata", session.metadata},
         {"customerMetadata", session.customer_metadata},
         {"customerEmail", optional_string(session.customer_email)},
@@ -213,8 +279,49 @@ std::optional<Session> from_storage(std::string_view text) {
             return std::nullopt;
         if (item.contains("hash") && !read_string(item, "hash", payment.block_hash))
             return std::nullopt;
+        // Added with several networks: absent means the primary network's token.
+        if (item.contains("net") &&
+            (!read_string(item, "net", payment.network) || payment.network.empty() ||
+             !read_address(item, "tok", payment.token)))
+            return std::nullopt;
+        if (item.contains("dec")) {
+            std::uint64_t decimals = 0;
+            if (!read_u64(item, "dec", decimals) || decimals > 77) return std::nullopt;
+            payment.decimals = static_cast<unsigned>(decimals);
+        }
         payment.confirmed = ok->get<bool>();
         session.payments.push_back(std::move(payment));
+    }
+    // Added with several networks: absent means the primary token only.
+    if (auto options = stored.find("options"); options != stored.end()) {
+        if (!options->is_array()) return std::nullopt;
+        for (const auto& item : *options) {
+            PaymentOption option;
+            std::uint64_t decimals = 0;
+            if (!item.is_object() || !read_string(item, "net", option.network) ||
+                !read_u64(item, "chain", option.chain_id) ||
+                !read_address(item, "tok", option.token) ||
+                !read_string(item, "sym", option.symbol) || !read_u64(item, "dec", decimals) ||
+                decimals > 77 || !read_u256(item, "due", option.amount_due))
+                return std::nullopt;
+            option.decimals = static_cast<unsigned>(decimals);
+            session.options.push_back(std::move(option));
+        }
+    }
+    if (auto chains = stored.find("chains"); chains != stored.end()) {
+        if (!chains->is_object()) return std::nullopt;
+        for (const auto& [name, item] : chains->items()) {
+            ChainCursor cursor;
+            if (!item.is_object() || !read_u64(item, "t", cursor.scanned_to) ||
+                !read_u64(item, "h", cursor.head_seen))
+                return std::nullopt;
+            if (auto start = item.find("b"); start != item.end() && !start->is_null()) {
+                std::uint64_t block = 0;
+                if (!read_u64(item, "b", block)) return std::nullopt;
+                cursor.start_block = block;
+            }
+            session.other_chains[name] = cursor;
+        }
     }
     return session;
 }
@@ -225,6 +332,7 @@ Json to_public_json(const Session& session, const config::Config& config,
     const auto* network = config.network;
     std::string deposit_address = eth::to_checksum_address(session.deposit_address);
     std::string uri = payment_uri(config, deposit_address, session.amount_due);
+    Json options = payment_options_json(session, config, deposit_address);
     return Json{
         {"id", session.id},
         {"object", "checkout_session"},
@@ -249,7 +357,8 @@ Json to_public_json(const Session& session, const config::Config& config,
         {"amountRemaining", num::format_units(session.amount_remaining(), session.token_decimals)},
         {"depositAddress", std::move(deposit_address)},
         {"paymentUri", std::move(uri)},
-        {"payments", payments_json(session)},
+        {"paymentOptions", std::move(options)},
+        {"payments", payments_json(session, config)},
         {"confirmationsRequired",
          config.finalized ? Json("finalized") : Json(config.confirmations)},
         {"successUrl", optional_string(session.success_url)},
@@ -326,6 +435,23 @@ Json record_metadata(const Session& session) {
                   {"t", session.scanned_to}};
     if (session.start_block) metadata["b"] = *session.start_block;
     if (session.link_id) metadata["l"] = *session.link_id;
+    // The other networks' cursors: {"name": [startBlock|null, scannedTo, newestPaymentBlock,
+    // unconfirmed, payments]}, 5 networks of 32-character names in under 450 bytes.
+    if (!session.other_chains.empty()) {
+        Json chains = Json::object();
+        for (const auto& [name, cursor] : session.other_chains) {
+            std::uint64_t count = 0, pending = 0;
+            for (const auto& payment : session.payments)
+                if (payment.network == name) {
+                    ++count;
+                    if (!payment.confirmed) ++pending;
+                }
+            chains[name] = Json::array(
+                {cursor.start_block ? Json(*cursor.start_block) : Json(nullptr), cursor.scanned_to,
+                 newest_payment_block(session, name), pending, count});
+        }
+        metadata["x"] = std::move(chains);
+    }
     return metadata;
 }
 
@@ -355,6 +481,35 @@ std::optional<WatchEntry> read_watch_metadata(std::string id, const Json& metada
         std::uint64_t start = 0;
         if (!read_u64(metadata, "b", start)) return std::nullopt;
         entry.start_block = start;
+    }
+    if (auto chains = metadata.find("x"); chains != metadata.end()) {
+        if (!chains->is_object()) return std::nullopt;
+        for (const auto& [name, item] : chains->items()) {
+            if (!item.is_array() || item.size() != 5) return std::nullopt;
+            WatchEntry::Chain chain;
+            std::vector<std::uint64_t> numbers;
+            bool first = true;
+            for (const auto& value : item) {
+                if (first && value.is_null()) {
+                    first = false;
+                    continue;
+                }
+                if (!fits<std::uint64_t>(value)) return std::nullopt;
+                if (first)
+                    chain.start_block = value.get<std::uint64_t>();
+                else
+                    numbers.push_back(value.get<std::uint64_t>());
+                first = false;
+            }
+            if (numbers.size() != 4) return std::nullopt;
+            chain.scanned_to = numbers[0];
+            chain.newest_payment_block = numbers[1];
+            chain.unconfirmed_count =
+                static_cast<std::uint32_t>(std::min<std::uint64_t>(numbers[2], 1000));
+            chain.payment_count =
+                static_cast<std::uint32_t>(std::min<std::uint64_t>(numbers[3], 1000));
+            entry.other_chains[name] = chain;
+        }
     }
     return entry;
 }

@@ -4,6 +4,7 @@
 #include "core/config/config.hpp"
 #include "core/sessions/session.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,6 +33,11 @@ namespace paylinks::sessions {
                                       std::string_view deposit_address_eip55,
                                       const num::uint256& amount);
 
+/// The ways to pay a session: its stored options, or for a record from before several
+/// networks the primary token at amount_due.
+[[nodiscard]] std::vector<PaymentOption> payment_options(const Session& session,
+                                                         const config::Config& config);
+
 /// The session's record: `cs/<inverted id>`, so that listing `cs/` is newest first and the
 /// record is its own list entry (its KV metadata is record_metadata). A new session is one
 /// key: the list and the scanner find it there without an index key of their own.
@@ -59,6 +65,16 @@ struct WatchEntry {
     std::uint64_t newest_payment_block = 0;
     std::optional<std::uint64_t> start_block;
     std::uint64_t scanned_to = 0;
+    /// The same, for each network beyond the primary the session has been read on (the
+    /// counts above are of all its payments, the blocks of the primary's).
+    struct Chain {
+        std::optional<std::uint64_t> start_block;
+        std::uint64_t scanned_to = 0;
+        std::uint64_t newest_payment_block = 0;
+        std::uint32_t payment_count = 0;
+        std::uint32_t unconfirmed_count = 0;
+    };
+    std::map<std::string, Chain> other_chains;
 };
 [[nodiscard]] std::optional<WatchEntry> read_watch_metadata(std::string id, const Json& metadata);
 

@@ -2,15 +2,17 @@
 // Plays the customer: pays a checkout session with test USDC from anvil's account #1.
 //
 //   node scripts/chain/pay.mjs <sessionId> [amount]      (or SESSION=… AMOUNT=… env)
-//   make pay SESSION=cs_… [AMOUNT=12.34]
+//   make pay SESSION=cs_… [AMOUNT=12.34] [NETWORK=local-b]
 //
+// With NETWORK, pays the session's payment option on that network (its token, decimals and
+// amount), on $RPC_URL or .dev/chain.json's deployment of that network (`make dev` writes it).
 // Reads the session from $PAYLINKS_URL (default http://127.0.0.1:${PORT:-8787})/c/<id>/status
 // and sends an ERC-20 transfer(depositAddress, amount) of the session's token on
 // $RPC_URL (default: .dev/chain.json's rpcUrl, else http://127.0.0.1:${ANVIL_PORT:-8545}).
 // amount is in token units ("12.34"), parsed exactly; default = the session's amountDue.
 import { getAddress, isAddress } from 'viem';
 import {
-  rpc, sendAndWait, calldata, erc20Balance, parseUnits, formatUnits, defaultRpcUrl, isMain, SEL,
+  rpc, sendAndWait, calldata, erc20Balance, parseUnits, formatUnits, defaultRpcUrl, isMain, readChainJson, SEL,
 } from './rpc.mjs';
 
 async function fetchStatus(baseUrl, sessionId) {
@@ -34,9 +36,17 @@ async function fetchStatus(baseUrl, sessionId) {
 /**
  * Pays `sessionId`. Returns {hash, blockNumber, from, to, token, amount (base units), display}.
  */
-export async function pay({ sessionId, amount, paylinksUrl, rpcUrl, from }) {
-  if (!sessionId) throw new Error('usage: pay.mjs <sessionId> [amount]   (or make pay SESSION=cs_… [AMOUNT=12.34])');
-  const s = await fetchStatus(paylinksUrl, sessionId);
+export async function pay({ sessionId, amount, paylinksUrl, rpcUrl, from, network }) {
+  if (!sessionId) throw new Error('usage: pay.mjs <sessionId> [amount]   (or make pay SESSION=cs_… [AMOUNT=12.34] [NETWORK=…])');
+  let s = await fetchStatus(paylinksUrl, sessionId);
+  if (network) {
+    const options = s.paymentOptions ?? [];
+    const option = options.find((o) => o.network === network);
+    if (!option) {
+      throw new Error(`session ${sessionId} cannot be paid on ${network} (its networks: ${options.map((o) => o.network).join(', ') || 'none'})`);
+    }
+    s = { ...s, token: option.token, chainId: option.chainId, amountDue: option.amountDue };
+  }
   const token = s.token ?? {};
   if (!isAddress(s.depositAddress ?? '') || !isAddress(token.address ?? '') || !Number.isInteger(token.decimals)) {
     throw new Error(`session ${sessionId}: status lacks depositAddress/token.address/token.decimals: ${JSON.stringify(s)}`);
@@ -84,9 +94,10 @@ export async function pay({ sessionId, amount, paylinksUrl, rpcUrl, from }) {
 if (isMain(import.meta.url)) {
   const [sessionId = process.env.SESSION, amount = process.env.AMOUNT || undefined] = process.argv.slice(2);
   const paylinksUrl = process.env.PAYLINKS_URL || `http://127.0.0.1:${process.env.PORT || 8787}`;
-  const rpcUrl = defaultRpcUrl();
+  const network = process.env.NETWORK || undefined;
+  const rpcUrl = (network && !process.env.RPC_URL && readChainJson()?.networks?.[network]?.rpcUrl) || defaultRpcUrl();
   try {
-    const r = await pay({ sessionId, amount, paylinksUrl, rpcUrl });
+    const r = await pay({ sessionId, amount, paylinksUrl, rpcUrl, network });
     console.log(`paid ${r.display} (${r.amount} base units) to ${r.to} for ${sessionId}`);
     console.log(`  from  ${r.from}`);
     console.log(`  token ${r.token}`);

@@ -28,8 +28,8 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Starts anvil (free port, automine) and deploys the contracts. With `proxy: true` a fault
  * proxy (tests/support/rpc_proxy.mjs) sits between the worker and anvil, in `pass` mode.
  */
-export async function startChain({ proxy = false } = {}) {
-  const anvil = await startAnvil({ port: await freePort() });
+export async function startChain({ proxy = false, chainId = 31337 } = {}) {
+  const anvil = await startAnvil({ port: await freePort(), chainId });
   try {
     const chain = await deployContracts(anvil.url);
     const rpcProxy = proxy ? await startRpcProxy({ target: anvil.url }) : null;
@@ -44,8 +44,8 @@ export async function startChain({ proxy = false } = {}) {
  * The worker configured for `env.chain`, its RPC_URL the proxy's when there is one. `limits`
  * overrides rate limits as startWorker's option does (every journey is one client).
  */
-export async function startJourneyWorker(env, { confirmations = 2, vars = {}, listen = false, limits = {} } = {}) {
-  const chainVars = localVars(env.chain, { confirmations });
+export async function startJourneyWorker(env, { confirmations = 2, vars = {}, listen = false, limits = {}, networks = [] } = {}) {
+  const chainVars = localVars(env.chain, { confirmations, networks });
   if (env.proxy) chainVars.RPC_URL = env.proxy.url;
   return startWorker({ vars: { ...chainVars, ...vars }, listen, limits });
 }

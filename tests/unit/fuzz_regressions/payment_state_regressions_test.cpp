@@ -38,7 +38,8 @@ TEST_CASE("money after the late window does not turn paid into overpaid", "[fuzz
     // the fulfilled branch counted it (overpaid, with an event) where derive_status does not.
     const StateRules rules{2, false, 60 * 60'000};
     auto session = session_due(100);
-    ChainObservation chain{10, std::nullopt, {transfer('a', 100, 5, kCreated + 60'000)}, {}};
+    ChainObservation chain{
+        10, std::nullopt, {transfer('a', 100, 5, kCreated + 60'000)}, {}, {}, true, {}};
     apply_observation(session, chain, rules, kCreated + 120'000);
     REQUIRE(session.status == Status::paid);
 
@@ -60,8 +61,13 @@ TEST_CASE("money after the late window does not turn paid into overpaid", "[fuzz
 TEST_CASE("confirmations saturate instead of wrapping to none", "[fuzz]") {
     // fuzz_payment_state: head 2^64 − 1 over a log in block 0 gave 2^64 → 0 confirmations.
     auto session = session_due(100);
-    ChainObservation chain{std::numeric_limits<std::uint64_t>::max(), std::nullopt,
-                           {transfer('a', 100, 0, kCreated)}, {}};
+    ChainObservation chain{std::numeric_limits<std::uint64_t>::max(),
+                           std::nullopt,
+                           {transfer('a', 100, 0, kCreated)},
+                           {},
+                           {},
+                           true,
+                           {}};
     apply_observation(session, chain, StateRules{3, false, 0}, kCreated + 60'000);
     REQUIRE(session.payments.size() == 1);
     CHECK(session.payments[0].confirmations == std::numeric_limits<std::uint64_t>::max());

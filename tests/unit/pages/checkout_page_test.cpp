@@ -140,9 +140,11 @@ TEST_CASE("checkout page: everything needed to pay is there without JavaScript",
     CHECK(contains(html, "<p class=\"price\">150.00 USD</p>"));
     // The exact token amount, the network and chain, the token contract.
     CHECK(text_after_id(html, "amount-due") == "150.000000");
-    CHECK(contains(html, "<span id=\"amount-due\">150.000000</span> USDC"));
+    CHECK(contains(
+        html, "<span id=\"amount-due\">150.000000</span> <span id=\"amount-sym\">USDC</span>"));
     CHECK(contains(html, "Send exactly 150.000000 USDC on Base."));
-    CHECK(contains(html, "Base <span class=\"small\">(chain ID 8453)</span>"));
+    CHECK(contains(html, "<span id=\"net-name\">Base</span> <span class=\"small\">(chain ID <span "
+                         "id=\"net-chain\">8453</span>)</span>"));
     CHECK(contains(html, "Send only USDC on Base (chain ID 8453)"));
     // The deposit address in full: grouped for reading, whole for copying.
     const Tag* copy_address = nullptr;

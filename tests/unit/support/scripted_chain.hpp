@@ -47,6 +47,7 @@ struct ScriptedChain {
     std::map<std::uint64_t, std::int64_t> block_times_s;
     std::vector<Json> logs;
     bool down = false;
+    std::string chain_id = "0x7a69"; ///< 31337
     bool log_timestamps = false; ///< anvil adds blockTimestamp to logs; hosted providers don't
     std::optional<std::uint64_t> max_range; ///< eth_getLogs wider than this is refused
     unsigned decimals = 6;
@@ -138,7 +139,7 @@ struct ScriptedChain {
         ++calls_by_method[method];
         if (down) return Json{{"ok", false}, {"error", "connect ECONNREFUSED 127.0.0.1:8545"}};
         const Json& params = effect["params"];
-        if (method == "eth_chainId") return ok("0x7a69");
+        if (method == "eth_chainId") return ok(chain_id);
         if (method == "eth_blockNumber") return ok(hex_quantity(head));
         if (method == "eth_call") {
             const std::string data = params[0].value("data", "");
