@@ -18,12 +18,16 @@
     ...Object.fromEntries(CATALOG.statuses.map((s) => [s.name, s.tone])),
     succeeded: 'ok',
     active: 'ok',
+    sold_out: 'warn',
     pending: 'live',
     failed: 'error',
   };
   const EXPLORER = Object.fromEntries(
     CATALOG.networks.filter((n) => n.explorerTxUrl).map((n) => [n.chainId, n.explorerTxUrl]),
   );
+  // A network's name for people: a built-in's display name, else the deployment's name.
+  const NET = Object.fromEntries(CATALOG.networks.map((n) => [n.name, n.displayName]));
+  const netName = (n) => NET[n] || n;
   let key = '',
     view = '',
     uid = 0,
@@ -299,8 +303,21 @@
       ),
     );
     if (link) {
-      for (const k of ['title', 'fiatAmount', 'fiatCurrency', 'description', 'successUrl', 'cancelUrl'])
+      for (const k of [
+        'title',
+        'fiatAmount',
+        'fiatCurrency',
+        'description',
+        'successUrl',
+        'cancelUrl',
+        'maxPayments',
+      ])
         el[k].value = link[k] == null ? '' : link[k];
+      // Kept as shown: an edit sends metadata only when this text changed, so values the
+      // lines cannot hold (a newline) survive an edit of something else.
+      el.metadata.value = el.metadata.defaultValue = Object.entries(link.metadata || {})
+        .map(([k, v]) => k + '=' + v)
+        .join('\n');
       form.querySelector('.slug').hidden = true;
       form.querySelector('[type=submit]').textContent = 'Save changes';
     }
@@ -316,12 +333,25 @@
       'successUrl',
       'cancelUrl',
       'slug',
+      'maxPayments',
     ]) {
       const f = form.elements[k];
       if (f.closest('[hidden]')) continue;
       const v = f.value.trim();
       if (v) b[k] = v;
-      else if (edit) b[k] = /Url$|desc/.test(k) ? null : v;
+      else if (edit) b[k] = /Url$|desc|max/.test(k) ? null : v;
+    }
+    // A whole number goes as one; anything else as typed, for the API to name the field.
+    if (/^\d+$/.test(b.maxPayments)) b.maxPayments = Number(b.maxPayments);
+    const md = form.elements.metadata;
+    if (!edit || md.value != md.defaultValue) {
+      b.metadata = {};
+      for (const line of md.value.split('\n')) {
+        if (!line.trim()) continue;
+        const i = line.indexOf('=');
+        if (i < 0) throw { message: 'Write each metadata line as key=value.', param: 'metadata' };
+        b.metadata[line.slice(0, i).trim()] = line.slice(i + 1).trim();
+      }
     }
     return b;
   }
@@ -387,7 +417,9 @@
   }
   function linkRow(l) {
     const url = safeUrl(l.checkoutUrl),
-      id = 'k-' + l.id;
+      id = 'k-' + l.id,
+      sold = l.completedSessions || 0,
+      limited = l.maxPayments != null;
     const li = [
       h(
         'div',
@@ -397,8 +429,10 @@
           { className: 'row' },
           h('span', { className: 'ti', id }, l.title),
           badge(l.active ? 'active' : 'inactive'),
+          limited && sold >= l.maxPayments ? badge('sold_out', 'Sold out') : null,
         ),
         h('p', { className: 'amt' }, `${l.fiatAmount} ${l.fiatCurrency}`),
+        limited ? h('p', { className: 'mu sold' }, `${sold} of ${l.maxPayments} sold`) : null,
         h('p', { className: 'mu mono' }, url || l.slug),
         l.description ? h('p', { className: 'mu' }, l.description) : null,
       ),
@@ -452,9 +486,9 @@
   }
   const fact = (name, ...value) => h('div', {}, h('dt', {}, name), h('dd', {}, ...value));
   function sessionRow(s) {
-    const sym = (s.token && s.token.symbol) || '',
-      ex = EXPLORER[s.chainId];
-    const pays = Array.isArray(s.payments) ? s.payments : [];
+    const sym = (s.token && s.token.symbol) || '';
+    const pays = Array.isArray(s.payments) ? s.payments : [],
+      opts = Array.isArray(s.paymentOptions) ? s.paymentOptions.filter((o) => o) : [];
     const checkout = safeUrl(s.checkoutUrl);
     return expander(
       s,
@@ -473,7 +507,7 @@
           fact('Session', h('span', { className: 'mono' }, s.id)),
           fact('Amount due', `${s.amountDue} ${sym}`),
           fact('Received', `${s.amountReceived} ${sym}`),
-          fact('Network', `${s.network} (chain ID ${s.chainId})`),
+          fact('Network', `${netName(s.network)} (chain ID ${s.chainId})`),
           fact(
             'Deposit address',
             h('span', { className: 'mono' }, s.depositAddress),
@@ -499,6 +533,14 @@
               pays.map((p) => {
                 const hash = String(p.transactionHash || ''),
                   short = hash.slice(0, 10) + '…' + hash.slice(-8);
+                // The payment's network and token from the session's options (a session
+                // may be paid on any of them); else the session's own.
+                const net = opts.filter((o) => o.network == p.network),
+                  tok = net.find(
+                    (o) => o.token && String(o.token.address).toLowerCase() == String(p.token).toLowerCase(),
+                  );
+                const ex = EXPLORER[net.length ? net[0].chainId : s.chainId],
+                  psym = (tok && tok.token.symbol) || sym;
                 const tx =
                   ex && /^0x[0-9a-fA-F]{64}$/.test(hash)
                     ? h('a', {
@@ -514,7 +556,8 @@
                   'li',
                   { className: 'row' },
                   tx,
-                  h('span', { className: 'amt' }, `${p.amount} ${sym}`),
+                  h('span', { className: 'amt' }, `${p.amount} ${psym}`),
+                  h('span', { className: 'mu net' }, netName(p.network || s.network)),
                   h('span', { className: 'mu' }, `block ${p.blockNumber}`),
                   p.confirmed
                     ? badge('succeeded', 'Confirmed')

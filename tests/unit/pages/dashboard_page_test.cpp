@@ -96,8 +96,8 @@ TEST_CASE("dashboard page: a static shell written for the CSP", "[pages][dashboa
     // Field names are the API's parameter names, so an error's "param" finds its field.
     for (std::string_view name :
          {"name=\"title\"", "name=\"fiatAmount\"", "name=\"fiatCurrency\"", "name=\"description\"",
-          "name=\"successUrl\"", "name=\"cancelUrl\"", "name=\"slug\"", "name=\"url\"",
-          "name=\"enabledEvents\""}) {
+          "name=\"successUrl\"", "name=\"cancelUrl\"", "name=\"slug\"", "name=\"maxPayments\"",
+          "name=\"metadata\"", "name=\"url\"", "name=\"enabledEvents\""}) {
         INFO(name);
         CHECK(contains(html, name));
     }
