@@ -3,11 +3,17 @@
 // "local-b"). Sessions paid on each chain are found through the API, and sweep.mjs's
 // sweepNetworks flushes each chain's deposit addresses there; each treasury grows by that
 // chain's sum, the worker verifies every sweep on its own chain, and balances say so per
-// network. A sweep recorded as on local-b is refused when local-b shows no such sweep.
+// network. A sweep recorded as on local-b is refused when local-b shows no such sweep. The
+// script itself finds local-b's RPC URL in the deployment file (make dev's .dev/chain.json).
 //
 //   node --test tests/journeys/sweep_networks.test.mjs
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { erc20Balance } from '../../scripts/chain/rpc.mjs';
 import { ANVIL_DEFAULT_KEY } from '../../scripts/chain/keys.mjs';
 import { fulfilledSessions, sweepNetworks } from '../../scripts/chain/sweep.mjs';
@@ -24,6 +30,26 @@ describe('make sweep on two networks (worker + two anvil chains)', { timeout: 18
     worker = await startJourneyWorker(a, { confirmations: 1, listen: true, networks: [{ name: 'local-b', chain: b.chain }] });
   });
   after(() => stopAll(worker, b?.anvil, a?.anvil), { timeout: 30_000 });
+
+  /** `make sweep` with the deployment file `file` and nothing else configured. */
+  const sweepCli = (file) =>
+    new Promise((resolve) => {
+      const script = fileURLToPath(new URL('../../scripts/chain/sweep.mjs', import.meta.url));
+      execFile(process.execPath, [script, '--deployment', file],
+        { env: { PATH: process.env.PATH, PAYLINKS_URL: worker.url, API_KEY: TEST_KEY }, timeout: 60_000 },
+        (err, stdout, stderr) => resolve({ code: err ? err.code : 0, stdout, stderr }));
+    });
+
+  const paySessions = async () => {
+    const onA = await createSession(worker, { fiatAmount: '4.00' });
+    const onB = await createSession(worker, { fiatAmount: '6.00' });
+    await transfer(a, onA.depositAddress, '4');
+    await transfer(b, onB.depositAddress, '6');
+    await mine(a.url, 1);
+    await mine(b.url, 1);
+    await scan(worker);
+    return [onA, onB];
+  };
 
   it('empties the deposit addresses on both chains into each chain treasury, recorded per network', async () => {
     const onA = [await createSession(worker, { fiatAmount: '25.00' }), await createSession(worker, { fiatAmount: '7.50' })];
@@ -117,5 +143,29 @@ describe('make sweep on two networks (worker + two anvil chains)', { timeout: 18
     r = await worker.post('/api/v1/sweeps', { transactionHash: onB0.transactionHash, sessions: onB0.sessions.map((s) => s.id), network: 'mars' });
     assert.equal(r.status, 400, r.text);
     assert.equal(r.json.error.param, 'network');
+  });
+
+  it('make sweep itself finds local-b\'s RPC URL in the deployment file make dev writes', async () => {
+    const [onA, onB] = await paySessions();
+    const beforeA = await usdc(a, a.chain.treasury);
+    const beforeB = await usdc(b, b.chain.treasury);
+    const file = join(mkdtempSync(join(tmpdir(), 'paylinks-sweep-')), 'chain.json');
+    writeFileSync(file, JSON.stringify({ ...a.chain, networks: { 'local-b': b.chain } }));
+    const r = await sweepCli(file);
+    assert.equal(r.code, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, /^local-b \(chain 31338\) at /m);
+    assert.doesNotMatch(r.stderr, /warning/, r.stderr);
+    assert.equal(await usdc(a, onA.depositAddress), 0n);
+    assert.equal(await usdc(b, onB.depositAddress), 0n);
+    assert.equal(await usdc(a, a.chain.treasury), beforeA + parseUnits('4', 6));
+    assert.equal(await usdc(b, b.chain.treasury), beforeB + parseUnits('6', 6));
+
+    // Without a URL for local-b, it is skipped with a warning and left as it is.
+    const [, again] = await paySessions();
+    writeFileSync(file, JSON.stringify({ ...a.chain }));
+    const skipped = await sweepCli(file);
+    assert.equal(skipped.code, 0, skipped.stderr);
+    assert.match(skipped.stderr, /skipping .* on local-b: no RPC URL for it \(RPC_URLS\)/);
+    assert.equal(await usdc(b, again.depositAddress), parseUnits('6', 6));
   });
 });
