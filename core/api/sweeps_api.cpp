@@ -423,7 +423,10 @@ Task<Response> show_balances(Context& ctx, const http::Request& request) {
         const auto& token_quote = std::get<chain::TokenQuote>(quote);
         const auto tokens = tokens_in_scope(config);
         const auto& addresses = deposits[index];
-        for (std::size_t t = 0; t < tokens.size(); ++t) {
+        Json network_rows = Json::array();
+        std::vector<Collected*> shown; // the sums these rows show
+        std::optional<ApiError> unread;
+        for (std::size_t t = 0; t < tokens.size() && !unread; ++t) {
             const auto [decimals, symbol] = token_terms(token_quote, tokens[t], t);
             num::uint256 waiting = 0;
             std::uint64_t holding = 0;
@@ -438,23 +441,26 @@ Task<Response> show_balances(Context& ctx, const http::Request& request) {
                 }
                 for (const auto& result : co_await ctx.perform(std::move(calls))) {
                     auto balance = read_uint256_word(result);
-                    if (!balance)
-                        co_return http::error_response(
-                            ApiError{ErrorCode::upstream_unavailable,
-                                     "The chain could not be read, try again: balanceOf on " +
-                                         network + " answered " +
-                                         (engine::succeeded(result)
-                                              ? std::string("something other than a number")
-                                              : engine::failure_message(result)),
-                                     ""});
+                    if (!balance) {
+                        unread = ApiError{ErrorCode::upstream_unavailable,
+                                          "The chain could not be read, try again: balanceOf on " +
+                                              network + " answered " +
+                                              (engine::succeeded(result)
+                                                   ? std::string("something other than a number")
+                                                   : engine::failure_message(result)),
+                                          ""};
+                        break;
+                    }
                     waiting += *balance;
                     if (*balance != 0) ++holding;
                 }
+                if (unread) break;
             }
+            if (unread) break;
             auto ours = collected.find({network, tokens[t].address});
             const bool swept = ours != collected.end();
-            if (swept) ours->second.shown = true;
-            rows.push_back(
+            if (swept) shown.push_back(&ours->second);
+            network_rows.push_back(
                 Json{{"network", network},
                      {"chainId", chain_id_of(ctx)},
                      {"token",
@@ -468,6 +474,17 @@ Task<Response> show_balances(Context& ctx, const http::Request& request) {
                       num::format_units(swept ? ours->second.amount : num::uint256(0), decimals)},
                      {"sweeps", swept ? ours->second.sweeps : 0}});
         }
+        // The primary unread answers as before; another network's leaves its rows out (its
+        // sweeps still count below, as collected).
+        if (unread) {
+            if (index == 0) co_return http::error_response(*unread);
+            complete = false;
+            continue;
+        }
+        for (auto* sum : shown)
+            sum->shown = true;
+        for (auto& row : network_rows)
+            rows.push_back(std::move(row));
     }
     // Sweeps of a token (or on a network) the service no longer takes still count as collected.
     for (const auto& [where, sum] : collected) {
