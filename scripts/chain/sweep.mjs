@@ -281,6 +281,7 @@ export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, pay
  */
 export async function sweepNetworks({ rpcUrls, factory, sessions, privateKeyFor, paylinksUrl, apiKey, batchSize = 50, log, warn }) {
   const results = new Map();
+  const failed = [];
   for (const [network, { chainId, sessions: group }] of byNetwork(sessions)) {
     const rpcUrl = rpcUrls[network];
     if (!rpcUrl) {
@@ -288,11 +289,18 @@ export async function sweepNetworks({ rpcUrls, factory, sessions, privateKeyFor,
       continue;
     }
     log(`${network} (chain ${chainId}) at ${rpcUrl}:`);
-    results.set(network, await sweepSessions({
-      rpcUrl, factory, sessions: group, privateKey: privateKeyFor(Number(chainId)), paylinksUrl, apiKey,
-      network, batchSize, log: (line) => log(`  ${line}`), warn,
-    }));
+    try {
+      results.set(network, await sweepSessions({
+        rpcUrl, factory, sessions: group, privateKey: privateKeyFor(Number(chainId)), paylinksUrl, apiKey,
+        network, batchSize, log: (line) => log(`  ${line}`), warn,
+      }));
+    } catch (e) {
+      // One network's failure does not keep the others' funds waiting; it fails the run.
+      warn(`error: ${network}: ${e.message}`);
+      failed.push(network);
+    }
   }
+  if (failed.length) throw new Error(`not swept on ${failed.join(', ')} (see above); the other networks were`);
   return results;
 }
 

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { erc20Balance } from '../../scripts/chain/rpc.mjs';
+import { freePort } from '../../scripts/chain/anvil.mjs';
 import { ANVIL_DEFAULT_KEY } from '../../scripts/chain/keys.mjs';
 import { fulfilledSessions, sweepNetworks } from '../../scripts/chain/sweep.mjs';
 import { TEST_KEY } from '../support/worker.mjs';
@@ -167,5 +168,24 @@ describe('make sweep on two networks (worker + two anvil chains)', { timeout: 18
     assert.equal(skipped.code, 0, skipped.stderr);
     assert.match(skipped.stderr, /skipping .* on local-b: no RPC URL for it \(RPC_URLS\)/);
     assert.equal(await usdc(b, again.depositAddress), parseUnits('6', 6));
+
+    // A network that cannot be reached fails the run, after the others were swept.
+    const [onA2] = await paySessions();
+    const warnings = [];
+    await assert.rejects(
+      sweepNetworks({
+        rpcUrls: { local: a.url, 'local-b': `http://127.0.0.1:${await freePort()}` },
+        factory: a.chain.forwarderFactory,
+        sessions: await fulfilledSessions(worker.url, TEST_KEY),
+        privateKeyFor: () => ANVIL_DEFAULT_KEY,
+        paylinksUrl: worker.url,
+        apiKey: TEST_KEY,
+        log: () => {},
+        warn: (line) => warnings.push(line),
+      }),
+      /not swept on local-b/,
+    );
+    assert.match(warnings.join('\n'), /^error: local-b: /m);
+    assert.equal(await usdc(a, onA2.depositAddress), 0n);
   });
 });
