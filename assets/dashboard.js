@@ -972,9 +972,15 @@
       B.sig = sig;
       const toks = Array.isArray(j.tokens) ? j.tokens.filter((t) => t && t.token) : [];
       const sweeps = Array.isArray(j.recentSweeps) ? j.recentSweeps : [];
-      const sym = (a) =>
-        (toks.find((t) => String(t.token.address).toLowerCase() == String(a).toLowerCase()) || { token: {} })
-          .token.symbol || '';
+      // A token's symbol on the sweep's network (the same address may be another token elsewhere).
+      const sym = (a, net) =>
+        (
+          toks.find(
+            (t) =>
+              String(t.token.address).toLowerCase() == String(a).toLowerCase() &&
+              (net == null || t.network == null || t.network == net),
+          ) || { token: {} }
+        ).token.symbol || '';
       ul.replaceChildren(
         ...toks.map((t) =>
           h(
@@ -984,6 +990,8 @@
               'span',
               { className: 'ti grow' },
               t.token.symbol + ' ',
+              t.network ? h('span', { className: 'net' }, t.network) : '',
+              ' ',
               h('span', { className: 'mu mono' }, t.token.address),
             ),
             h(
@@ -1029,7 +1037,8 @@
                     'li',
                     { className: 'row' },
                     tx,
-                    h('span', { className: 'amt' }, `${s.amount} ${sym(s.token)}`),
+                    h('span', { className: 'amt' }, `${s.amount} ${sym(s.token, s.network)}`),
+                    s.network ? h('span', { className: 'net' }, s.network) : '',
                     h(
                       'span',
                       { className: 'mu' },

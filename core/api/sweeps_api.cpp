@@ -7,6 +7,7 @@
 #include "core/crypto/hex.hpp"
 #include "core/eth/create2.hpp"
 #include "core/ids/ids.hpp"
+#include "core/refunds/refund.hpp"
 #include "core/sessions/session_json.hpp"
 #include "core/store/listing.hpp"
 #include "core/sweeps/sweep.hpp"
@@ -67,15 +68,54 @@ Task<std::variant<std::optional<sweeps::Sweep>, ApiError>> load_sweep(Context& c
     co_return std::optional<sweeps::Sweep>{std::move(*sweep)};
 }
 
-/// The sweep the request names, as the chain shows it: the receipt (and the treasury, when
-/// the configuration does not fix it) in one batch, then the block's time when the receipt
-/// has none.
+/// The tokens of the network in scope, its first one as the primary's fields give it (a
+/// minimal configuration has no chains).
+std::vector<config::AcceptedToken> tokens_in_scope(const config::Config& config) {
+    std::vector<config::AcceptedToken> tokens;
+    tokens.push_back(config::AcceptedToken{config.token, config.token_text, config.token_symbol,
+                                           config.declared_decimals});
+    if (config.chain_index < config.chains.size()) {
+        const auto& more = config.chains[config.chain_index].tokens;
+        for (std::size_t i = 1; i < more.size(); ++i)
+            tokens.push_back(more[i]);
+    }
+    return tokens;
+}
+
+/// The decimals and symbol of token `i` of the network in scope: the chain's for the first
+/// (describe_token), the declared ones for the others, as sessions price them.
+std::pair<unsigned, std::string> token_terms(const chain::TokenQuote& quote,
+                                             const config::AcceptedToken& token, std::size_t i) {
+    if (i == 0) return {quote.decimals, quote.symbol};
+    return {token.declared_decimals.value_or(quote.decimals), token.symbol};
+}
+
+std::string network_name(const Context& ctx) {
+    return ctx.config().network ? std::string(ctx.config().network->name) : std::string();
+}
+
+/// The primary network's name (outside any ChainGuard), where records without one were made.
+std::string primary_name(const Context& ctx) {
+    return network_name(ctx);
+}
+
+/// The sweep the request names, as the chain of its network shows it: the receipt (and the
+/// treasury, when the configuration does not fix it) in one batch, then the block's time when
+/// the receipt has none. The receipt counts for the network's first token that it shows
+/// moving from every named address to the treasury (flushMany moves one token).
 Task<std::variant<sweeps::Sweep, ApiError>> verify_sweep(Context& ctx,
                                                          const sweeps::SweepRequest& request) {
+    const auto chain_index = refunds::chain_index_of(ctx.config(), request.network);
+    if (!chain_index)
+        co_return ApiError{ErrorCode::parameter_invalid,
+                           "network must be the name of a network this deployment accepts: '" +
+                               request.network + "' is not one",
+                           "network"};
+    engine::Context::ChainGuard guard(ctx, *chain_index);
     const auto& config = ctx.config();
     auto quote = co_await chain::describe_token(ctx);
     if (auto* fault = std::get_if<chain::Fault>(&quote)) co_return chain_error(*fault);
-    const auto& token = std::get<chain::TokenQuote>(quote);
+    const auto& token_quote = std::get<chain::TokenQuote>(quote);
 
     std::vector<engine::Effect> effects;
     effects.push_back(chain::eth_get_transaction_receipt(request.transaction_hash));
@@ -86,7 +126,8 @@ Task<std::variant<sweeps::Sweep, ApiError>> verify_sweep(Context& ctx,
     if (auto value = results[0].find("value");
         engine::succeeded(results[0]) && (value == results[0].end() || value->is_null()))
         co_return ApiError{ErrorCode::transaction_not_found,
-                           "The chain has no mined transaction " + request.transaction_hash,
+                           "The chain has no mined transaction " + request.transaction_hash +
+                               " on " + network_name(ctx),
                            "transactionHash"};
     eth::Address treasury{};
     if (config.treasury) {
@@ -106,10 +147,24 @@ Task<std::variant<sweeps::Sweep, ApiError>> verify_sweep(Context& ctx,
     std::vector<std::pair<std::string, eth::Address>> named;
     for (const auto& id : request.session_ids)
         named.emplace_back(id, deriver.derive(id));
-    auto read = sweeps::read_sweep_receipt(results[0], request.transaction_hash, config.token,
-                                           treasury, named);
-    if (auto* error = std::get_if<ApiError>(&read)) co_return std::move(*error);
-    auto& receipt = std::get<sweeps::ReceiptSweep>(read);
+    const auto tokens = tokens_in_scope(config);
+    std::optional<ApiError> refusal;
+    std::optional<sweeps::ReceiptSweep> found;
+    std::size_t token_index = 0;
+    for (; token_index < tokens.size(); ++token_index) {
+        auto read = sweeps::read_sweep_receipt(results[0], request.transaction_hash,
+                                               tokens[token_index].address, treasury, named);
+        if (auto* error = std::get_if<ApiError>(&read)) {
+            // A node failure is the same for every token; the first token's refusal is named.
+            if (error->code != ErrorCode::transaction_not_sweep) co_return std::move(*error);
+            if (!refusal) refusal = std::move(*error);
+            continue;
+        }
+        found = std::move(std::get<sweeps::ReceiptSweep>(read));
+        break;
+    }
+    if (!found) co_return std::move(*refusal);
+    auto& receipt = *found;
 
     std::int64_t time_ms = 0;
     if (receipt.block_time_ms) {
@@ -129,16 +184,18 @@ Task<std::variant<sweeps::Sweep, ApiError>> verify_sweep(Context& ctx,
         time_ms = block->time_ms;
     }
 
+    const auto [decimals, symbol] = token_terms(token_quote, tokens[token_index], token_index);
     sweeps::Sweep sweep;
     sweep.chain_id = chain_id_of(ctx);
+    sweep.network = network_name(ctx);
     sweep.transaction_hash = request.transaction_hash;
     sweep.id = sweeps::sweep_id(sweep.chain_id, sweep.transaction_hash, time_ms);
     sweep.block_number = receipt.block_number;
     sweep.block_hash = receipt.block_hash;
     sweep.swept_at_ms = time_ms;
-    sweep.token = config.token;
-    sweep.token_symbol = token.symbol;
-    sweep.token_decimals = token.decimals;
+    sweep.token = tokens[token_index].address;
+    sweep.token_symbol = symbol;
+    sweep.token_decimals = decimals;
     sweep.treasury = treasury;
     sweep.amount = receipt.total;
     sweep.sessions = std::move(receipt.sessions);
@@ -183,7 +240,7 @@ Task<Response> record_sweep(Context& ctx, const http::Request& request) {
     auto existing = co_await load_sweep(ctx, sweep.id);
     if (auto* error = std::get_if<ApiError>(&existing)) co_return http::error_response(*error);
     if (auto& stored = std::get<std::optional<sweeps::Sweep>>(existing))
-        co_return http::json_response(200, sweeps::to_api_json(*stored));
+        co_return http::json_response(200, sweeps::to_api_json(*stored, primary_name(ctx)));
 
     auto metadata = sweeps::sweep_metadata(sweep);
     auto put =
@@ -192,7 +249,7 @@ Task<Response> record_sweep(Context& ctx, const http::Request& request) {
     // Busy: another writer stored this key within the second — the same fact, so it is done.
     if (!engine::succeeded(written) && !engine::is_busy(written))
         co_return http::error_response(store::storage_error(engine::failure_message(written)));
-    co_return http::json_response(201, sweeps::to_api_json(sweep));
+    co_return http::json_response(201, sweeps::to_api_json(sweep, primary_name(ctx)));
 }
 
 Task<Response> list_sweeps(Context& ctx, const http::Request& request) {
@@ -214,7 +271,7 @@ Task<Response> list_sweeps(Context& ctx, const http::Request& request) {
         if (!stored.ok) co_return http::error_response(store::storage_error(stored.error));
         if (!stored.value) continue;
         if (auto sweep = sweeps::from_storage(*stored.value))
-            data.push_back(dump_json(sweeps::to_api_json(*sweep)));
+            data.push_back(dump_json(sweeps::to_api_json(*sweep, primary_name(ctx))));
     }
     co_return http::json_response(200, list_text("/api/v1/sweeps", data, entries.has_more));
 }
@@ -224,29 +281,30 @@ Task<Response> retrieve_sweep(Context& ctx, const http::Request& /*request*/, st
     if (auto* error = std::get_if<ApiError>(&loaded)) co_return http::error_response(*error);
     auto& sweep = std::get<std::optional<sweeps::Sweep>>(loaded);
     if (!sweep) co_return http::error_response(sweep_not_found(id));
-    co_return http::json_response(200, sweeps::to_api_json(*sweep));
+    co_return http::json_response(200, sweeps::to_api_json(*sweep, primary_name(ctx)));
 }
 
 // What is waiting is read from the chain, not summed from the sessions: balanceOf of every
 // fulfilled session's deposit address (found in the `cs/` list metadata, no record reads)
 // is right after a partial sweep, a payment made after a sweep, or a sweep never recorded,
 // where "amountReceived of sessions not yet swept" would be wrong in each case. What was
-// collected is the sum of the recorded sweeps' list metadata.
+// collected is the sum of the recorded sweeps' list metadata. Each network is asked about
+// the addresses of sessions with payments there (the metadata counts them per network), in
+// every token it accepts.
 //
 // Cost: KV lists ≤ 2 × kBalanceListCalls (sweeps, then sessions; 1 + 1 below 1000 of each),
-// no KV reads or writes; RPC: the token's description (usually remembered by the instance)
-// and ⌈fulfilled / kBalanceCallsPerBatch⌉ JSON-RPC batches, at most kMaxBalanceChecks calls.
+// no KV reads or writes; RPC: each network's token description (usually remembered by the
+// instance) and ⌈checks / kBalanceCallsPerBatch⌉ JSON-RPC batches per network and token, at
+// most kMaxBalanceChecks balanceOf calls in all.
 Task<Response> show_balances(Context& ctx, const http::Request& request) {
     if (!request.query.empty()) {
         const auto& name = request.query.front().first;
         co_return http::error_response(
             ApiError{ErrorCode::parameter_unknown, "Unknown parameter: " + name, name});
     }
-    const auto& config = ctx.config();
-    auto quote = co_await chain::describe_token(ctx);
-    if (auto* fault = std::get_if<chain::Fault>(&quote))
-        co_return http::error_response(chain_error(*fault));
-    const auto& token = std::get<chain::TokenQuote>(quote);
+    const auto& root = ctx.config();
+    const std::string primary = primary_name(ctx);
+    const std::size_t networks = std::max<std::size_t>(1, root.chains.size());
     bool complete = true;
 
     struct Collected {
@@ -254,8 +312,9 @@ Task<Response> show_balances(Context& ctx, const http::Request& request) {
         std::uint64_t sweeps = 0;
         unsigned decimals = 0;
         std::string symbol;
+        bool shown = false;
     };
-    std::map<eth::Address, Collected> collected;
+    std::map<std::pair<std::string, eth::Address>, Collected> collected;
     Json recent = Json::array();
     std::string cursor;
     for (int call = 0;; ++call) {
@@ -275,31 +334,45 @@ Task<Response> show_balances(Context& ctx, const http::Request& request) {
                 complete = false;
                 continue;
             }
-            auto& sum = collected[entry->token];
+            const std::string network = entry->network.empty() ? primary : entry->network;
+            auto& sum = collected[{network, entry->token}];
             sum.amount += entry->amount;
             ++sum.sweeps;
             sum.decimals = entry->token_decimals;
             sum.symbol = entry->token_symbol;
             if (recent.size() < kRecentSweeps) {
                 auto time = ids::id_time_ms(entry->id, sweeps::kSweepPrefix);
+                Json explorer = nullptr;
+                if (auto index = refunds::chain_index_of(root, network)) {
+                    engine::Context::ChainGuard guard(ctx, *index);
+                    explorer = explorer_url(ctx, entry->transaction_hash);
+                }
                 recent.push_back(
                     Json{{"id", entry->id},
                          {"transactionHash", entry->transaction_hash},
+                         {"network", network},
                          {"blockNumber", entry->block_number},
                          {"sweptAt", time ? Json(time::format_iso8601(*time)) : Json(nullptr)},
                          {"token", eth::to_checksum_address(entry->token)},
                          {"amount", num::format_units(entry->amount, entry->token_decimals)},
                          {"sessions", entry->session_count},
-                         {"explorerUrl", explorer_url(ctx, entry->transaction_hash)}});
+                         {"explorerUrl", std::move(explorer)}});
             }
         }
         if (page.complete) break;
         cursor = page.cursor;
     }
 
-    std::vector<eth::Address> deposits;
+    // Per network, the deposit addresses to ask; each costs one call per token there.
+    auto tokens_on = [&](std::size_t index) {
+        return root.chains.empty() ? std::size_t{1}
+                                   : std::max<std::size_t>(1, root.chains[index].tokens.size());
+    };
+    std::vector<std::vector<eth::Address>> deposits(networks);
+    std::size_t checks = 0;
+    bool full = false;
     cursor.clear();
-    for (int call = 0;; ++call) {
+    for (int call = 0; !full; ++call) {
         if (call == kBalanceListCalls) {
             complete = false;
             break;
@@ -310,69 +383,134 @@ Task<Response> show_balances(Context& ctx, const http::Request& request) {
         for (auto& key : page.keys) {
             auto entry = sessions::read_watch_metadata(key.name, key.metadata);
             if (!entry || !sessions::is_fulfilled(entry->status)) continue;
-            if (deposits.size() == kMaxBalanceChecks) {
+            std::vector<std::size_t> paid_on;
+            std::uint64_t elsewhere = 0;
+            for (const auto& [name, other] : entry->other_chains) {
+                elsewhere += other.payment_count;
+                auto index = refunds::chain_index_of(root, name);
+                if (other.payment_count > 0 && index && *index != 0) paid_on.push_back(*index);
+            }
+            // The counts are of all payments: the rest were on the primary.
+            if (entry->payment_count > elsewhere) paid_on.insert(paid_on.begin(), 0);
+            std::size_t cost = 0;
+            for (auto index : paid_on)
+                cost += tokens_on(index);
+            if (checks + cost > kMaxBalanceChecks) {
                 complete = false;
+                full = true;
                 break;
             }
-            deposits.push_back(entry->deposit_address);
+            checks += cost;
+            for (auto index : paid_on)
+                deposits[index].push_back(entry->deposit_address);
         }
-        if (page.complete || deposits.size() == kMaxBalanceChecks) break;
+        if (page.complete) break;
         cursor = page.cursor;
     }
 
-    num::uint256 waiting = 0;
-    std::uint64_t holding = 0;
-    for (std::size_t at = 0; at < deposits.size(); at += kBalanceCallsPerBatch) {
-        std::vector<engine::Effect> calls;
-        for (std::size_t i = at; i < std::min(deposits.size(), at + kBalanceCallsPerBatch); ++i) {
-            Json params = Json::array({Json{{"to", eth::to_lower_hex(config.token)},
-                                            {"data", balance_of_calldata(deposits[i])}},
-                                       "latest"});
-            calls.push_back(engine::rpc_call("eth_call", std::move(params)));
+    Json rows = Json::array();
+    for (std::size_t index = 0; index < networks; ++index) {
+        engine::Context::ChainGuard guard(ctx, index);
+        const auto& config = ctx.config();
+        const std::string network = network_name(ctx);
+        auto quote = co_await chain::describe_token(ctx);
+        if (auto* fault = std::get_if<chain::Fault>(&quote)) {
+            // The primary's fault answers as before; another network's leaves its rows out.
+            if (index == 0) co_return http::error_response(chain_error(*fault));
+            complete = false;
+            continue;
         }
-        for (const auto& result : co_await ctx.perform(std::move(calls))) {
-            auto balance = read_uint256_word(result);
-            if (!balance)
-                co_return http::error_response(ApiError{
-                    ErrorCode::upstream_unavailable,
-                    "The chain could not be read, try again: balanceOf answered " +
-                        (engine::succeeded(result) ? std::string("something other than a number")
+        const auto& token_quote = std::get<chain::TokenQuote>(quote);
+        const auto tokens = tokens_in_scope(config);
+        const auto& addresses = deposits[index];
+        Json network_rows = Json::array();
+        std::vector<Collected*> shown; // the sums these rows show
+        std::optional<ApiError> unread;
+        for (std::size_t t = 0; t < tokens.size() && !unread; ++t) {
+            const auto [decimals, symbol] = token_terms(token_quote, tokens[t], t);
+            num::uint256 waiting = 0;
+            std::uint64_t holding = 0;
+            for (std::size_t at = 0; at < addresses.size(); at += kBalanceCallsPerBatch) {
+                std::vector<engine::Effect> calls;
+                for (std::size_t i = at; i < std::min(addresses.size(), at + kBalanceCallsPerBatch);
+                     ++i) {
+                    Json params = Json::array({Json{{"to", eth::to_lower_hex(tokens[t].address)},
+                                                    {"data", balance_of_calldata(addresses[i])}},
+                                               "latest"});
+                    calls.push_back(engine::rpc_call("eth_call", std::move(params)));
+                }
+                for (const auto& result : co_await ctx.perform(std::move(calls))) {
+                    auto balance = read_uint256_word(result);
+                    if (!balance) {
+                        unread = ApiError{ErrorCode::upstream_unavailable,
+                                          "The chain could not be read, try again: balanceOf on " +
+                                              network + " answered " +
+                                              (engine::succeeded(result)
+                                                   ? std::string("something other than a number")
                                                    : engine::failure_message(result)),
-                    ""});
-            waiting += *balance;
-            if (*balance != 0) ++holding;
+                                          ""};
+                        break;
+                    }
+                    waiting += *balance;
+                    if (*balance != 0) ++holding;
+                }
+                if (unread) break;
+            }
+            if (unread) break;
+            auto ours = collected.find({network, tokens[t].address});
+            const bool swept = ours != collected.end();
+            if (swept) shown.push_back(&ours->second);
+            network_rows.push_back(
+                Json{{"network", network},
+                     {"chainId", chain_id_of(ctx)},
+                     {"token",
+                      {{"symbol", symbol},
+                       {"address", eth::to_checksum_address(tokens[t].address)},
+                       {"decimals", decimals}}},
+                     {"waiting", num::format_units(waiting, decimals)},
+                     {"waitingAddresses", holding},
+                     {"fulfilledSessionsChecked", addresses.size()},
+                     {"collected",
+                      num::format_units(swept ? ours->second.amount : num::uint256(0), decimals)},
+                     {"sweeps", swept ? ours->second.sweeps : 0}});
         }
+        // The primary unread answers as before; another network's leaves its rows out (its
+        // sweeps still count below, as collected).
+        if (unread) {
+            if (index == 0) co_return http::error_response(*unread);
+            complete = false;
+            continue;
+        }
+        for (auto* sum : shown)
+            sum->shown = true;
+        for (auto& row : network_rows)
+            rows.push_back(std::move(row));
     }
-
-    Json tokens = Json::array();
-    auto ours = collected.find(config.token);
-    tokens.push_back(Json{
-        {"token",
-         {{"symbol", token.symbol}, {"address", config.token_text}, {"decimals", token.decimals}}},
-        {"waiting", num::format_units(waiting, token.decimals)},
-        {"waitingAddresses", holding},
-        {"fulfilledSessionsChecked", deposits.size()},
-        {"collected",
-         num::format_units(ours == collected.end() ? num::uint256(0) : ours->second.amount,
-                           token.decimals)},
-        {"sweeps", ours == collected.end() ? 0 : ours->second.sweeps}});
-    // Sweeps of a token the service no longer takes still count as collected.
-    for (const auto& [address, sum] : collected) {
-        if (address == config.token) continue;
-        tokens.push_back(Json{{"token",
-                               {{"symbol", sum.symbol},
-                                {"address", eth::to_checksum_address(address)},
-                                {"decimals", sum.decimals}}},
-                              {"waiting", nullptr},
-                              {"waitingAddresses", nullptr},
-                              {"fulfilledSessionsChecked", 0},
-                              {"collected", num::format_units(sum.amount, sum.decimals)},
-                              {"sweeps", sum.sweeps}});
+    // Sweeps of a token (or on a network) the service no longer takes still count as collected.
+    for (const auto& [where, sum] : collected) {
+        if (sum.shown) continue;
+        auto index = refunds::chain_index_of(root, where.first);
+        Json chain_id = nullptr;
+        if (index) {
+            engine::Context::ChainGuard guard(ctx, *index);
+            chain_id = chain_id_of(ctx);
+        }
+        rows.push_back(Json{{"network", where.first},
+                            {"chainId", std::move(chain_id)},
+                            {"token",
+                             {{"symbol", sum.symbol},
+                              {"address", eth::to_checksum_address(where.second)},
+                              {"decimals", sum.decimals}}},
+                            {"waiting", nullptr},
+                            {"waitingAddresses", nullptr},
+                            {"fulfilledSessionsChecked", 0},
+                            {"collected", num::format_units(sum.amount, sum.decimals)},
+                            {"sweeps", sum.sweeps}});
     }
     co_return http::json_response(200, Json{{"object", "balances"},
                                             {"chainId", chain_id_of(ctx)},
-                                            {"livemode", config.livemode},
-                                            {"tokens", std::move(tokens)},
+                                            {"livemode", root.livemode},
+                                            {"tokens", std::move(rows)},
                                             {"recentSweeps", std::move(recent)},
                                             {"complete", complete}});
 }

@@ -61,16 +61,17 @@ constexpr std::array kRoutes{
               merchant({1, 2, 0, 0})},
     RouteSpec{"POST", "/api/v1/webhook_endpoints/{}/rotate_secret", Route::webhook_endpoint_rotate,
               merchant({1, 2, 0, 0})},
-    // A sweep record: the token's description (3 calls when the instance has not verified the
-    // chain lately, plus the head), the receipt and treasury() in one batch, the block's time
-    // when the receipt has none; one read (already recorded?) and the record.
-    RouteSpec{"POST", "/api/v1/sweeps", Route::sweeps_create, merchant({1, 1, 0, 7})},
+    // A sweep record, on its network: the tokens' description (eth_chainId and 2 per token,
+    // ≤ 4 tokens, when the instance has not verified the chain lately, plus the head), the
+    // receipt and treasury() in one batch, the block's time when the receipt has none; one read
+    // (already recorded?) and the record.
+    RouteSpec{"POST", "/api/v1/sweeps", Route::sweeps_create, merchant({1, 1, 0, 13})},
     RouteSpec{"GET", "/api/v1/sweeps", Route::sweeps_list, merchant({101, 0, 1, 0})},
     RouteSpec{"GET", "/api/v1/sweeps/{}", Route::sweep_retrieve, merchant({1, 0, 0, 0})},
     // Balances read no records: list metadata of up to 5000 sweeps and 5000 sessions (5 lists
-    // each), then balanceOf of at most 500 fulfilled deposit addresses, 100 to a JSON-RPC
-    // batch (5 subrequests), beside the token's description (4).
-    RouteSpec{"GET", "/api/v1/balances", Route::balances, merchant({0, 0, 10, 504})},
+    // each), then at most 500 balanceOf calls over every network and token, 100 to a JSON-RPC
+    // batch, beside each of the ≤ 6 networks' token description (≤ 10 each).
+    RouteSpec{"GET", "/api/v1/balances", Route::balances, merchant({0, 0, 10, 560})},
     // Refunds. A create: the session and its refunds' records (≤ 20) and the idempotency
     // record; the record, its pending entry, the session's decision, the marker, the event and
     // the idempotency answer; the token's description (4) and treasury() when not configured.

@@ -68,7 +68,7 @@ std::variant<SweepRequest, ApiError> read_sweep_request(const Json& body) {
         return bad(ErrorCode::body_not_object, "", "The body must be a JSON object");
     for (const auto& [name, value] : body.items()) {
         (void)value;
-        if (name != "transactionHash" && name != "sessions")
+        if (name != "transactionHash" && name != "sessions" && name != "network")
             return bad(ErrorCode::parameter_unknown, name,
                        "Unknown parameter: " + std::string(name));
     }
@@ -80,6 +80,13 @@ std::variant<SweepRequest, ApiError> read_sweep_request(const Json& body) {
         return bad(ErrorCode::transaction_hash_invalid, "transactionHash",
                    "transactionHash must be \"0x\" and 64 hex digits");
     request.transaction_hash = lower(hash->get<std::string>());
+    if (auto network = body.find("network"); network != body.end()) {
+        if (!network->is_string() || network->get<std::string>().empty() ||
+            network->get<std::string>().size() > 64)
+            return bad(ErrorCode::parameter_invalid, "network",
+                       "network must be the name of a network this deployment accepts");
+        request.network = network->get<std::string>();
+    }
     auto sessions = body.find("sessions");
     if (sessions == body.end())
         return bad(ErrorCode::parameter_missing, "sessions", "sessions is required");
@@ -191,6 +198,7 @@ std::string to_storage(const Sweep& sweep) {
                           {"id", sweep.id},
                           {"tx", sweep.transaction_hash},
                           {"chain", sweep.chain_id},
+                          {"network", sweep.network},
                           {"block", sweep.block_number},
                           {"blockHash", sweep.block_hash},
                           {"at", sweep.swept_at_ms},
@@ -224,6 +232,8 @@ std::optional<Sweep> from_storage(std::string_view text) {
         !read_amount_field(stored, "amount", sweep.amount) || livemode == stored.end() ||
         !livemode->is_boolean() || sessions == stored.end() || !sessions->is_array())
         return std::nullopt;
+    if (stored.contains("network") && !read_string(stored, "network", sweep.network))
+        return std::nullopt;
     sweep.swept_at_ms = at;
     sweep.token_decimals = static_cast<unsigned>(decimals);
     sweep.livemode = livemode->get<bool>();
@@ -239,13 +249,15 @@ std::optional<Sweep> from_storage(std::string_view text) {
 }
 
 Json sweep_metadata(const Sweep& sweep) {
-    return Json{{"x", sweep.transaction_hash},
-                {"t", eth::to_lower_hex(sweep.token)},
-                {"a", num::to_decimal(sweep.amount)},
-                {"d", sweep.token_decimals},
-                {"y", sweep.token_symbol},
-                {"b", sweep.block_number},
-                {"n", sweep.sessions.size()}};
+    Json metadata{{"x", sweep.transaction_hash},
+                  {"t", eth::to_lower_hex(sweep.token)},
+                  {"a", num::to_decimal(sweep.amount)},
+                  {"d", sweep.token_decimals},
+                  {"y", sweep.token_symbol},
+                  {"b", sweep.block_number},
+                  {"n", sweep.sessions.size()}};
+    if (!sweep.network.empty()) metadata["w"] = sweep.network;
+    return metadata;
 }
 
 std::optional<SweepEntry> read_sweep_metadata(std::string id, const Json& metadata) {
@@ -258,13 +270,14 @@ std::optional<SweepEntry> read_sweep_metadata(std::string id, const Json& metada
         !read_amount_field(metadata, "a", entry.amount) || !read_u64(metadata, "d", decimals) ||
         decimals > 77 || !read_string(metadata, "y", entry.token_symbol) ||
         !read_u64(metadata, "b", entry.block_number) ||
-        !read_u64(metadata, "n", entry.session_count))
+        !read_u64(metadata, "n", entry.session_count) ||
+        (metadata.contains("w") && !read_string(metadata, "w", entry.network)))
         return std::nullopt;
     entry.token_decimals = static_cast<unsigned>(decimals);
     return entry;
 }
 
-Json to_api_json(const Sweep& sweep) {
+Json to_api_json(const Sweep& sweep, std::string_view primary_network) {
     Json sessions = Json::array();
     for (const auto& session : sweep.sessions)
         sessions.push_back(
@@ -275,6 +288,7 @@ Json to_api_json(const Sweep& sweep) {
                 {"object", "sweep"},
                 {"transactionHash", sweep.transaction_hash},
                 {"chainId", sweep.chain_id},
+                {"network", sweep.network.empty() ? std::string(primary_network) : sweep.network},
                 {"blockNumber", sweep.block_number},
                 {"blockHash", sweep.block_hash},
                 {"sweptAt", time::format_iso8601(sweep.swept_at_ms)},

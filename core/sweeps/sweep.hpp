@@ -30,14 +30,18 @@ inline constexpr std::string_view kSweepKeyPrefix = "sweep/";
 /// stays far below KV's value limit.
 inline constexpr std::size_t kMaxSessionsPerSweep = 500;
 
-/// The body of POST /api/v1/sweeps: {"transactionHash": "0x…", "sessions": ["cs_…", …]}.
+/// The body of POST /api/v1/sweeps: {"transactionHash": "0x…", "sessions": ["cs_…", …],
+/// "network": "…"}.
 struct SweepRequest {
     std::string transaction_hash; ///< lower case
     std::vector<std::string> session_ids;
+    std::string network; ///< empty: the primary network
 };
 
-/// Strict: both fields required, nothing else; the hash is 32 bytes of hex; the sessions are
-/// 1…kMaxSessionsPerSweep distinct session ids. Errors name the field (`sessions[3]`).
+/// Strict: transactionHash and sessions required, `network` optional (a non-empty string of at
+/// most 64 characters; whether the deployment has it is the caller's to check), nothing else; the
+/// hash is 32 bytes of hex; the sessions are 1…kMaxSessionsPerSweep distinct session ids. Errors
+/// name the field (`sessions[3]`).
 [[nodiscard]] std::variant<SweepRequest, http::ApiError> read_sweep_request(const Json& body);
 
 struct SweptSession {
@@ -70,6 +74,7 @@ struct Sweep {
     std::string id; ///< sw_…
     std::string transaction_hash;
     std::uint64_t chain_id = 0;
+    std::string network; ///< empty in records from before several networks: the primary
     std::uint64_t block_number = 0;
     std::string block_hash;
     std::int64_t swept_at_ms = 0; ///< the block's time
@@ -90,7 +95,8 @@ struct Sweep {
 [[nodiscard]] std::string to_storage(const Sweep& sweep);
 [[nodiscard]] std::optional<Sweep> from_storage(std::string_view text);
 /// The list entry: {"x": hash, "t": token, "a": amount (decimal base units), "d": decimals,
-/// "y": symbol, "b": block, "n": sessions} — about 250 bytes, within KV's 1024.
+/// "y": symbol, "b": block, "n": sessions, "w": network (absent: the primary)} — about 300
+/// bytes, within KV's 1024.
 [[nodiscard]] Json sweep_metadata(const Sweep& sweep);
 
 /// What a list entry tells without reading the record.
@@ -103,10 +109,12 @@ struct SweepEntry {
     std::string token_symbol;
     std::uint64_t block_number = 0;
     std::uint64_t session_count = 0;
+    std::string network; ///< empty: the primary
 };
 [[nodiscard]] std::optional<SweepEntry> read_sweep_metadata(std::string id, const Json& metadata);
 
-/// The API object: amounts as decimal strings of the token (like a session's amountDue).
-[[nodiscard]] Json to_api_json(const Sweep& sweep);
+/// The API object: amounts as decimal strings of the token (like a session's amountDue). A
+/// record without a network is shown on `primary_network`, where every sweep used to be.
+[[nodiscard]] Json to_api_json(const Sweep& sweep, std::string_view primary_network);
 
 } // namespace paylinks::sweeps

@@ -3,6 +3,11 @@
 // which deploys each forwarder if needed and sends its token balance to the treasury
 // fixed in the implementation. Anyone may call it, so any funded key can sweep.
 //
+// Every network the deployment accepts is swept: each session's paymentOptions name the
+// networks and tokens it could be paid in (its deposit address is the same on each), and
+// per network one flushMany goes out per batch per token that has a balance, through that
+// network's RPC URL, and is recorded with the network's name.
+//
 //   make sweep                          every fulfilled session (paid, overpaid, paid_late)
 //   make sweep SESSIONS="cs_… cs_…"     just these
 //   node scripts/chain/sweep.mjs [sessionId...] [--deployment FILE]
@@ -11,10 +16,17 @@
 //   PAYLINKS_URL         the worker (default http://127.0.0.1:${PORT:-8787}); lists the
 //                        sessions and records each sweep (POST /api/v1/sweeps)
 //   API_KEY              its secret key (default sk_test_local)
-//   RPC_URL              default: FILE's rpcUrl, else http://127.0.0.1:${ANVIL_PORT:-8545}
-//   FORWARDER_FACTORY    default: FILE's forwarderFactory (FILE = .dev/chain.json)
+//   RPC_URL              the primary network's (NETWORK, the sessions' `network`); default:
+//                        FILE's rpcUrl, else http://127.0.0.1:${ANVIL_PORT:-8545}
+//   RPC_URLS             the other networks', a JSON map by network name, e.g.
+//                        {"base":"https://…"}; default: FILE's networks.<name>.rpcUrl (make dev
+//                        writes local-b's there). A network with no URL is skipped with a warning.
+//   FORWARDER_FACTORY    default: FILE's forwarderFactory (FILE = .dev/chain.json); the same
+//                        address on every network
+//   NETWORK              the network of sessions named on the command line (default the primary)
 //   TOKEN_ADDRESS        the token of sessions named on the command line (default FILE's token)
-//   SWEEPER_PRIVATE_KEY  pays for gas; on a local anvil (chain 31337) anvil's public key #0
+//   SWEEPER_PRIVATE_KEY  pays for gas on every network; on make dev's local chains (31337,
+//                        31338) anvil's public key #0
 //   SWEEP_BATCH          sessions per transaction (default 50)
 import { parseArgs } from 'node:util';
 import { decodeFunctionResult, encodeFunctionData, erc20Abi, getAddress, isAddress, parseEventLogs } from 'viem';
@@ -89,11 +101,34 @@ async function listSessions(paylinksUrl, apiKey, status) {
   throw new Error(`more than ${MAX_PAGES} pages of ${status} sessions; sweep them by id`);
 }
 
-/** Every fulfilled session as {id, depositAddress, token, chainId}. */
+/**
+ * Every fulfilled session as {id, depositAddress, token, chainId, network, options}: the first
+ * fields its primary option, `options` every [{network, chainId, token}] it could be paid in.
+ */
 export async function fulfilledSessions(paylinksUrl, apiKey) {
   const all = [];
   for (const status of FULFILLED) all.push(...(await listSessions(paylinksUrl, apiKey, status)));
-  return all.map((s) => ({ id: s.id, depositAddress: s.depositAddress, token: s.token?.address, chainId: s.chainId }));
+  return all.map((s) => {
+    const primary = { network: s.network, chainId: s.chainId, token: s.token?.address };
+    const options = (s.paymentOptions ?? []).map((o) => ({ network: o.network, chainId: o.chainId, token: o.token?.address }));
+    return { id: s.id, depositAddress: s.depositAddress, ...primary, options: options.length ? options : [primary] };
+  });
+}
+
+/**
+ * The sessions to sweep on each network: {network → {chainId, sessions: [{id, depositAddress,
+ * token, chainId}]}}, one entry per session and token it could hold there.
+ */
+export function byNetwork(sessions) {
+  const networks = new Map();
+  for (const s of sessions) {
+    for (const o of s.options ?? [{ network: s.network, chainId: s.chainId, token: s.token }]) {
+      if (!o.token) continue;
+      if (!networks.has(o.network)) networks.set(o.network, { chainId: o.chainId, sessions: [] });
+      networks.get(o.network).sessions.push({ id: s.id, depositAddress: s.depositAddress, token: o.token, chainId: o.chainId });
+    }
+  }
+  return networks;
 }
 
 /**
@@ -102,13 +137,13 @@ export async function fulfilledSessions(paylinksUrl, apiKey) {
  * funds have moved whatever it answers. A worker without the endpoint (404) is told
  * once and not asked again.
  */
-function sweepRecorder(paylinksUrl, apiKey, warn) {
+function sweepRecorder(paylinksUrl, apiKey, warn, network) {
   let missing = false;
   return async (transactionHash, sessions) => {
     if (missing) return;
     let r;
     try {
-      r = await api(paylinksUrl, apiKey, 'POST', '/api/v1/sweeps', { transactionHash, sessions });
+      r = await api(paylinksUrl, apiKey, 'POST', '/api/v1/sweeps', { transactionHash, sessions, ...(network && { network }) });
     } catch (e) {
       warn(`warning: sweep ${transactionHash} not recorded: ${e.message}`);
       return;
@@ -189,10 +224,11 @@ function inBatches(items, size) {
 }
 
 /**
- * Sweeps `sessions` ([{id, depositAddress, token}]). Prints as it goes through `log`.
+ * Sweeps `sessions` ([{id, depositAddress, token}]) on the chain at `rpcUrl`, recording each
+ * transaction as on `network` (omitted: the worker's primary). Prints as it goes through `log`.
  * @returns {Promise<{swept: string[], transactions: string[], treasury: string}>} swept: session ids
  */
-export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, paylinksUrl, apiKey, batchSize = 50, log, warn }) {
+export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, paylinksUrl, apiKey, network, batchSize = 50, log, warn }) {
   const chainId = Number(await rpc(rpcUrl, 'eth_chainId'));
   const { implementation, treasury } = await factoryWiring(rpcUrl, factory);
   const onOtherChain = sessions.filter((s) => s.chainId != null && Number(s.chainId) !== chainId);
@@ -209,7 +245,7 @@ export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, pay
   const swept = [];
   const transactions = [];
   let signer;
-  const record = sweepRecorder(paylinksUrl, apiKey, warn);
+  const record = sweepRecorder(paylinksUrl, apiKey, warn, network);
   for (const [token, group] of byToken) {
     const { decimals, symbol } = await tokenInfo(rpcUrl, token);
     const show = (v) => `${formatUnits(v, decimals)} ${symbol}`;
@@ -238,9 +274,57 @@ export async function sweepSessions({ rpcUrl, factory, sessions, privateKey, pay
   return { swept, transactions, treasury };
 }
 
+/**
+ * Sweeps fulfilledSessions' sessions on every network they name. `rpcUrls`: {network → URL};
+ * a network without one is skipped with a warning. `privateKeyFor(chainId)` gives the key.
+ * @returns {Promise<Map<string, {swept: string[], transactions: string[], treasury: string}>>}
+ */
+export async function sweepNetworks({ rpcUrls, factory, sessions, privateKeyFor, paylinksUrl, apiKey, batchSize = 50, log, warn }) {
+  const results = new Map();
+  const failed = [];
+  for (const [network, { chainId, sessions: group }] of byNetwork(sessions)) {
+    const rpcUrl = rpcUrls[network];
+    if (!rpcUrl) {
+      warn(`warning: skipping ${plural(group.length, 'session option')} on ${network}: no RPC URL for it (RPC_URLS)`);
+      continue;
+    }
+    log(`${network} (chain ${chainId}) at ${rpcUrl}:`);
+    try {
+      results.set(network, await sweepSessions({
+        rpcUrl, factory, sessions: group, privateKey: privateKeyFor(Number(chainId)), paylinksUrl, apiKey,
+        network, batchSize, log: (line) => log(`  ${line}`), warn,
+      }));
+    } catch (e) {
+      // One network's failure does not keep the others' funds waiting; it fails the run.
+      warn(`error: ${network}: ${e.message}`);
+      failed.push(network);
+    }
+  }
+  if (failed.length) throw new Error(`not swept on ${failed.join(', ')} (see above); the other networks were`);
+  return results;
+}
+
+/** make dev's chains: the only ones where anvil's public key is a default. */
+const LOCAL_CHAIN_IDS = [LOCAL_CHAIN_ID, LOCAL_CHAIN_ID + 1];
+
 function sweeperKey(chainId) {
-  const fallback = chainId === LOCAL_CHAIN_ID ? { privateKey: ANVIL_DEFAULT_KEY, source: "anvil's public test key" } : null;
+  const fallback = LOCAL_CHAIN_IDS.includes(chainId) ? { privateKey: ANVIL_DEFAULT_KEY, source: "anvil's public test key" } : null;
   return loadPrivateKey({ envName: 'SWEEPER_PRIVATE_KEY', fallback }).privateKey;
+}
+
+/** RPC_URLS: a JSON object of network name → URL. */
+function rpcUrlsFrom(text) {
+  if (!text) return {};
+  let map;
+  try {
+    map = JSON.parse(text);
+  } catch {
+    throw new Error('RPC_URLS must be a JSON object of network name to RPC URL, e.g. {"base":"https://…"}');
+  }
+  if (!map || typeof map !== 'object' || Array.isArray(map) || Object.values(map).some((u) => typeof u !== 'string')) {
+    throw new Error('RPC_URLS must be a JSON object of network name to RPC URL, e.g. {"base":"https://…"}');
+  }
+  return map;
 }
 
 function batchSizeFrom(text) {
@@ -264,24 +348,30 @@ async function main() {
   }
   const paylinksUrl = env.PAYLINKS_URL || `http://127.0.0.1:${env.PORT || 8787}`;
   const apiKey = env.API_KEY || 'sk_test_local';
-  const chainId = Number(await rpc(rpcUrl, 'eth_chainId'));
-  const privateKey = sweeperKey(chainId);
-  let sessions;
-  if (ids.length) {
-    const token = env.TOKEN_ADDRESS || d.token;
-    if (!token || !isAddress(token)) throw new Error('set TOKEN_ADDRESS: the token the named sessions were paid in');
-    const implementation = (await factoryWiring(rpcUrl, getAddress(factory))).implementation;
-    sessions = ids.map((id) => ({ id, token, depositAddress: depositAddressFor(factory, implementation, id) }));
-  } else {
-    sessions = await fulfilledSessions(paylinksUrl, apiKey);
-    console.log(`${plural(sessions.length, 'fulfilled session')} at ${paylinksUrl}`);
-  }
-  await sweepSessions({
-    rpcUrl, factory: getAddress(factory), sessions, privateKey, paylinksUrl, apiKey,
-    batchSize: batchSizeFrom(env.SWEEP_BATCH),
+  const others = { ...Object.fromEntries(Object.entries(d.networks ?? {}).map(([name, n]) => [name, n?.rpcUrl])), ...rpcUrlsFrom(env.RPC_URLS) };
+  const common = {
+    factory: getAddress(factory), paylinksUrl, apiKey, batchSize: batchSizeFrom(env.SWEEP_BATCH),
     log: (line) => console.log(line),
     warn: (line) => console.error(line),
-  });
+  };
+  if (ids.length) {
+    const network = env.NETWORK || undefined;
+    const url = network ? others[network] : rpcUrl;
+    if (!url) throw new Error(`no RPC URL for ${network}: set RPC_URLS='{"${network}":"…"}'`);
+    const token = env.TOKEN_ADDRESS || (network ? d.networks?.[network]?.token : d.token);
+    if (!token || !isAddress(token)) throw new Error('set TOKEN_ADDRESS: the token the named sessions were paid in');
+    const implementation = (await factoryWiring(url, getAddress(factory))).implementation;
+    const sessions = ids.map((id) => ({ id, token, depositAddress: depositAddressFor(factory, implementation, id) }));
+    const privateKey = sweeperKey(Number(await rpc(url, 'eth_chainId')));
+    await sweepSessions({ ...common, rpcUrl: url, sessions, privateKey, network });
+    return;
+  }
+  const sessions = await fulfilledSessions(paylinksUrl, apiKey);
+  console.log(`${plural(sessions.length, 'fulfilled session')} at ${paylinksUrl}`);
+  // RPC_URL is the primary's: the network every session's own `network` names.
+  const rpcUrls = { ...others };
+  for (const s of sessions) if (s.network) rpcUrls[s.network] = rpcUrl;
+  await sweepNetworks({ ...common, rpcUrls, sessions, privateKeyFor: sweeperKey });
 }
 
 if (isMain(import.meta.url)) {

@@ -187,6 +187,8 @@ describe('merchant dashboard (Chromium)', () => {
     await tab('Balances').click();
     const balances = section('balances');
     await balances.locator('.waiting', { hasText: /^90\.000000 USDC$/ }).waitFor();
+    // Each row names its network.
+    assert.equal(await balances.locator('.tok .net').first().textContent(), 'local');
     const swept = await sweepSessions({
       rpcUrl: stack.anvil.url, factory: stack.chain.forwarderFactory, sessions: await fulfilledSessions(stack.url, TEST_KEY),
       privateKey: ANVIL_DEFAULT_KEY, paylinksUrl: stack.url, apiKey: TEST_KEY,

@@ -70,6 +70,10 @@ describe('POST /api/v1/sweeps', () => {
       [{ transactionHash: TX, sessions: [] }, 'parameter_invalid', 'sessions'],
       [{ transactionHash: TX, sessions: [id, 'nope'] }, 'parameter_invalid', 'sessions[1]'],
       [{ transactionHash: TX, sessions: [id, id] }, 'parameter_invalid', 'sessions[1]'],
+      [{ transactionHash: TX, sessions: [id], network: '' }, 'parameter_invalid', 'network'],
+      [{ transactionHash: TX, sessions: [id], network: 7 }, 'parameter_invalid', 'network'],
+      // A network this deployment does not accept: refused before the chain is asked.
+      [{ transactionHash: TX, sessions: [id], network: 'base' }, 'parameter_invalid', 'network'],
     ];
     for (const [body, code, param] of cases) assertError(await w.post(SWEEPS, body), { status: 400, code, param }, JSON.stringify(body));
   });
@@ -94,6 +98,7 @@ describe('POST /api/v1/sweeps', () => {
     assert.equal(sweep.object, 'sweep');
     assert.equal(sweep.transactionHash, TX);
     assert.equal(sweep.chainId, 31337);
+    assert.equal(sweep.network, 'local'); // no network named: the primary
     assert.equal(sweep.blockNumber, 992);
     assert.equal(sweep.amount, '35.000001'); // the transfer elsewhere is not the treasury's
     assert.deepEqual(sweep.sessions.map((s) => [s.id, s.amount]), [[sessions[0].id, '25.000000'], [sessions[1].id, '10.000001']]);
@@ -103,11 +108,16 @@ describe('POST /api/v1/sweeps', () => {
     const again = await w.post(SWEEPS, body);
     assert.equal(again.status, 200, again.text);
     assert.deepEqual(again.json, sweep);
+    // Naming the primary is the same sweep.
+    const named = await w.post(SWEEPS, { ...body, network: 'local' });
+    assert.equal(named.status, 200, named.text);
+    assert.deepEqual(named.json, sweep);
 
     const keys = (await (await w.kv()).list({ prefix: 'sweep/' })).keys;
     assert.equal(keys.length, 1);
     assert.equal(keys[0].metadata.x, TX);
     assert.equal(keys[0].metadata.a, '35000001');
+    assert.equal(keys[0].metadata.w, 'local');
 
     const list = await w.get(SWEEPS);
     assert.equal(list.status, 200);
@@ -125,11 +135,14 @@ describe('GET /api/v1/balances', () => {
     assert.equal(r.json.object, 'balances');
     const [row] = r.json.tokens;
     assert.equal(row.token.address, DEFAULT_VARS.TOKEN_ADDRESS);
+    assert.equal(row.network, 'local');
+    assert.equal(row.chainId, 31337);
     assert.equal(row.collected, '35.000001');
     assert.equal(row.sweeps, 1);
     assert.equal(row.waiting, '0.000000'); // no fulfilled session here
     assert.equal(r.json.recentSweeps.length, 1);
     assert.equal(r.json.recentSweeps[0].transactionHash, TX);
+    assert.equal(r.json.recentSweeps[0].network, 'local');
     assert.equal(r.json.recentSweeps[0].explorerUrl, null); // a local chain has no explorer
     assert.equal(r.json.complete, true);
     assertError(await w.get('/api/v1/balances', { key: null }), { status: 401, code: 'api_key_missing' });

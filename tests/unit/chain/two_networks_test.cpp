@@ -21,18 +21,30 @@ struct TwoChains {
     Driver driver;
     ScriptedChain a, b;
     int rpc_to_b_without_urls = 0;
+    /// balanceOf answers: every address holds `held` on its chain; the calls are counted.
+    std::uint64_t held_a = 0, held_b = 0;
+    int balance_calls_a = 0, balance_calls_b = 0;
 
     TwoChains()
         : driver(env()) {
         b.chain_id = "0x7a6a"; // 31338
         b.head = 40;
         driver.rpc = [this](const Json& effect) {
-            if (effect.contains("urls")) {
+            const bool on_b = effect.contains("urls");
+            if (on_b) {
                 REQUIRE(effect["urls"].size() == 1);
                 CHECK(effect["urls"][0].get<std::string>() == kSecondUrl);
-                return b.answer(effect);
             }
-            return a.answer(effect);
+            ScriptedChain& chain = on_b ? b : a;
+            if (!chain.down && effect.value("method", "") == "eth_call" &&
+                effect["params"][0].value("data", "").rfind("0x70a08231", 0) == 0) {
+                ++(on_b ? balance_calls_b : balance_calls_a);
+                char word[67];
+                std::snprintf(word, sizeof word, "0x%064llx",
+                              static_cast<unsigned long long>(on_b ? held_b : held_a));
+                return ScriptedChain::ok(word);
+            }
+            return chain.answer(effect);
         };
     }
     static Json env() {
@@ -135,6 +147,47 @@ TEST_CASE("two networks: one that is down leaves the other counting, on a poll a
     REQUIRE(stored.status == 200);
     CHECK(stored.json["status"] == "paid");
     CHECK(stored.json["payments"][0]["network"] == "local");
+}
+
+TEST_CASE("two networks: balances ask each network only about the sessions paid there; one that "
+          "is down leaves its rows out",
+          "[chain][networks][sweeps]") {
+    TwoChains t;
+    const auto session = t.create();
+    const std::string deposit = session["depositAddress"].get<std::string>();
+    t.b.pay(deposit, 25'000'000, 41);
+    t.b.head = 41;
+    REQUIRE(t.status(session).json["status"] == "paid");
+    t.held_a = 7; // what a network with no payment holds is not asked about
+    t.held_b = 25'000'000;
+
+    t.driver.now_ms += 4000;
+    auto balances = t.driver.api("GET", "/api/v1/balances");
+    REQUIRE(balances.status == 200);
+    CAPTURE(paylinks::dump_json(balances.json));
+    REQUIRE(balances.json["tokens"].size() == 2);
+    const auto& local = balances.json["tokens"][0];
+    const auto& second = balances.json["tokens"][1];
+    CHECK(local["network"] == "local");
+    CHECK(local["chainId"] == 31337);
+    CHECK(local["waiting"] == "0.000000");
+    CHECK(local["fulfilledSessionsChecked"] == 0);
+    CHECK(second["network"] == "local-b");
+    CHECK(second["chainId"] == 31338);
+    CHECK(second["waiting"] == "25.000000");
+    CHECK(second["waitingAddresses"] == 1);
+    CHECK(second["fulfilledSessionsChecked"] == 1);
+    CHECK(balances.json["complete"] == true);
+    CHECK(t.balance_calls_a == 0);
+    CHECK(t.balance_calls_b == 1);
+
+    t.b.down = true;
+    t.driver.now_ms += 60'000;
+    balances = t.driver.api("GET", "/api/v1/balances");
+    REQUIRE(balances.status == 200);
+    REQUIRE(balances.json["tokens"].size() == 1);
+    CHECK(balances.json["tokens"][0]["network"] == "local");
+    CHECK(balances.json["complete"] == false);
 }
 
 TEST_CASE("two networks: a second chain with another chain id is a loud misconfiguration of it "

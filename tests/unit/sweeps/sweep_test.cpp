@@ -232,7 +232,38 @@ TEST_CASE("a sweep's id is its transaction's: the same fact is one key, stored a
     REQUIRE(entry);
     CHECK(entry->amount == sweep.amount);
     CHECK(paylinks::dump_json(sweeps::sweep_metadata(sweep)).size() < 1024);
+    CHECK(entry->network.empty()); // a record of the primary, from before several networks
+    CHECK(sweeps::to_api_json(sweep, "local")["network"] == "local");
     CHECK(!sweeps::from_storage(R"({"id":"sw_x"})"));
+
+    // A sweep on another network keeps its name in the record, the list entry and the object.
+    sweep.network = std::string(32, 'n');
+    back = sweeps::from_storage(sweeps::to_storage(sweep));
+    REQUIRE(back);
+    CHECK(back->network == sweep.network);
+    entry = sweeps::read_sweep_metadata(id, sweeps::sweep_metadata(sweep));
+    REQUIRE(entry);
+    CHECK(entry->network == sweep.network);
+    CHECK(paylinks::dump_json(sweeps::sweep_metadata(sweep)).size() < 1024);
+    CHECK(sweeps::to_api_json(sweep, "local")["network"] == sweep.network);
+}
+
+TEST_CASE("a sweep request may name its network", "[sweeps][request]") {
+    const std::string hash = "0x" + std::string(64, 'a');
+    auto read = sweeps::read_sweep_request(Json{
+        {"transactionHash", hash}, {"sessions", Json::array({kSessionA})}, {"network", "local-b"}});
+    REQUIRE(std::holds_alternative<sweeps::SweepRequest>(read));
+    CHECK(std::get<sweeps::SweepRequest>(read).network == "local-b");
+    read = sweeps::read_sweep_request(
+        Json{{"transactionHash", hash}, {"sessions", Json::array({kSessionA})}});
+    REQUIRE(std::holds_alternative<sweeps::SweepRequest>(read));
+    CHECK(std::get<sweeps::SweepRequest>(read).network.empty());
+    for (const Json& bad : {Json(""), Json(7), Json(std::string(65, 'n'))}) {
+        read = sweeps::read_sweep_request(Json{
+            {"transactionHash", hash}, {"sessions", Json::array({kSessionA})}, {"network", bad}});
+        REQUIRE(std::holds_alternative<paylinks::http::ApiError>(read));
+        CHECK(std::get<paylinks::http::ApiError>(read).param == "network");
+    }
 }
 
 namespace {
