@@ -9,28 +9,29 @@
 namespace paylinks::catalog {
 namespace {
 
-Json build_catalog() {
+Json build_catalog(bool prose) {
     Json statuses = Json::array();
     for (const auto& info : sessions::status_table()) {
         statuses.push_back(Json{{"name", std::string(info.name)},
                                 {"label", std::string(info.label)},
                                 {"tone", std::string(info.tone)},
                                 {"fulfilled", sessions::is_fulfilled(info.status)},
-                                {"refund", false},
-                                {"meaning", std::string(info.meaning)}});
+                                {"refund", false}});
+        if (prose) statuses.back()["meaning"] = std::string(info.meaning);
     }
     for (const auto& info : sessions::refund_status_table()) {
         statuses.push_back(Json{{"name", std::string(info.name)},
                                 {"label", std::string(info.label)},
                                 {"tone", std::string(info.tone)},
                                 {"fulfilled", false},
-                                {"refund", true},
-                                {"meaning", std::string(info.meaning)}});
+                                {"refund", true}});
+        if (prose) statuses.back()["meaning"] = std::string(info.meaning);
     }
     Json event_types = Json::array();
     for (const auto& info : events::event_type_table())
         event_types.push_back(
-            Json{{"type", std::string(info.type)}, {"when", std::string(info.when)}});
+            prose ? Json{{"type", std::string(info.type)}, {"when", std::string(info.when)}}
+                  : Json{{"type", std::string(info.type)}});
     Json currencies = Json::array();
     for (const auto& currency : money::kCurrencies)
         currencies.push_back(Json{{"code", std::string(currency.code)},
@@ -53,7 +54,12 @@ Json build_catalog() {
 } // namespace
 
 const std::string& catalog_json() {
-    static const std::string kText = dump_json(build_catalog());
+    static const std::string kText = dump_json(build_catalog(true));
+    return kText;
+}
+
+const std::string& page_catalog_json() {
+    static const std::string kText = dump_json(build_catalog(false));
     return kText;
 }
 

@@ -14,4 +14,8 @@ namespace paylinks::catalog {
 ///  explorerTxUrl,confirmations}]}, compact, in each table's order. The same text every call.
 [[nodiscard]] const std::string& catalog_json();
 
+/// The same without the prose (statuses' `meaning`, event types' `when`): what the dashboard
+/// page carries, which needs the names, labels and tones only.
+[[nodiscard]] const std::string& page_catalog_json();
+
 } // namespace paylinks::catalog

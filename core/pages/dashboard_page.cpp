@@ -60,7 +60,7 @@ std::string render_dashboard_page() {
     // own tables: a data block, which the CSP lets through because it never runs. `<` is
     // escaped so that no text in it can close the element.
     out += "<script id=\"catalog\" type=\"application/json\">";
-    for (const char c : catalog::catalog_json()) {
+    for (const char c : catalog::page_catalog_json()) {
         if (c == '<')
             out += "\\u003c";
         else

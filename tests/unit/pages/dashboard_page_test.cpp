@@ -47,7 +47,7 @@ TEST_CASE("dashboard page: a static shell written for the CSP", "[pages][dashboa
             CHECK(t.raw_text.find('<') == std::string::npos);
             const auto parsed = paylinks::parse_json(t.raw_text);
             REQUIRE(parsed.has_value());
-            CHECK(paylinks::dump_json(*parsed) == paylinks::catalog::catalog_json());
+            CHECK(paylinks::dump_json(*parsed) == paylinks::catalog::page_catalog_json());
         } else if (t.name == "script") {
             ++scripts;
             CHECK(t.raw_text.empty());
