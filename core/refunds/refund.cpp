@@ -20,24 +20,6 @@ using stored::read_u64;
 
 namespace {
 
-bool read_address_field(const Json& object, const char* name, eth::Address& out) {
-    std::string text;
-    if (!read_string(object, name, text)) return false;
-    auto parsed = eth::parse_address(text);
-    if (!parsed) return false;
-    out = *parsed;
-    return true;
-}
-
-bool read_amount_field(const Json& object, const char* name, num::uint256& out) {
-    std::string text;
-    if (!read_string(object, name, text)) return false;
-    auto parsed = num::parse_decimal_u256(text);
-    if (!parsed) return false;
-    out = *parsed;
-    return true;
-}
-
 ApiError refused(ErrorCode code, std::string param, std::string message) {
     return ApiError{code, std::move(message), std::move(param)};
 }
@@ -219,12 +201,12 @@ std::optional<Refund> from_storage(std::string_view text) {
         !read_string(stored, "session", refund.session_id) ||
         !read_string(stored, "network", refund.network) ||
         !read_u64(stored, "chain", refund.chain_id) ||
-        !read_address_field(stored, "token", refund.token) ||
+        !stored::read_address(stored, "token", refund.token) ||
         !read_string(stored, "symbol", refund.token_symbol) ||
         !read_u64(stored, "decimals", decimals) || decimals > 77 ||
-        !read_address_field(stored, "to", refund.to) ||
-        !read_address_field(stored, "sender", refund.sender) ||
-        !read_amount_field(stored, "amount", refund.amount) ||
+        !stored::read_address(stored, "to", refund.to) ||
+        !stored::read_address(stored, "sender", refund.sender) ||
+        !stored::read_u256(stored, "amount", refund.amount) ||
         !read_u64(stored, "start", refund.start_block) || !read_string(stored, "status", status) ||
         (status != "pending" && status != "succeeded") ||
         !read_string(stored, "tx", refund.transaction_hash) ||
@@ -263,10 +245,10 @@ std::optional<PendingEntry> read_pending_metadata(std::string id, const Json& me
     entry.id = std::move(id);
     if (!read_string(metadata, "c", entry.session_id) ||
         !read_string(metadata, "n", entry.network) ||
-        !read_address_field(metadata, "k", entry.token) ||
-        !read_address_field(metadata, "f", entry.sender) ||
-        !read_address_field(metadata, "t", entry.to) ||
-        !read_amount_field(metadata, "a", entry.amount) ||
+        !stored::read_address(metadata, "k", entry.token) ||
+        !stored::read_address(metadata, "f", entry.sender) ||
+        !stored::read_address(metadata, "t", entry.to) ||
+        !stored::read_u256(metadata, "a", entry.amount) ||
         !read_u64(metadata, "b", entry.start_block))
         return std::nullopt;
     return entry;

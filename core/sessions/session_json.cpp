@@ -13,33 +13,17 @@ namespace paylinks::sessions {
 namespace {
 
 using stored::optional_string;
+using stored::read_address;
 using stored::read_int;
 using stored::read_optional_string;
 using stored::read_string;
+using stored::read_u256;
 using stored::read_u64;
 using stored::read_u64_or;
 
 // A time: integer milliseconds within [0, time::kMaxUnixMs].
 bool read_time(const Json& object, const char* name, std::int64_t& out) {
     return read_int(object, name, out) && out >= 0 && out <= time::kMaxUnixMs;
-}
-
-bool read_u256(const Json& object, const char* name, num::uint256& out) {
-    std::string text;
-    if (!read_string(object, name, text)) return false;
-    auto value = num::parse_decimal_u256(text);
-    if (!value) return false;
-    out = *value;
-    return true;
-}
-
-bool read_address(const Json& object, const char* name, eth::Address& out) {
-    std::string text;
-    if (!read_string(object, name, text)) return false;
-    auto address = eth::parse_address(text);
-    if (!address) return false;
-    out = *address;
-    return true;
 }
 
 Json payments_json(const Session& session, const config::Config& config) {

@@ -43,24 +43,6 @@ ApiError upstream(std::string message) {
                     "The chain could not be read, try again: " + std::move(message), ""};
 }
 
-bool read_address_field(const Json& object, const char* name, eth::Address& out) {
-    std::string text;
-    if (!read_string(object, name, text)) return false;
-    auto parsed = eth::parse_address(text);
-    if (!parsed) return false;
-    out = *parsed;
-    return true;
-}
-
-bool read_amount_field(const Json& object, const char* name, num::uint256& out) {
-    std::string text;
-    if (!read_string(object, name, text)) return false;
-    auto parsed = num::parse_decimal_u256(text);
-    if (!parsed) return false;
-    out = *parsed;
-    return true;
-}
-
 } // namespace
 
 std::variant<SweepRequest, ApiError> read_sweep_request(const Json& body) {
@@ -225,11 +207,11 @@ std::optional<Sweep> from_storage(std::string_view text) {
         !read_u64(stored, "chain", sweep.chain_id) ||
         !read_u64(stored, "block", sweep.block_number) ||
         !read_string(stored, "blockHash", sweep.block_hash) || !read_int(stored, "at", at) ||
-        !read_address_field(stored, "token", sweep.token) ||
+        !stored::read_address(stored, "token", sweep.token) ||
         !read_string(stored, "symbol", sweep.token_symbol) ||
         !read_u64(stored, "decimals", decimals) || decimals > 77 ||
-        !read_address_field(stored, "treasury", sweep.treasury) ||
-        !read_amount_field(stored, "amount", sweep.amount) || livemode == stored.end() ||
+        !stored::read_address(stored, "treasury", sweep.treasury) ||
+        !stored::read_u256(stored, "amount", sweep.amount) || livemode == stored.end() ||
         !livemode->is_boolean() || sessions == stored.end() || !sessions->is_array())
         return std::nullopt;
     if (stored.contains("network") && !read_string(stored, "network", sweep.network))
@@ -240,8 +222,8 @@ std::optional<Sweep> from_storage(std::string_view text) {
     for (const auto& item : *sessions) {
         SweptSession session;
         if (!item.is_object() || !read_string(item, "id", session.id) ||
-            !read_address_field(item, "d", session.deposit_address) ||
-            !read_amount_field(item, "a", session.amount))
+            !stored::read_address(item, "d", session.deposit_address) ||
+            !stored::read_u256(item, "a", session.amount))
             return std::nullopt;
         sweep.sessions.push_back(std::move(session));
     }
@@ -266,8 +248,8 @@ std::optional<SweepEntry> read_sweep_metadata(std::string id, const Json& metada
     entry.id = std::move(id);
     std::uint64_t decimals = 0;
     if (!read_string(metadata, "x", entry.transaction_hash) ||
-        !read_address_field(metadata, "t", entry.token) ||
-        !read_amount_field(metadata, "a", entry.amount) || !read_u64(metadata, "d", decimals) ||
+        !stored::read_address(metadata, "t", entry.token) ||
+        !stored::read_u256(metadata, "a", entry.amount) || !read_u64(metadata, "d", decimals) ||
         decimals > 77 || !read_string(metadata, "y", entry.token_symbol) ||
         !read_u64(metadata, "b", entry.block_number) ||
         !read_u64(metadata, "n", entry.session_count) ||

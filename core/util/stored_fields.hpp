@@ -1,6 +1,9 @@
 #pragma once
-// Strict readers for the members of stored objects (links, sessions): each checks the type
+// Strict readers for the members of stored objects (links, sessions, refunds, sweeps): each
+// checks the type
 // before reading, so a corrupt record is reported as unreadable instead of aborting.
+#include "core/eth/address.hpp"
+#include "core/num/uint256.hpp"
 #include "core/util/json.hpp"
 
 #include <cstdint>
@@ -57,6 +60,26 @@ namespace paylinks::stored {
         return true;
     }
     return read_u64(object, name, out);
+}
+
+/// A token amount stored as a decimal string of base units.
+[[nodiscard]] inline bool read_u256(const Json& object, const char* name, num::uint256& out) {
+    std::string text;
+    if (!read_string(object, name, text)) return false;
+    auto value = num::parse_decimal_u256(text);
+    if (!value) return false;
+    out = *value;
+    return true;
+}
+
+/// An address stored as hex (any case).
+[[nodiscard]] inline bool read_address(const Json& object, const char* name, eth::Address& out) {
+    std::string text;
+    if (!read_string(object, name, text)) return false;
+    auto address = eth::parse_address(text);
+    if (!address) return false;
+    out = *address;
+    return true;
 }
 
 } // namespace paylinks::stored
