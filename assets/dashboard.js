@@ -292,6 +292,16 @@
   }
   const empty = (title, text, action) => [h('strong', {}, title), text, action ? h('br') : null, action];
   // Links: create, edit in place, activate/deactivate, delete, copy and open.
+  // The link form's plain fields, by their API names (the slug is set once, at creation).
+  const LINK_FIELDS = [
+    'title',
+    'fiatAmount',
+    'fiatCurrency',
+    'description',
+    'successUrl',
+    'cancelUrl',
+    'maxPayments',
+  ];
   let editing = '',
     editNode = null;
   function linkForm(form, link) {
@@ -303,16 +313,7 @@
       ),
     );
     if (link) {
-      for (const k of [
-        'title',
-        'fiatAmount',
-        'fiatCurrency',
-        'description',
-        'successUrl',
-        'cancelUrl',
-        'maxPayments',
-      ])
-        el[k].value = link[k] == null ? '' : link[k];
+      for (const k of LINK_FIELDS) el[k].value = link[k] == null ? '' : link[k];
       // Kept as shown: an edit sends metadata only when this text changed, so values the
       // lines cannot hold (a newline) survive an edit of something else.
       el.metadata.value = el.metadata.defaultValue = Object.entries(link.metadata || {})
@@ -325,16 +326,7 @@
   }
   function linkBody(form, edit) {
     const b = {};
-    for (const k of [
-      'title',
-      'fiatAmount',
-      'fiatCurrency',
-      'description',
-      'successUrl',
-      'cancelUrl',
-      'slug',
-      'maxPayments',
-    ]) {
+    for (const k of [...LINK_FIELDS, 'slug']) {
       const f = form.elements[k];
       if (f.closest('[hidden]')) continue;
       const v = f.value.trim();

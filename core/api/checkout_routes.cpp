@@ -287,9 +287,9 @@ engine::Task<Response> checkout_page(engine::Context& ctx, const http::Request& 
     }
     // ?option=<index> picks one without JavaScript.
     for (const auto& [name, value] : request.query)
-        if (name == "option" && value.size() == 1 && value[0] >= '0' &&
-            static_cast<std::size_t>(value[0] - '0') < view.options.size())
-            view.selected = static_cast<std::size_t>(value[0] - '0');
+        if (name == "option")
+            if (auto index = pages::parse_option_index(value, view.options.size()))
+                view.selected = *index;
     auto qr_answers = co_await ctx.perform(std::move(qr_effects));
     for (std::size_t i = 0; i < view.options.size() && i < qr_answers.size(); ++i) {
         auto qr = engine::read_string_value(qr_answers[i]);

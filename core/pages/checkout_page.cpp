@@ -333,6 +333,18 @@ StatusMessage status_message(const CheckoutView& view) {
     return message_for(view, shown_status(view));
 }
 
+std::optional<std::size_t> parse_option_index(std::string_view text, std::size_t count) noexcept {
+    // There are at most a few dozen options: more than three digits is never one of them.
+    if (text.empty() || text.size() > 3) return std::nullopt;
+    std::size_t index = 0;
+    for (const char c : text) {
+        if (c < '0' || c > '9') return std::nullopt;
+        index = index * 10 + static_cast<std::size_t>(c - '0');
+    }
+    if (index >= count) return std::nullopt;
+    return index;
+}
+
 std::string render_checkout_page(const CheckoutView& v) {
     const std::string status = shown_status(v);
     const bool success = is_success_status(status);

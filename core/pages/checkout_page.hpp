@@ -77,6 +77,11 @@ struct CheckoutView {
 /// The whole page. Merchant text is escaped; only http(s) URLs become links.
 [[nodiscard]] std::string render_checkout_page(const CheckoutView& view);
 
+/// The picker's choice from `?option=<index>` (decimal digits, below `count`); nullopt for
+/// anything else, which leaves the first option shown.
+[[nodiscard]] std::optional<std::size_t> parse_option_index(std::string_view text,
+                                                            std::size_t count) noexcept;
+
 /// The status headline and explanation the page shows (and checkout.js recomputes with the
 /// same wording after each poll), e.g. {"Payment detected — waiting for 3 confirmations",
 /// "1 of 3 so far. Keep this page open."}. Plain text, not escaped.

@@ -179,7 +179,7 @@ std::string to_storage(const Refund& refund) {
              {"sender", eth::to_lower_hex(refund.sender)},
              {"amount", num::to_decimal(refund.amount)},
              {"start", refund.start_block},
-             {"reason", refund.reason ? Json(*refund.reason) : Json(nullptr)},
+             {"reason", stored::optional_string(refund.reason)},
              {"status", to_string(refund.status)},
              {"tx", refund.transaction_hash},
              {"li", refund.log_index},

@@ -2,6 +2,7 @@
 #include "core/pages/checkout_page.hpp"
 
 #include <catch2/catch.hpp>
+#include <optional>
 #include <string>
 
 using namespace paylinks::pages;
@@ -89,4 +90,20 @@ TEST_CASE("one option: no picker", "[pages][networks]") {
     CHECK_FALSE(contains(html, "id=\"picker\""));
     CHECK_FALSE(contains(html, "data-qr-option"));
     CHECK(contains(html, "Other tokens, or USDC on another network"));
+}
+
+TEST_CASE("?option=: decimal indexes of the options there are, nothing else", "[pages][networks]") {
+    struct Row {
+        std::string_view text;
+        std::size_t count;
+        std::optional<std::size_t> index;
+    };
+    for (const Row& row :
+         {Row{"0", 2, 0}, Row{"1", 2, 1}, Row{"2", 2, std::nullopt}, Row{"11", 12, 11},
+          Row{"012", 24, 12}, Row{"", 2, std::nullopt}, Row{":", 24, std::nullopt},
+          Row{"H", 24, std::nullopt}, Row{"-1", 2, std::nullopt}, Row{"1a", 12, std::nullopt},
+          Row{"0001", 2, std::nullopt}, Row{"99999999999999999999", 2, std::nullopt}}) {
+        INFO(row.text);
+        CHECK(parse_option_index(row.text, row.count) == row.index);
+    }
 }

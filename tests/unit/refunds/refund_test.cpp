@@ -242,6 +242,90 @@ TEST_CASE("a refund's body is read strictly", "[refunds]") {
     CHECK(std::get<refunds::RefundRequest>(read).amount == "1.5");
 }
 
+TEST_CASE("a refund is paid back where the money came in, in that token's own units", "[refunds]") {
+    namespace sessions = paylinks::sessions;
+    const auto token_b = address("0x5fbdb2315678afecb367f032d93f642f64180aa3");
+    auto payment = [](std::string network, eth::Address token, unsigned decimals, const char* from,
+                      std::uint64_t amount, bool confirmed = true) {
+        sessions::Payment p;
+        p.network = std::move(network);
+        p.token = token;
+        p.decimals = decimals;
+        p.from = address(from);
+        p.amount = amount;
+        p.confirmed = confirmed;
+        return p;
+    };
+    // The session counts in 18 decimals (its finest option); "local-b" pays in a 6-decimal
+    // token, scaled up by 10^12 when counted.
+    sessions::Session session;
+    session.token_decimals = 18;
+    session.deposit_address = address(kOther);
+    const auto scale = paylinks::num::uint256(1'000'000'000'000ULL);
+
+    struct Case {
+        const char* name;
+        std::vector<sessions::Payment> payments;
+        refunds::RefundRequest request;
+        std::string network, code; ///< the network paid back on, or the refusal
+        paylinks::num::uint256 amount = 0;
+        unsigned decimals = 0;
+    };
+    const std::vector<Case> cases = {
+        {"one payment on the second network: all of it, back there, in 6 decimals",
+         {payment("local-b", token_b, 6, kPayer, 25'000'000)},
+         {},
+         "local-b",
+         "",
+         25'000'000,
+         6},
+        {"the newest confirmed payment from that address decides, not the newest of all",
+         {payment("local-b", token_b, 6, kPayer, 5'000'000), payment("", {}, 18, kTreasury, 1)},
+         {std::nullopt, address(kPayer), std::nullopt},
+         "local-b",
+         "",
+         5'000'000,
+         6},
+        {"an unconfirmed payment is not where a refund goes",
+         {payment("", {}, 18, kPayer, 7), payment("local-b", token_b, 6, kPayer, 9, false)},
+         {},
+         "",
+         "",
+         7,
+         18},
+        {"an amount finer than the token can carry is refused",
+         {payment("local-b", token_b, 6, kPayer, 25'000'000)},
+         {std::string("1.0000000000001"), std::nullopt, std::nullopt},
+         "",
+         "amount_invalid"},
+        {"two payers and no address: which one must be said",
+         {payment("local-b", token_b, 6, kPayer, 1), payment("", {}, 18, kTreasury, 1)},
+         {},
+         "",
+         "parameter_missing"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.name);
+        session.payments = c.payments;
+        auto terms = refunds::decide_terms(session, c.request);
+        if (!c.code.empty()) {
+            auto* error = std::get_if<paylinks::http::ApiError>(&terms);
+            REQUIRE(error);
+            CHECK(paylinks::http::error_code_string(error->code) == c.code);
+            continue;
+        }
+        REQUIRE(std::holds_alternative<refunds::RefundTerms>(terms));
+        const auto& t = std::get<refunds::RefundTerms>(terms);
+        CHECK(t.network == c.network);
+        CHECK(t.decimals == c.decimals);
+        CHECK(t.amount == c.amount);
+        // What is transferred, counted as the session counts, is never more than it received.
+        auto counted = t.amount;
+        if (t.decimals == 6) counted *= scale;
+        CHECK(counted <= session.amount_confirmed());
+    }
+}
+
 TEST_CASE("a refund is created, not proven by wrong transfers, proven once by the right one, "
           "and the session shows it",
           "[refunds][engine]") {
